@@ -1,0 +1,154 @@
+// cs2market: the one error type and result alias used by every call.
+#ifndef CS2MARKET_ERROR_HPP
+#define CS2MARKET_ERROR_HPP
+
+#include <boost/assert/source_location.hpp>
+#include <boost/system/error_code.hpp>
+#include <boost/system/result.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace cs2market {
+
+/// Which marketplace an error (or a call) belongs to.
+enum class provider_id : std::uint8_t { none, cs2dt, csboard, skinify };
+
+inline constexpr std::string_view to_string(provider_id p) noexcept
+{
+    switch (p) {
+    case provider_id::cs2dt: return "cs2dt";
+    case provider_id::csboard: return "csboard";
+    case provider_id::skinify: return "skinify";
+    default: return "cs2market";
+    }
+}
+
+/// What went wrong, coarse enough to branch on.
+enum class error_kind : std::uint8_t {
+    none,
+    invalid_argument, ///< the caller's input was refused before anything was sent
+    invalid_json,     ///< a body that is not well-formed JSON (or is too large / too deep)
+    decode,           ///< well-formed JSON that does not match the schema (see json_path)
+    provider,         ///< the provider answered with a business error (see provider_code)
+    http_status,      ///< an HTTP error status without a recognisable provider error body
+    rate_limited,     ///< the provider's rate limit (see retry_after)
+    transport,        ///< resolve / connect / write / read failed before the request was sent
+    tls,              ///< TLS handshake or certificate verification failed
+    timeout,          ///< a connect or read deadline passed
+    outcome_unknown,  ///< the request may have reached the provider but no answer came back
+};
+
+inline constexpr std::string_view to_string(error_kind k) noexcept
+{
+    switch (k) {
+    case error_kind::none: return "none";
+    case error_kind::invalid_argument: return "invalid argument";
+    case error_kind::invalid_json: return "invalid JSON";
+    case error_kind::decode: return "decode error";
+    case error_kind::provider: return "provider error";
+    case error_kind::http_status: return "HTTP error";
+    case error_kind::rate_limited: return "rate limited";
+    case error_kind::transport: return "transport error";
+    case error_kind::tls: return "TLS error";
+    case error_kind::timeout: return "timeout";
+    case error_kind::outcome_unknown: return "outcome unknown";
+    }
+    return "unknown";
+}
+
+/// The error of every fallible cs2market operation. Never holds a secret:
+/// bodies and messages that echo a credential are redacted before they get here.
+struct error {
+    error_kind kind = error_kind::none;
+    provider_id provider = provider_id::none;
+    unsigned http_status = 0;         ///< 0 when no HTTP response was read
+    std::string provider_code;        ///< CS2DT errorCode, CSBoard code, Skinify error_message
+    std::string detail;               ///< human-readable text (the provider's message or ours)
+    std::string json_path;            ///< for decode errors: where, e.g. "items[1].price_usd"
+    std::optional<std::chrono::seconds> retry_after; ///< from Retry-After when present
+    std::string body;                 ///< response body for diagnostics (truncated, redacted)
+    boost::system::error_code system_code; ///< the underlying asio / OpenSSL error, if any
+
+    /// One line: "items[1].price_usd: expected number" for decode errors,
+    /// "csboard: HTTP 404, code order_not_found: Order not found" for API errors.
+    std::string message() const
+    {
+        if (kind == error_kind::decode || kind == error_kind::invalid_json) {
+            std::string m;
+            if (provider != provider_id::none) {
+                m += to_string(provider);
+                m += ": ";
+            }
+            if (!json_path.empty()) {
+                m += json_path;
+                m += ": ";
+            }
+            m += detail;
+            return m;
+        }
+        std::string m{to_string(provider)};
+        m += ": ";
+        m += to_string(kind);
+        if (http_status != 0) {
+            m += ", HTTP ";
+            m += std::to_string(http_status);
+        }
+        if (!provider_code.empty()) {
+            m += ", code ";
+            m += provider_code;
+        }
+        if (!detail.empty()) {
+            m += ": ";
+            m += detail;
+        }
+        if (retry_after) {
+            m += " (retry after ";
+            m += std::to_string(retry_after->count());
+            m += " s)";
+        }
+        return m;
+    }
+
+    explicit operator bool() const noexcept { return kind != error_kind::none; }
+};
+
+/// Thrown by the throwing conveniences (`result::value()`, `*_or_throw`).
+class exception : public std::runtime_error {
+public:
+    explicit exception(cs2market::error e) : std::runtime_error(e.message()), error_(std::move(e)) {}
+    const cs2market::error& error() const noexcept { return error_; }
+
+private:
+    cs2market::error error_;
+};
+
+/// Found by boost::system::result::value() through ADL.
+[[noreturn]] inline void throw_exception_from_error(const error& e, const boost::source_location&)
+{
+    throw exception(e);
+}
+
+/// `result<T>`: a value or an `error`; `operator bool`, `*`, `->`, `.value()` (throws
+/// `cs2market::exception`), `.error()`.
+template <class T>
+using result = boost::system::result<T, error>;
+
+namespace detail {
+inline error make_error(error_kind k, std::string detail, provider_id p = provider_id::none)
+{
+    error e;
+    e.kind = k;
+    e.provider = p;
+    e.detail = std::move(detail);
+    return e;
+}
+} // namespace detail
+
+} // namespace cs2market
+
+#endif

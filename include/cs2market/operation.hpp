@@ -1,0 +1,89 @@
+// cs2market: the vocabulary generated operations are written in. No I/O here.
+#ifndef CS2MARKET_OPERATION_HPP
+#define CS2MARKET_OPERATION_HPP
+
+#include <cs2market/error.hpp>
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace cs2market {
+
+enum class http_method : std::uint8_t { get, post, put, patch, delete_ };
+
+inline constexpr std::string_view to_string(http_method m) noexcept
+{
+    switch (m) {
+    case http_method::get: return "GET";
+    case http_method::post: return "POST";
+    case http_method::put: return "PUT";
+    case http_method::patch: return "PATCH";
+    case http_method::delete_: return "DELETE";
+    }
+    return "GET";
+}
+
+/// Where a parameter travels.
+enum class param_in : std::uint8_t { path, query, header, body };
+
+/// One entry per member of an operation's params struct, in member order.
+struct param_info {
+    std::string_view name; ///< wire name
+    param_in in;
+    bool required;
+};
+
+/// Where the credential goes (from the schema's securitySchemes).
+struct auth_placement {
+    enum class location : std::uint8_t { query, header } in;
+    std::string_view name;   ///< "app-key", "Authorization", "Token"
+    std::string_view prefix; ///< "Bearer " for bearer schemes
+};
+
+/// A JSON scalar in an envelope rule.
+struct json_scalar {
+    enum class kind : std::uint8_t { null, boolean, integer, string } type;
+    bool b = false;
+    std::int64_t i = 0;
+    std::string_view s{};
+};
+
+/// `field == one of values` (or, with `negate`, `field not in values`) marks an error body.
+struct envelope_rule {
+    std::string_view field;
+    bool negate;
+    std::span<const json_scalar> values;
+};
+
+/// Any set member matches: an HTTP status, a provider code, or a non-JSON body prefix.
+struct rate_limit_rule {
+    unsigned status = 0;
+    std::string_view code{};
+    std::string_view body_prefix{};
+};
+
+/// Provider-wide facts from the schema's `x-cs2market` block.
+struct provider_info {
+    provider_id id;
+    std::string_view name;
+    std::string_view default_base_url;
+    std::string_view credential_env;
+    std::string_view data_field; ///< payload key inside the envelope, empty when the body is the payload
+    std::span<const envelope_rule> error_if;
+    std::string_view code_field;
+    std::string_view message_field;
+    std::span<const rate_limit_rule> rate_limited_if;
+    std::span<const std::pair<std::string_view, std::string_view>> default_headers;
+};
+
+/// An error the provider documents for an operation.
+struct documented_error {
+    unsigned status; ///< 0 for in-body errors
+    std::string_view code;
+    std::string_view description;
+};
+
+} // namespace cs2market
+
+#endif

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what cs2market needs on Debian 12 (as root), only when something is missing.
+set -euo pipefail
+pkgs=(cmake g++ make ninja-build ccache python3 openssl libssl-dev catch2 libboost1.81-dev libboost-json1.81-dev)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bootstrap: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
