@@ -266,6 +266,8 @@ class Provider:
         out.append("    return o;")
         out.append("}")
         out.append("")
+        out.append("using ::cs2market::io::operator<<; // `std::cout << value` prints JSON")
+        out.append("")
         traits = []
         for n, s in self.schemas.items():
             if self.is_enum(n):

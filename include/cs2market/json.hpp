@@ -26,6 +26,7 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -572,6 +573,20 @@ void to_json(const T& v, std::string& out)
 {
     detail::encode_value(out, v);
 }
+
+/// `os << value` prints a generated type as its JSON. Generated provider
+/// namespaces pull this in with a using-declaration, so ADL finds it (and so
+/// test frameworks can print `result<T>`).
+namespace io {
+template <class T>
+    requires detail::described_struct<T>
+std::ostream& operator<<(std::ostream& os, const T& v)
+{
+    return os << to_json(v);
+}
+} // namespace io
+
+inline std::ostream& operator<<(std::ostream& os, const error& e) { return os << e.message(); }
 
 } // namespace cs2market
 

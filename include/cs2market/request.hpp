@@ -43,6 +43,13 @@ struct response {
     bool idempotent_replayed = false;
 };
 
+/// Prints "HTTP 200 <value as JSON>".
+template <class T>
+std::ostream& operator<<(std::ostream& os, const response<T>& r)
+{
+    return os << "HTTP " << r.http_status << " " << to_json(r.value);
+}
+
 namespace detail {
 
 inline std::string redact(std::string s, std::string_view secret)

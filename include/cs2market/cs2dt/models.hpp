@@ -31,6 +31,8 @@ constexpr ::cs2market::codec_options cs2market_codec_options(const void*) noexce
     return o;
 }
 
+using ::cs2market::io::operator<<; // `std::cout << value` prints JSON
+
 /// How the seller delivers the item.
 /// Open: values not listed here decode into cs2market::open_enum<DeliverType> and are kept.
 enum class DeliverType : std::int64_t {

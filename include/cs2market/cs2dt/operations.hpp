@@ -19,6 +19,7 @@ inline constexpr ::cs2market::json_scalar error_if_0[] = {{::cs2market::json_sca
 inline constexpr ::cs2market::json_scalar error_if_1[] = {{::cs2market::json_scalar::kind::integer, false, 0}, {::cs2market::json_scalar::kind::null}};
 inline constexpr ::cs2market::envelope_rule error_if[] = {{"success", false, error_if_0}, {"errorCode", true, error_if_1}};
 inline constexpr ::cs2market::rate_limit_rule rate_limited_if[] = {{429, "", ""}, {0, "", "Too Many"}};
+inline constexpr std::pair<std::string_view, std::string_view> default_headers[] = {{"language", "en_US"}};
 } // namespace schema_detail
 
 /// Provider-wide facts from schemas/cs2dt.json.
@@ -33,7 +34,7 @@ struct provider {
         "errorCode",
         "errorMsg",
         schema_detail::rate_limited_if,
-        {},
+        schema_detail::default_headers,
     };
 };
 

@@ -31,6 +31,8 @@ constexpr ::cs2market::codec_options cs2market_codec_options(const void*) noexce
     return o;
 }
 
+using ::cs2market::io::operator<<; // `std::cout << value` prints JSON
+
 /// Delivery status of one item (meanings inferred from the names).
 /// Open: values not listed here decode into cs2market::open_enum<OrderItemStatus> and are kept.
 enum class OrderItemStatus : int {

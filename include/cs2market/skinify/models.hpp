@@ -31,6 +31,8 @@ constexpr ::cs2market::codec_options cs2market_codec_options(const void*) noexce
     return o;
 }
 
+using ::cs2market::io::operator<<; // `std::cout << value` prints JSON
+
 /// Status of a skin purchase.
 /// Open: values not listed here decode into cs2market::open_enum<PurchaseStatus> and are kept.
 enum class PurchaseStatus : int {
