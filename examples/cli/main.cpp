@@ -68,7 +68,9 @@ int run_call(const cli_args& a)
     std::set<std::string> given, body_keys;
     bool whole_body = false;
     std::string err;
-    for (const auto& [name, value] : a.params) {
+    for (const auto& kv : a.params) {
+        const std::string& name = kv.first; // (clang 14 cannot capture structured bindings)
+        const std::string& value = kv.second;
         bool found = false;
         cs2market::detail::for_each_param<Op>([&](auto slot) {
             using S = decltype(slot);

@@ -14,6 +14,13 @@
 
 namespace cs2market {
 
+namespace detail {
+// 128-bit intermediates keep every sum and comparison of two decimals exact.
+// __extension__ keeps -Wpedantic quiet about the GCC/Clang builtin type.
+__extension__ typedef __int128 int128;
+__extension__ typedef unsigned __int128 uint128;
+} // namespace detail
+
 /// A signed decimal number `units * 10^-scale` with up to 18 significant digits
 /// and up to 18 fraction digits. Money values from every provider decode into it
 /// exactly, from a JSON number or a numeric string; it encodes as a plain JSON
@@ -52,7 +59,7 @@ public:
         if (i >= n)
             return std::nullopt;
         // Mantissa digits, leading zeros skipped; trailing fraction zeros trimmed later.
-        unsigned __int128 mant = 0;
+        detail::uint128 mant = 0;
         int digits = 0;      // significant digits accumulated
         int frac = 0;        // fraction digits accumulated into mant
         bool any = false;
@@ -125,14 +132,14 @@ public:
         while (scale < 0) {
             mant *= 10;
             ++scale;
-            if (mant > static_cast<unsigned __int128>(INT64_MAX))
+            if (mant > static_cast<detail::uint128>(INT64_MAX))
                 return std::nullopt;
         }
         while (scale > 0 && mant % 10 == 0) {
             mant /= 10;
             --scale;
         }
-        if (scale > static_cast<long>(max_scale) || mant > static_cast<unsigned __int128>(INT64_MAX))
+        if (scale > static_cast<long>(max_scale) || mant > static_cast<detail::uint128>(INT64_MAX))
             return std::nullopt;
         decimal d;
         d.units_ = neg ? -static_cast<std::int64_t>(mant) : static_cast<std::int64_t>(mant);
@@ -190,7 +197,7 @@ public:
     static constexpr std::optional<decimal> checked_add(decimal a, decimal b) noexcept
     {
         unsigned s = a.scale_ > b.scale_ ? a.scale_ : b.scale_;
-        __int128 x = widen(a, s), y = widen(b, s);
+        detail::int128 x = widen(a, s), y = widen(b, s);
         return from_wide(x + y, s);
     }
     static constexpr std::optional<decimal> checked_sub(decimal a, decimal b) noexcept
@@ -203,7 +210,7 @@ public:
     /// Exact product by an integer count (e.g. unit price times quantity).
     static constexpr std::optional<decimal> checked_mul(decimal a, std::int64_t k) noexcept
     {
-        return from_wide(static_cast<__int128>(a.units_) * k, a.scale_);
+        return from_wide(static_cast<detail::int128>(a.units_) * k, a.scale_);
     }
 
     /// Throw std::overflow_error when the exact result does not fit.
@@ -225,27 +232,27 @@ public:
     friend constexpr std::strong_ordering operator<=>(decimal a, decimal b) noexcept
     {
         unsigned s = a.scale_ > b.scale_ ? a.scale_ : b.scale_;
-        __int128 x = widen(a, s), y = widen(b, s);
+        detail::int128 x = widen(a, s), y = widen(b, s);
         return x < y ? std::strong_ordering::less : x > y ? std::strong_ordering::greater : std::strong_ordering::equal;
     }
 
     friend std::ostream& operator<<(std::ostream& os, decimal d) { return os << d.to_string(); }
 
 private:
-    static constexpr __int128 widen(decimal d, unsigned s) noexcept
+    static constexpr detail::int128 widen(decimal d, unsigned s) noexcept
     {
-        __int128 v = d.units_;
+        detail::int128 v = d.units_;
         for (unsigned k = d.scale_; k < s; ++k)
             v *= 10;
         return v;
     }
-    static constexpr std::optional<decimal> from_wide(__int128 v, unsigned s) noexcept
+    static constexpr std::optional<decimal> from_wide(detail::int128 v, unsigned s) noexcept
     {
         while (s > 0 && v % 10 == 0) {
             v /= 10;
             --s;
         }
-        if (v > INT64_MAX || v < -static_cast<__int128>(INT64_MAX))
+        if (v > INT64_MAX || v < -static_cast<detail::int128>(INT64_MAX))
             return std::nullopt;
         decimal d;
         d.units_ = static_cast<std::int64_t>(v);
