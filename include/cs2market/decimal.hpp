@@ -21,8 +21,9 @@ __extension__ typedef __int128 int128;
 __extension__ typedef unsigned __int128 uint128;
 } // namespace detail
 
-/// A signed decimal number `units * 10^-scale` with up to 18 significant digits
-/// and up to 18 fraction digits. Money values from every provider decode into it
+/// A signed decimal number `units * 10^-scale`: any value whose significant
+/// digits fit a signed 64-bit integer (every 18-digit value, 19-digit ones up
+/// to 9223372036854775807) with up to 18 fraction digits. Money values from every provider decode into it
 /// exactly, from a JSON number or a numeric string; it encodes as a plain JSON
 /// number (`30.1`, never `3.01E1`). Values are kept normalized (no trailing
 /// fraction zeros), so equal amounts have equal representations.
@@ -37,6 +38,8 @@ public:
     {
         if (scale > max_scale)
             throw std::out_of_range("cs2market::decimal: scale above 18");
+        if (units == INT64_MIN) // its negation does not fit; every other value's does
+            throw std::out_of_range("cs2market::decimal: units out of range");
         decimal d;
         d.units_ = units;
         d.scale_ = static_cast<std::uint8_t>(scale);
@@ -46,7 +49,7 @@ public:
 
     /// Parses JSON number syntax (`-14.37`, `30`, `3.01E1`, `1e-2`); no spaces,
     /// no leading '+'. Empty optional when the text is not a number or does not
-    /// fit exactly (more than 18 significant or fraction digits).
+    /// fit exactly (digits beyond a 64-bit integer, or more than 18 fraction digits).
     static constexpr std::optional<decimal> parse(std::string_view s) noexcept
     {
         std::size_t i = 0;
@@ -191,7 +194,13 @@ public:
     }
 
     /// The nearest double (for display or statistics, never for money arithmetic).
-    double to_double() const { return std::strtod(to_string().c_str(), nullptr); }
+    double to_double() const
+    {
+        std::string s = to_string();
+        double d = 0;
+        std::from_chars(s.data(), s.data() + s.size(), d); // locale-independent, unlike strtod
+        return d;
+    }
 
     /// Exact sum; empty when it does not fit.
     static constexpr std::optional<decimal> checked_add(decimal a, decimal b) noexcept
@@ -202,9 +211,7 @@ public:
     }
     static constexpr std::optional<decimal> checked_sub(decimal a, decimal b) noexcept
     {
-        b.units_ = -b.units_;
-        if (b.units_ == INT64_MIN)
-            return std::nullopt;
+        b.units_ = -b.units_; // never INT64_MIN: from_units, parse and from_wide refuse it
         return checked_add(a, b);
     }
     /// Exact product by an integer count (e.g. unit price times quantity).

@@ -22,6 +22,7 @@
 
 #include <array>
 #include <bitset>
+#include <map>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -40,6 +41,8 @@ template <class T> struct is_optional : std::false_type {};
 template <class T> struct is_optional<std::optional<T>> : std::true_type {};
 template <class T> struct is_vector : std::false_type {};
 template <class T, class A> struct is_vector<std::vector<T, A>> : std::true_type {};
+template <class T> struct is_string_map : std::false_type {};
+template <class T, class C, class A> struct is_string_map<std::map<std::string, T, C, A>> : std::true_type {};
 template <class T> struct is_open_enum : std::false_type {};
 template <class E> struct is_open_enum<open_enum<E>> : std::true_type {};
 template <class T> struct is_unix_time : std::false_type {};
@@ -236,6 +239,8 @@ bool decode_struct(decode_ctx& c, std::uint32_t idx, T& out)
     const jnode& n = c.t.nodes[idx];
     if (n.kind != jkind::object)
         return c.mismatch("object", idx);
+    if constexpr (tbl::size == 0)
+        return true; // nothing to fill (e.g. an operation without parameters)
     std::bitset<tbl::size + 1> seen;
     for (std::uint32_t i = idx + 1; i < n.end;) {
         std::uint32_t v = i + 1;
@@ -309,7 +314,7 @@ bool decode_value(decode_ctx& c, std::uint32_t idx, T& out)
                 return true;
             }
             return c.fail("\"" + std::string(c.t.text(n).substr(0, 40)) +
-                          "\" is not an exact decimal (at most 18 significant and 18 fraction digits)");
+                          "\" is not an exact decimal (its digits must fit 64 bits, at most 18 after the point)");
         }
         return c.mismatch("number", idx);
     } else if constexpr (std::is_same_v<T, iso_time>) {
@@ -367,6 +372,20 @@ bool decode_value(decode_ctx& c, std::uint32_t idx, T& out)
             if (!decode_value(c, i, out.emplace_back()))
                 return false;
             c.pop();
+        }
+        return true;
+    } else if constexpr (is_string_map<T>::value) {
+        if (n.kind != jkind::object)
+            return c.mismatch("object", idx);
+        out.clear();
+        for (std::uint32_t i = idx + 1; i < n.end;) {
+            std::uint32_t v = i + 1;
+            std::string_view key = c.t.text(i);
+            c.push_key(key);
+            if (!decode_value(c, v, out[std::string(key)]))
+                return false;
+            c.pop();
+            i = c.t.nodes[v].end;
         }
         return true;
     } else if constexpr (described_struct<T>) {
@@ -493,6 +512,18 @@ void encode_value(std::string& out, const T& v)
             encode_value(out, e);
         }
         out += ']';
+    } else if constexpr (is_string_map<T>::value) {
+        out += '{';
+        bool first = true;
+        for (const auto& [k, e] : v) {
+            if (!first)
+                out += ',';
+            first = false;
+            write_string(out, k);
+            out += ':';
+            encode_value(out, e);
+        }
+        out += '}';
     } else if constexpr (described_struct<T>) {
         using tbl = struct_table<T>;
         out += '{';

@@ -49,7 +49,8 @@ public:
             return std::nullopt;
         using namespace std::chrono;
         year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
-        if (!ymd.ok() || h > 23 || mi > 59 || se > 59)
+        // sys_time<nanoseconds> spans 1677-09-21 .. 2262-04-11; refuse what it cannot hold.
+        if (!ymd.ok() || h > 23 || mi > 59 || se > 59 || y < 1678 || y > 2261)
             return std::nullopt;
         std::size_t i = 19;
         std::int64_t frac_ns = 0;
