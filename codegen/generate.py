@@ -133,6 +133,8 @@ class Provider:
             if "items" not in s:
                 raise SchemaError(f"{self.rel}: {where}: array without items")
             return f"std::vector<{self.cpp_type(s['items'], where + '[]')}>"
+        if t == "object" and isinstance(s.get("additionalProperties"), dict) and not s.get("properties"):
+            return f"std::map<std::string, {self.cpp_type(s['additionalProperties'], where + '{}')}>"
         if t == "object" or t is None:
             if s.get("properties"):
                 raise SchemaError(f"{self.rel}: {where}: inline objects are not supported; make it a component")
@@ -196,10 +198,13 @@ class Provider:
         out.append(f"enum class {name} : {'std::int64_t' if not is_string else 'int'} {{")
         for n, v, d in zip(names, values, descs):
             line = f"    {n}" + (f" = {v}" if not is_string else "") + ","
+            notes = []
             if d:
-                line += f" ///< {d}"
+                notes.append(d)
             if is_string and n != v:
-                line += f" (wire \"{v}\")"
+                notes.append(f"(wire \"{v}\")")
+            if notes:
+                line += " ///< " + " ".join(notes)
             out.append(line)
         out.append("};")
         out.append(f"BOOST_DESCRIBE_ENUM({name}, {', '.join(names)})")
@@ -252,7 +257,7 @@ class Provider:
                "#include <cs2market/decimal.hpp>", "#include <cs2market/json.hpp>", "#include <cs2market/open_enum.hpp>",
                "#include <cs2market/raw_json.hpp>", "#include <cs2market/time.hpp>", "",
                "#include <boost/describe/class.hpp>", "#include <boost/describe/enum.hpp>", "",
-               "#include <array>", "#include <cstdint>", "#include <optional>", "#include <string>", "#include <string_view>",
+               "#include <array>", "#include <cstdint>", "#include <map>", "#include <optional>", "#include <string>", "#include <string_view>",
                "#include <vector>", ""]
         codec = self.x.get("codec") or {}
         out.append(f"namespace {self.ns} {{")
@@ -307,9 +312,11 @@ class Provider:
         r = (op.get("responses") or {}).get("200") or (op.get("responses") or {}).get("201")
         if not r:
             raise SchemaError(f"{self.rel}: {where}: no 200 response")
-        content = (r.get("content") or {}).get("application/json")
+        contents = r.get("content") or {}
+        content = contents.get("application/json")
         if not content:
-            return "::cs2market::raw_json"
+            # Bulk files and other non-JSON bodies are handed over as bytes.
+            return "::cs2market::raw_body" if contents else "::cs2market::raw_json"
         s = content["schema"]
         env = self.x.get("envelope") or {}
         if env.get("data"):
@@ -358,7 +365,8 @@ class Provider:
         env = self.x.get("envelope") or {}
         out = [self.banner(), f"// The {self.name} operations: what each one sends and what it returns. No I/O here.",
                f"#ifndef CS2MARKET_{self.name.upper()}_OPERATIONS_HPP", f"#define CS2MARKET_{self.name.upper()}_OPERATIONS_HPP", "",
-               f"#include <cs2market/{self.name}/models.hpp>", "#include <cs2market/operation.hpp>", "",
+               f"#include <cs2market/{self.name}/models.hpp>", "#include <cs2market/operation.hpp>",
+               "#include <cs2market/pagination.hpp>", "#include <cs2market/raw_body.hpp>", "",
                "#include <boost/mp11/list.hpp>", "", "#include <array>", "#include <span>", "#include <utility>", "",
                f"namespace {self.ns} {{", "", "namespace schema_detail {"]
         rules = []
@@ -419,6 +427,8 @@ class Provider:
                     raise SchemaError(f"{self.rel}: {where}: parameter {p.get('name')} in {p.get('in')} not supported")
                 req = bool(p.get("required")) or p["in"] == "path"
                 typ = self.member_type(p["schema"], req, f"{where} {p['name']}")
+                if p["in"] != "header" and not IDENT.match(p["name"]):
+                    raise SchemaError(f"{self.rel}: {where}: {p['in']} parameter {p['name']!r} is not a C++ identifier")
                 members.append((typ, ident(p["name"]), p["name"], p.get("description")))
                 table.append(f"{{{cpp_str(p['name'])}, ::cs2market::param_in::{p['in']}, {'true' if req else 'false'}}}")
                 seen.add(p["name"])
@@ -441,8 +451,14 @@ class Provider:
             for typ, m, _, desc in members:
                 out += comment(desc, "    ")
                 out.append(f"    {typ} {m}{{}};")
+            if len({m for _, m, _, _ in members}) != len(members):
+                raise SchemaError(f"{self.rel}: {where}: parameter names collide after sanitizing")
             if any(m != key for _, m, key, _ in members):
-                raise SchemaError(f"{self.rel}: {where}: parameter names must be C++ identifiers")
+                # Header names such as Idempotency-Key: sanitized member, explicit wire key.
+                out.append("")
+                out.append("    /// Wire names, in member order (some are not valid C++ names).")
+                out.append(f"    static constexpr std::array<std::string_view, {len(members)}> cs2market_wire_keys{{")
+                out.append("        " + ", ".join(cpp_str(k) for _, _, k, _ in members) + "};")
             out.append("};")
             out.append(f"BOOST_DESCRIBE_STRUCT({params_struct}, (), ({', '.join(m for _, m, _, _ in members)}))")
             out.append("")
@@ -467,6 +483,9 @@ class Provider:
             err_items = ", ".join(
                 f"{{{int(e.get('status', 0))}, {cpp_str(str(e['code']))}, {cpp_str(e.get('description', ''))}}}" for e in errs)
             d.append(f"    static constexpr std::array<::cs2market::documented_error, {len(errs)}> errors{{{{{err_items}}}}};")
+            pg = op.get("x-cs2market-pagination")
+            if pg:
+                d += self.gen_pagination(pg, where, members)
             d.append("};")
             d.append("")
             op_defs.append(d)
@@ -483,6 +502,46 @@ class Provider:
         out.append("")
         out.append("#endif")
         return "\n".join(out) + "\n"
+
+    @staticmethod
+    def chain(root, path):
+        """Null-safe access along a dotted member path; optional members are looked through."""
+        lines = [f"            auto* p0 = ::cs2market::detail::as_ptr({root});"]
+        for i, part in enumerate(path.split(".")):
+            lines.append(f"            auto* p{i + 1} = p{i} ? ::cs2market::detail::as_ptr(p{i}->{ident(part)}) : nullptr;")
+        lines.append(f"            return p{len(path.split('.'))};")
+        return lines
+
+    def gen_pagination(self, pg, where, members):
+        style = pg.get("style")
+        need = {"cursor": ("request", "response", "items"), "page": ("request", "items"),
+                "offset": ("request", "response", "has_more", "items")}
+        if style not in need or any(k not in pg for k in need[style]):
+            raise SchemaError(f"{self.rel}: {where}: x-cs2market-pagination needs style and {need.get(style)}")
+        if not any(key == pg["request"] for _, _, key, _ in members):
+            raise SchemaError(f"{self.rel}: {where}: pagination parameter {pg['request']} is not a parameter")
+        d = ["", "    /// How this operation pages (used by cs2market::pager).", "    struct pagination {",
+             f"        static constexpr ::cs2market::page_style style = ::cs2market::page_style::{style};"]
+        accessors = [("items", pg["items"])]
+        if style in ("cursor", "offset"):
+            accessors.append(("next", pg["response"]))
+        if style == "offset":
+            accessors.append(("has_more", pg["has_more"]))
+        if style == "page" and pg.get("pages"):
+            accessors.append(("pages", pg["pages"]))
+        for fn, path in accessors:
+            d.append(f"        static auto {fn}(const response_type& r)")
+            d.append("        {")
+            d += self.chain("r", path)
+            d.append("        }")
+        if style == "page" and not pg.get("pages"):
+            d.append("        static const std::int64_t* pages(const response_type&) { return nullptr; }")
+        req = ident(pg["request"])
+        d.append("        template <class V>")
+        d.append(f"        static void set(params& p, const V& v) {{ p.{req} = v; }}")
+        d.append(f"        static auto position(const params& p) {{ return ::cs2market::detail::as_ptr(p.{req}); }}")
+        d.append("    };")
+        return d
 
     # ---- client.hpp --------------------------------------------------------
     def gen_client(self):

@@ -155,7 +155,16 @@ int run_call(const cli_args& a)
         std::cerr << "error: " << r.error().message() << "\n";
         return 1;
     }
-    std::cout << cs2market::to_json(*r) << "\n";
+    if constexpr (std::is_same_v<typename Op::response_type, cs2market::raw_body>) {
+        // Bulk files go out as received (e.g. gzip bytes); the ETag goes to stderr.
+        if (!r->etag.empty())
+            std::cerr << "etag: " << r->etag << "\n";
+        if (r->not_modified)
+            std::cerr << "not modified\n";
+        std::cout.write(r->bytes.data(), static_cast<std::streamsize>(r->bytes.size()));
+    } else {
+        std::cout << cs2market::to_json(*r) << "\n";
+    }
     return 0;
 }
 

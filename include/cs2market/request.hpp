@@ -6,6 +6,7 @@
 #include <cs2market/detail/params.hpp>
 #include <cs2market/json.hpp>
 #include <cs2market/operation.hpp>
+#include <cs2market/raw_body.hpp>
 
 #include <chrono>
 #include <optional>
@@ -33,6 +34,9 @@ struct http_response {
     std::string body;
     std::optional<std::chrono::seconds> retry_after;
     bool idempotent_replayed = false; ///< CSBoard's `Idempotent-Replayed: true`
+    std::string content_type;
+    std::string content_encoding;
+    std::string etag;
 };
 
 /// The typed result of one call plus the transport facts a caller may need.
@@ -256,6 +260,19 @@ result<response<typename Op::response_type>> decode_response(const http_response
         return e;
     };
 
+    if constexpr (std::is_same_v<T, raw_body>) {
+        // Bulk files: the bytes are the payload; only error statuses are interpreted.
+        if (r.status == 304 || (r.status >= 200 && r.status < 300)) {
+            response<T> out{};
+            out.http_status = r.status;
+            out.value.not_modified = r.status == 304;
+            out.value.bytes = r.body;
+            out.value.content_type = r.content_type;
+            out.value.content_encoding = r.content_encoding;
+            out.value.etag = r.etag;
+            return out;
+        }
+    }
     const codec_options opt = default_codec_options<T>();
     detail::tape t;
     error parse_err;
@@ -306,7 +323,9 @@ result<response<typename Op::response_type>> decode_response(const http_response
             return e;
         }
     }
-    if (!detail::decode_node(t, root, opt, std::move(prefix), out.value, err)) {
+    if constexpr (std::is_same_v<T, raw_body>)
+        return fail(error_kind::http_status, {}, "unexpected JSON body");
+    else if (!detail::decode_node(t, root, opt, std::move(prefix), out.value, err)) {
         auto e = fail(error_kind::decode, {}, err.detail);
         e.json_path = err.json_path;
         return e;

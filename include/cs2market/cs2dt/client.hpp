@@ -14,11 +14,137 @@ class client : public ::cs2market::basic_client<provider> {
 public:
     using basic_client::basic_client;
 
+    /// GET /v1/user/v1/t-coin/balance
+    /// Balance of the merchant account (T-Coin, 1 T-Coin = 1 USD).
+    ::cs2market::result<ops::user_balance::response_type> user_balance(const user_balance_params& p = {})
+    {
+        return call<ops::user_balance>(p);
+    }
+
+    /// POST /v1/user/steam-check/create
+    /// Starts a health check of a Steam account (by trade URL) for buying or selling; read the result with steam_account_status.
+    ::cs2market::result<ops::create_steam_check::response_type> create_steam_check(const create_steam_check_params& p = {})
+    {
+        return call<ops::create_steam_check>(p);
+    }
+
+    /// GET /v1/user/steam-info
+    /// Status of a Steam account for a scenario (purchase or sale). Give tradeUrl or steamId.
+    ::cs2market::result<ops::steam_account_status::response_type> steam_account_status(const steam_account_status_params& p = {})
+    {
+        return call<ops::steam_account_status>(p);
+    }
+
+    /// GET /v1/product/v1/full/link/{appId}
+    /// Link to a JSON file (an array of FullItem) listing every item currently on sale; the link is valid for 5 minutes. The English page says GET and the Chinese page says POST; this schema uses GET.
+    ::cs2market::result<ops::get_full_items::response_type> get_full_items(const get_full_items_params& p = {})
+    {
+        return call<ops::get_full_items>(p);
+    }
+
+    /// GET /v1/product/v2/search
+    /// Searches every item on sale in the market, one row per item type (not per listing).
+    ::cs2market::result<ops::market_search::response_type> market_search(const market_search_params& p = {})
+    {
+        return call<ops::market_search>(p);
+    }
+
+    /// POST /v1/product/price/info
+    /// Current market price of up to 200 market hash names. Listed prices of volatile or one-off items can mislead; compare with avgPrice / medianPrice.
+    ::cs2market::result<ops::item_price_query::response_type> item_price_query(const item_price_query_params& p = {})
+    {
+        return call<ops::item_price_query>(p);
+    }
+
+    /// GET /v1/product/v1/filters
+    /// Every search filter of a game (values for market_search).
+    ::cs2market::result<ops::filters_query::response_type> filters_query(const filters_query_params& p = {})
+    {
+        return call<ops::filters_query>(p);
+    }
+
+    /// GET /v1/product/v1/sell/list
+    /// Every listing (individual product) of one item type. Rate limit: 10 requests per second.
+    ::cs2market::result<ops::sell_list::response_type> sell_list(const sell_list_params& p = {})
+    {
+        return call<ops::sell_list>(p);
+    }
+
+    /// POST /v1/product/v1/info
+    /// Sale status of many listings: still on sale, price changed?
+    ::cs2market::result<ops::product_sales_status::response_type> product_sales_status(const product_sales_status_params& p = {})
+    {
+        return call<ops::product_sales_status>(p);
+    }
+
+    /// POST /v1/product/v2/list/ids
+    /// Details of up to 100 listings. Only listings still on sale are returned; a missing id means sold or delisted.
+    ::cs2market::result<ops::batch_products_on_sale::response_type> batch_products_on_sale(const batch_products_on_sale_params& p = {})
+    {
+        return call<ops::batch_products_on_sale>(p);
+    }
+
+    /// GET /v1/product/v1/sell/product
+    /// Full detail of one listing.
+    ::cs2market::result<ops::product_sales_detail::response_type> product_sales_detail(const product_sales_detail_params& p = {})
+    {
+        return call<ops::product_sales_detail>(p);
+    }
+
+    /// POST /v1/trade/v2/buy
+    /// Buys one listing by its product id (from sell_list, batch_products_on_sale or product_sales_detail). The language: en_US header (sent by default) makes failure messages English.
+    ::cs2market::result<ops::buy_item::response_type> buy_item(const buy_item_params& p = {})
+    {
+        return call<ops::buy_item>(p);
+    }
+
+    /// POST /v1/trade/v2/quick-buy
+    /// Buys the cheapest listing of one item, chosen by itemId or by marketHashName. The language: en_US header (sent by default) makes failure messages English.
+    ::cs2market::result<ops::quick_buy_item::response_type> quick_buy_item(const quick_buy_item_params& p = {})
+    {
+        return call<ops::quick_buy_item>(p);
+    }
+
+    /// POST /v1/order/buyer/v2/list
+    /// Purchase orders of the account, version 2 (POST). The CS2DT page was not readable: path, parameters and response follow a third-party client (which calls /v2/order/buyer/v2/list with query parameters; the /v1 prefix here follows the other v1 paths) and the sibling platform.
+    ::cs2market::result<ops::buyer_order_list_v2::response_type> buyer_order_list_v2(const buyer_order_list_v2_params& p = {})
+    {
+        return call<ops::buyer_order_list_v2>(p);
+    }
+
+    /// GET /v1/order/buyer/list
+    /// Purchase records of the account.
+    ::cs2market::result<ops::buyer_order_list::response_type> buyer_order_list(const buyer_order_list_params& p = {})
+    {
+        return call<ops::buyer_order_list>(p);
+    }
+
     /// GET /v1/order/v2/buy/detail
     /// Full detail of one purchase order, including its failure reason. Identify the order by orderId or by your merchant order number; if both are given, orderId wins.
     ::cs2market::result<ops::buyer_order_detail::response_type> buyer_order_detail(const buyer_order_detail_params& p = {})
     {
         return call<ops::buyer_order_detail>(p);
+    }
+
+    /// POST /v1/order/buyer-cancel
+    /// Cancels a manual-delivery order that has waited more than 30 minutes without delivery; check the result with buyer_order_detail. A fee of 2 % of the item price (min 0.01 T, max 10 T) is charged when cancelling before the seller's 30-minute window, after the seller sent the offer, or when the order is cancelled because you did not accept within 24 hours, cancelled the offer or counter-offered.
+    ::cs2market::result<ops::buyer_cancel_order::response_type> buyer_cancel_order(const buyer_cancel_order_params& p = {})
+    {
+        return call<ops::buyer_cancel_order>(p);
+    }
+
+    /// GET /v1/currency/rate/usd-cny
+    /// USD to CNY exchange rate (CNY per 1 USD). The CS2DT page was not readable; path and shape come from a third-party client.
+    ::cs2market::result<ops::usd_cny_rate::response_type> usd_cny_rate(const usd_cny_rate_params& p = {})
+    {
+        return call<ops::usd_cny_rate>(p);
+    }
+
+    /// GET /v1/user/v1/wss
+    /// WebSocket URL for market push (see MarketPushMessage). WebSocket permission must be enabled by CS2DT; the URL is valid for 30 minutes.
+    ::cs2market::result<ops::get_wss_address::response_type> get_wss_address(const get_wss_address_params& p = {})
+    {
+        return call<ops::get_wss_address>(p);
     }
 
 };

@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -70,6 +71,24 @@ enum class FailedCode : int {
 };
 BOOST_DESCRIBE_ENUM(FailedCode, ORDER_DELIVER_FAILED_OF_RECEIVER_TRADE_BAN, ORDER_FAILED_OF_BUYER_COUNTERED, ORDER_FAILED_OF_BUYER_DECLINE, ORDER_FAILED_OF_AUTO_DELIVER_ORDER_CANCEL_OF_BUYER_NOT_ACCEPT, ORDER_FAILED_OF_MANUAL_DELIVER_ORDER_CANCEL_OF_BUYER_NOT_ACCEPT, ORDER_DELIVER_FAILED_OF_RECEIVER_TRADE_DISABLE, ORDER_DELIVER_FAILED_OF_RECEIVER_TRADE_GAME_DEVELOPER_BAN, ORDER_DELIVER_FAILED_OF_RECEIVER_TRADE_VAC, ORDER_DELIVER_FAILED_OF_RECEIVER_BLOCK_SENDER, ORDER_DELIVER_FAILED_OF_RECEIVER_INVENTORY_PRIVACY, ORDER_DELIVER_FAILED_OF_RECEIVER_INVENTORY_SLOT_FULL, ORDER_DELIVER_FAILED_OF_RECEIVER_TRADE_URL_NOT_VALID, ORDER_FAILED_OF_MANUAL_DELIVER_ORDER_CANCEL_OF_SELLER_CANCEL, ORDER_FAILED_OF_SELLER_CANCEL, ORDER_FAILED_OF_INVALID_ITEMS, ORDER_FAILED_OF_ADMIN_CANCEL, ORDER_FAILED_OF_OFFER_EXPIRED, ORDER_FAILED_OF_SELLER_DELIVER_TOO_SLOW_CHANNEL_BUYER_CANCEL, ORDER_FAILED_OF_CHANNEL_BUYER_CANCEL, ORDER_CHANNEL_BUYER_CANCEL_PAY, ORDER_ASSET_NOT_IN_INVENTORY_CANCEL, ORDER_FAILED_OF_BUYER_CANCEL_BY_ROLLBACK, ORDER_FAILED_OF_SELLER_CANCEL_BY_ROLLBACK)
 
+/// What happened to a listing in a WebSocket market push.
+/// Open: values not listed here decode into cs2market::open_enum<MarketPushEvent> and are kept.
+enum class MarketPushEvent : int {
+    new_, ///< Item listed for sale. (wire "new")
+    update, ///< Listing changed (e.g. price).
+    remove, ///< Listing removed (sold or delisted).
+};
+BOOST_DESCRIBE_ENUM(MarketPushEvent, new_, update, remove)
+
+/// Sort order of the market search.
+/// Open: values not listed here decode into cs2market::open_enum<MarketSearchOrderBy> and are kept.
+enum class MarketSearchOrderBy : std::int64_t {
+    update_time_desc = 0, ///< Last update time, newest first.
+    price_asc = 1, ///< Price, lowest first.
+    price_desc = 2, ///< Price, highest first.
+};
+BOOST_DESCRIBE_ENUM(MarketSearchOrderBy, update_time_desc, price_asc, price_desc)
+
 /// Status of a purchase order.
 /// Open: values not listed here decode into cs2market::open_enum<OrderStatus> and are kept.
 enum class OrderStatus : std::int64_t {
@@ -85,6 +104,36 @@ enum class OrderStatus : std::int64_t {
 };
 BOOST_DESCRIBE_ENUM(OrderStatus, awaiting_payment, waiting_delivery, delivering, waiting_receipt, success, failed, settled, reversed, seller_recalled_refunded)
 
+/// Sort order of an item's for-sale list.
+/// Open: values not listed here decode into cs2market::open_enum<SellListSort> and are kept.
+enum class SellListSort : std::int64_t {
+    listed_time_desc = 1, ///< Listing time, newest first.
+    price_asc = 2, ///< Price, lowest first (default).
+    price_desc = 3, ///< Price, highest first.
+    wear_asc = 4, ///< Float (wear), lowest first.
+    wear_desc = 5, ///< Float (wear), highest first.
+    gradient_asc = 6, ///< Gradient / fade, ascending.
+    gradient_desc = 7, ///< Gradient / fade, descending.
+};
+BOOST_DESCRIBE_ENUM(SellListSort, listed_time_desc, price_asc, price_desc, wear_asc, wear_desc, gradient_asc, gradient_desc)
+
+/// Result of a Steam account status check.
+/// Open: values not listed here decode into cs2market::open_enum<SteamCheckStatus> and are kept.
+enum class SteamCheckStatus : std::int64_t {
+    checking = 0, ///< Check still running.
+    normal = 1, ///< Account status is normal.
+    abnormal = 2, ///< Account has a problem; see statusList (value seen in a third-party client, not on the CS2DT page).
+};
+BOOST_DESCRIBE_ENUM(SteamCheckStatus, checking, normal, abnormal)
+
+/// Scenario a Steam account is checked for.
+/// Open: values not listed here decode into cs2market::open_enum<SteamCheckType> and are kept.
+enum class SteamCheckType : std::int64_t {
+    purchase = 1, ///< Purchase (receiving items).
+    sale = 2, ///< Sale (sending items).
+};
+BOOST_DESCRIBE_ENUM(SteamCheckType, purchase, sale)
+
 } // namespace cs2market::cs2dt
 
 namespace cs2market {
@@ -98,12 +147,141 @@ struct enum_traits<cs2dt::FailedCode> {
     static constexpr std::string_view wire[] = {"ORDER_DELIVER_FAILED_OF_RECEIVER_TRADE_BAN", "ORDER_FAILED_OF_BUYER_COUNTERED", "ORDER_FAILED_OF_BUYER_DECLINE", "ORDER_FAILED_OF_AUTO_DELIVER_ORDER_CANCEL_OF_BUYER_NOT_ACCEPT", "ORDER_FAILED_OF_MANUAL_DELIVER_ORDER_CANCEL_OF_BUYER_NOT_ACCEPT", "ORDER_DELIVER_FAILED_OF_RECEIVER_TRADE_DISABLE", "ORDER_DELIVER_FAILED_OF_RECEIVER_TRADE_GAME_DEVELOPER_BAN", "ORDER_DELIVER_FAILED_OF_RECEIVER_TRADE_VAC", "ORDER_DELIVER_FAILED_OF_RECEIVER_BLOCK_SENDER", "ORDER_DELIVER_FAILED_OF_RECEIVER_INVENTORY_PRIVACY", "ORDER_DELIVER_FAILED_OF_RECEIVER_INVENTORY_SLOT_FULL", "ORDER_DELIVER_FAILED_OF_RECEIVER_TRADE_URL_NOT_VALID", "ORDER_FAILED_OF_MANUAL_DELIVER_ORDER_CANCEL_OF_SELLER_CANCEL", "ORDER_FAILED_OF_SELLER_CANCEL", "ORDER_FAILED_OF_INVALID_ITEMS", "ORDER_FAILED_OF_ADMIN_CANCEL", "ORDER_FAILED_OF_OFFER_EXPIRED", "ORDER_FAILED_OF_SELLER_DELIVER_TOO_SLOW_CHANNEL_BUYER_CANCEL", "ORDER_FAILED_OF_CHANNEL_BUYER_CANCEL", "ORDER_CHANNEL_BUYER_CANCEL_PAY", "ORDER_ASSET_NOT_IN_INVENTORY_CANCEL", "ORDER_FAILED_OF_BUYER_CANCEL_BY_ROLLBACK", "ORDER_FAILED_OF_SELLER_CANCEL_BY_ROLLBACK"};
 };
 template <>
+struct enum_traits<cs2dt::MarketPushEvent> {
+    static constexpr bool is_string = true;
+    static constexpr std::string_view wire[] = {"new", "update", "remove"};
+};
+template <>
+struct enum_traits<cs2dt::MarketSearchOrderBy> {
+    static constexpr bool is_string = false;
+};
+template <>
 struct enum_traits<cs2dt::OrderStatus> {
+    static constexpr bool is_string = false;
+};
+template <>
+struct enum_traits<cs2dt::SellListSort> {
+    static constexpr bool is_string = false;
+};
+template <>
+struct enum_traits<cs2dt::SteamCheckStatus> {
+    static constexpr bool is_string = false;
+};
+template <>
+struct enum_traits<cs2dt::SteamCheckType> {
     static constexpr bool is_string = false;
 };
 } // namespace cs2market
 
 namespace cs2market::cs2dt {
+
+/// Buy one listing by its product id. The CS2DT page's body table was not readable: fields come from a third-party client and the sibling platform, so none is marked required here; productId, outTradeNo and tradeUrl are needed in practice.
+struct BuyItemRequest {
+    /// Listing (product) id from sell_list, batch_products_on_sale or product_sales_detail.
+    std::optional<std::int64_t> productId{};
+    /// Your unique merchant order number; echoed in callbacks. Duplicates fail with 140014; after a timeout (140018) retry with the same value.
+    std::optional<std::string> outTradeNo{};
+    /// Steam trade URL of the receiving account.
+    std::optional<std::string> tradeUrl{};
+    /// Refuse the purchase when the current price is higher (error 1454), USD.
+    std::optional<::cs2market::decimal> maxPrice{};
+    /// Expected price; the purchase fails when the price changed (1207 / 1403), USD.
+    std::optional<::cs2market::decimal> buyPrice{};
+};
+BOOST_DESCRIBE_STRUCT(BuyItemRequest, (), (productId, outTradeNo, tradeUrl, maxPrice, buyPrice))
+
+/// Result of buy_item / quick_buy_item. The CS2DT response schema was not readable: buyPrice, orderId, delivery and offerId come from a third-party client, the rest from the sibling platform's OpenBuyV2ResultDTO.
+struct BuyResultDTO {
+    /// Order id; use it with buyer_order_detail and buyer_cancel_order.
+    std::optional<std::string> orderId{};
+    /// Price paid, USD.
+    std::optional<::cs2market::decimal> buyPrice{};
+    /// 1 manual, 2 automatic delivery.
+    std::optional<::cs2market::open_enum<DeliverType>> delivery{};
+    /// CS2DT offer id, when already known.
+    std::optional<std::string> offerId{};
+    /// Amount actually paid, USD (sibling platform).
+    std::optional<::cs2market::decimal> actualPay{};
+    /// Order asset id (sibling platform).
+    std::optional<std::int64_t> orderAssetId{};
+    /// Payment status (sibling platform; values not documented).
+    std::optional<std::int64_t> payStatus{};
+    /// Order status (sibling platform; values not documented, probably OrderStatus).
+    std::optional<std::int64_t> orderStatus{};
+    /// Request id (sibling platform).
+    std::optional<std::string> requestId{};
+};
+BOOST_DESCRIBE_STRUCT(BuyResultDTO, (), (orderId, buyPrice, delivery, offerId, actualPay, orderAssetId, payStatus, orderStatus, requestId))
+
+/// Order to cancel.
+struct BuyerCancelOrderRequest {
+    /// Order id returned by buy_item / quick_buy_item.
+    std::string orderId{};
+};
+BOOST_DESCRIBE_STRUCT(BuyerCancelOrderRequest, (), (orderId))
+
+/// One purchase order in buyer_order_list_v2. Not readable on the CS2DT page: orderId, statusName, price and name come from a third-party client, the rest from the sibling platform's order list row.
+struct BuyerOrderV2DTO {
+    /// Order id.
+    std::optional<std::string> orderId{};
+    /// Listing (product) id of the item in this order.
+    std::optional<std::string> productId{};
+    /// Order amount, USD.
+    std::optional<::cs2market::decimal> price{};
+    /// Buyer fee of this order, USD.
+    std::optional<::cs2market::decimal> buyerFee{};
+    /// Order status text.
+    std::optional<std::string> statusName{};
+    /// Order status code.
+    std::optional<::cs2market::open_enum<OrderStatus>> status{};
+    /// 1 manual, 2 automatic delivery.
+    std::optional<::cs2market::open_enum<DeliverType>> deliverType{};
+    /// SteamID64 that receives the item.
+    std::optional<std::string> receiveSteamId{};
+    /// Order creation time (Unix timestamp; unit not documented).
+    std::optional<::cs2market::unix_auto> createTime{};
+    /// Order type (sibling platform; values not documented).
+    std::optional<std::int64_t> type{};
+    /// Steam trade offer id, when an offer was sent.
+    std::optional<std::string> tradeOfferId{};
+    /// Item name.
+    std::optional<std::string> name{};
+};
+BOOST_DESCRIBE_STRUCT(BuyerOrderV2DTO, (), (orderId, productId, price, buyerFee, statusName, status, deliverType, receiveSteamId, createTime, type, tradeOfferId, name))
+
+/// One page of buyer_order_list_v2.
+struct BuyerOrderListV2Page {
+    /// Total rows (the sibling platform sends it as a string).
+    std::optional<std::int64_t> total{};
+    /// Total pages.
+    std::optional<std::int64_t> pages{};
+    /// Current page.
+    std::optional<std::int64_t> page{};
+    /// Page size.
+    std::optional<std::int64_t> limit{};
+    /// Orders on this page.
+    std::optional<std::vector<BuyerOrderV2DTO>> list{};
+};
+BOOST_DESCRIBE_STRUCT(BuyerOrderListV2Page, (), (total, pages, page, limit, list))
+
+/// One row of the full on-sale file (a JSON array) linked by get_full_items.
+struct FullItem {
+    /// Listing (product) id; pass it as productId to buy_item.
+    std::optional<std::int64_t> id{};
+    /// Price, USD.
+    std::optional<::cs2market::decimal> price{};
+    /// Seller SteamID64.
+    std::optional<std::int64_t> steamId{};
+    /// Steam asset id.
+    std::optional<std::int64_t> assetId{};
+    /// Steam class id.
+    std::optional<std::int64_t> classId{};
+    /// Steam instance id.
+    std::optional<std::int64_t> instanceId{};
+    /// Steam market hash name.
+    std::optional<std::string> steamMarketHashName{};
+};
+BOOST_DESCRIBE_STRUCT(FullItem, (), (id, price, steamId, assetId, classId, instanceId, steamMarketHashName))
 
 /// A gem on an item.
 struct ItemGemVO {
@@ -246,6 +424,183 @@ struct ItemAssetInfoVO {
 };
 BOOST_DESCRIBE_STRUCT(ItemAssetInfoVO, (), (fraudwarning, classInfoId, classId, instanceId, assetId, originalAssetId, styleId, lastStyle, styleProgress, wear, paintIndex, paintSeed, levelName, levelColor, gradient, fadeColor, inspectImageUrl, steamInspectUrl, gems, stickers, styles, itemSets, ext))
 
+/// Classification of an item type (all fields from the sibling C5GAME platform's docs).
+struct ItemInfoVO {
+    /// Quality key.
+    std::optional<std::string> quality{};
+    /// Quality name.
+    std::optional<std::string> qualityName{};
+    /// Quality colour.
+    std::optional<std::string> qualityColor{};
+    /// Rarity key.
+    std::optional<std::string> rarity{};
+    /// Rarity name.
+    std::optional<std::string> rarityName{};
+    /// Rarity colour.
+    std::optional<std::string> rarityColor{};
+    /// Type key.
+    std::optional<std::string> type{};
+    /// Type name.
+    std::optional<std::string> typeName{};
+    /// Slot key (Dota 2).
+    std::optional<std::string> slot{};
+    /// Slot name (Dota 2).
+    std::optional<std::string> slotName{};
+    /// Hero key (Dota 2).
+    std::optional<std::string> hero{};
+    /// Hero name (Dota 2).
+    std::optional<std::string> heroName{};
+    /// Hero avatar URL (Dota 2).
+    std::optional<std::string> heroAvatar{};
+    /// Exterior (wear class) key.
+    std::optional<std::string> exterior{};
+    /// Exterior name.
+    std::optional<std::string> exteriorName{};
+    /// Exterior colour.
+    std::optional<std::string> exteriorColor{};
+    /// Weapon key.
+    std::optional<std::string> weapon{};
+    /// Weapon name.
+    std::optional<std::string> weaponName{};
+    /// Collection key.
+    std::optional<std::string> itemSet{};
+    /// Collection name.
+    std::optional<std::string> itemSetName{};
+    /// Sticker capsule key.
+    std::optional<std::string> stickerCapsule{};
+    /// Sticker capsule name.
+    std::optional<std::string> stickerCapsuleName{};
+    /// Patch capsule key.
+    std::optional<std::string> patchCapsule{};
+    /// Patch capsule name.
+    std::optional<std::string> patchCapsuleName{};
+    /// Agent key.
+    std::optional<std::string> customPlayer{};
+    /// Agent name.
+    std::optional<std::string> customPlayerName{};
+    /// Category key.
+    std::optional<std::string> category{};
+    /// Category name.
+    std::optional<std::string> categoryName{};
+    /// Item key.
+    std::optional<std::string> item{};
+    /// Item name.
+    std::optional<std::string> itemName{};
+};
+BOOST_DESCRIBE_STRUCT(ItemInfoVO, (), (quality, qualityName, qualityColor, rarity, rarityName, rarityColor, type, typeName, slot, slotName, hero, heroName, heroAvatar, exterior, exteriorName, exteriorColor, weapon, weaponName, itemSet, itemSetName, stickerCapsule, stickerCapsuleName, patchCapsule, patchCapsuleName, customPlayer, customPlayerName, category, categoryName, item, itemName))
+
+/// Current market price of one item type. avgPrice and medianPrice are named on the CS2DT page; the other fields come from a third-party client.
+struct ItemPriceInfo {
+    /// Steam market hash name.
+    std::optional<std::string> marketHashName{};
+    /// Lowest listing price, USD.
+    std::optional<::cs2market::decimal> price{};
+    /// Number of listings on sale.
+    std::optional<std::int64_t> quantity{};
+    /// Lowest automatic-delivery listing price, USD.
+    std::optional<::cs2market::decimal> autoDeliverPrice{};
+    /// Average price of the last 10 deals, USD.
+    std::optional<::cs2market::decimal> avgPrice{};
+    /// Median price of the last 10 deals, USD.
+    std::optional<::cs2market::decimal> medianPrice{};
+};
+BOOST_DESCRIBE_STRUCT(ItemPriceInfo, (), (marketHashName, price, quantity, autoDeliverPrice, avgPrice, medianPrice))
+
+/// Market price query for up to 200 market hash names.
+struct ItemPriceQueryRequest {
+    /// Game id (730 = CS2).
+    std::int64_t appId{};
+    /// Market hash names, at most 200.
+    std::vector<std::string> marketHashNameList{};
+};
+BOOST_DESCRIBE_STRUCT(ItemPriceQueryRequest, (), (appId, marketHashNameList))
+
+/// Every search filter of one game (values for market_search).
+struct ItemSearchFilterDTO {
+    /// Game id.
+    std::optional<std::int64_t> appId{};
+    /// Game name.
+    std::optional<std::string> appName{};
+    /// Game icon URL.
+    std::optional<std::string> icon{};
+    /// Game image URL.
+    std::optional<std::string> iconLarge{};
+    /// Filter groups (ItemSearchFilterItem; its 5 fields were not readable on the CS2DT page, so each group is kept as raw JSON).
+    std::optional<std::vector<::cs2market::raw_json>> list{};
+};
+BOOST_DESCRIBE_STRUCT(ItemSearchFilterDTO, (), (appId, appName, icon, iconLarge, list))
+
+/// Price summary of an item type in the market search (fields from a third-party client).
+struct MarketPriceInfo {
+    /// Lowest listing price, USD.
+    std::optional<::cs2market::decimal> price{};
+    /// Number of listings on sale.
+    std::optional<std::int64_t> quantity{};
+    /// Lowest automatic-delivery listing price, USD.
+    std::optional<::cs2market::decimal> autoDeliverPrice{};
+    /// Number of automatic-delivery listings.
+    std::optional<std::int64_t> autoDeliverQuantity{};
+};
+BOOST_DESCRIBE_STRUCT(MarketPriceInfo, (), (price, quantity, autoDeliverPrice, autoDeliverQuantity))
+
+/// Listing data of a WebSocket market push.
+struct MarketPushListing {
+    /// 1 manual, 2 automatic delivery.
+    std::optional<::cs2market::open_enum<DeliverType>> delivery{};
+    /// Listing (product) id.
+    std::optional<std::int64_t> id{};
+    /// Item (type) id.
+    std::optional<std::int64_t> itemId{};
+    /// Listing price, USD.
+    std::optional<::cs2market::decimal> price{};
+    /// Time the listing changed (Unix timestamp; unit not documented).
+    std::optional<::cs2market::unix_auto> updateTime{};
+};
+BOOST_DESCRIBE_STRUCT(MarketPushListing, (), (delivery, id, itemId, price, updateTime))
+
+/// WebSocket market push message. Connect to the URL from get_wss_address within 30 minutes; the server pushes, no subscribe message is documented.
+struct MarketPushMessage {
+    /// Unique id of this push.
+    std::optional<std::string> requestId{};
+    /// Subscribed topic.
+    std::optional<std::string> roomId{};
+    /// new, update or remove.
+    std::optional<::cs2market::open_enum<MarketPushEvent>> event{};
+    /// The listing.
+    std::optional<MarketPushListing> data{};
+    /// Push time (Unix timestamp; unit not documented).
+    std::optional<::cs2market::unix_auto> sendTime{};
+};
+BOOST_DESCRIBE_STRUCT(MarketPushMessage, (), (requestId, roomId, event, data, sendTime))
+
+/// One item type in the market search (fields from a third-party client; the CS2DT response schema was not readable).
+struct MarketSearchItem {
+    /// Item (type) id; input for sell_list and quick_buy_item.
+    std::optional<std::int64_t> itemId{};
+    /// Display name.
+    std::optional<std::string> itemName{};
+    /// Steam market hash name.
+    std::optional<std::string> marketHashName{};
+    /// Lowest prices and quantities.
+    std::optional<MarketPriceInfo> priceInfo{};
+};
+BOOST_DESCRIBE_STRUCT(MarketSearchItem, (), (itemId, itemName, marketHashName, priceInfo))
+
+/// One page of market search results.
+struct MarketSearchPage {
+    /// Total rows.
+    std::optional<std::int64_t> total{};
+    /// Total pages.
+    std::optional<std::int64_t> pages{};
+    /// Current page.
+    std::optional<std::int64_t> page{};
+    /// Page size.
+    std::optional<std::int64_t> limit{};
+    /// Item types on this page.
+    std::optional<std::vector<MarketSearchItem>> list{};
+};
+BOOST_DESCRIBE_STRUCT(MarketSearchPage, (), (total, pages, page, limit, list))
+
 /// Steam trade offer linked to an order.
 struct OfferInfoDTO {
     /// CS2DT transfer id.
@@ -302,6 +657,267 @@ struct OrderDetailDTO {
     std::optional<::cs2market::open_enum<FailedCode>> failedCode{};
 };
 BOOST_DESCRIBE_STRUCT(OrderDetailDTO, (), (orderId, productId, price, buyerFee, statusName, status, deliverType, receiveSteamId, openItemInfo, assetInfo, offerInfoDTO, failedDesc, createTime, failedCode))
+
+/// Order status callback: CS2DT POSTs this JSON to your callback URL; reply with the plain text `success`. Retries after 1, 2, 5, 10 and 30 minutes. Verify `sign`: every other received key as key=value (null as the text null, values URL-decoded), sorted by key, joined with &, then `&sign=` + app_secret, MD5, 32 upper-case hex chars. The field set may vary; build the string from the raw keys received.
+struct OrderStatusCallback {
+    /// Order id (as returned by the buy endpoints); keep the raw digits when signing.
+    std::optional<std::int64_t> orderId{};
+    /// Your merchant order number.
+    std::optional<std::string> outTradeNo{};
+    /// 1 waiting for delivery, 3 waiting for receipt (ask your user to accept the offer), 11 cancelled or failed; 10, 200, 220, 221 per the 2025-07-23 update.
+    std::optional<::cs2market::open_enum<OrderStatus>> status{};
+    /// Status text, e.g. failed.
+    std::optional<std::string> statusName{};
+    /// CS2DT offer id; present only when status is 3.
+    std::optional<std::string> offerId{};
+    /// Steam trade offer id.
+    std::optional<std::string> tradeOfferId{};
+    /// Callback type: 0 = purchase order status.
+    std::optional<std::int64_t> type{};
+    /// Callback type name: BUYER_ORDER_STATUS.
+    std::optional<std::string> typeName{};
+    /// MD5 signature, 32 upper-case hex characters.
+    std::optional<std::string> sign{};
+    /// Why the order failed (status 11) or who reversed it (status 220); added 2025-07-23, exact payload key inferred.
+    std::optional<::cs2market::open_enum<FailedCode>> failedCode{};
+};
+BOOST_DESCRIBE_STRUCT(OrderStatusCallback, (), (orderId, outTradeNo, status, statusName, offerId, tradeOfferId, type, typeName, sign, failedCode))
+
+/// One purchase record in buyer_order_list. Only orderAssetId is confirmed by the CS2DT docs (it is the orderId of buyer_order_detail); the other fields are the sibling platform's order row (inferred).
+struct SearcherOrderAssetListDTO {
+    /// Order asset id; pass it as orderId to buyer_order_detail.
+    std::optional<std::int64_t> orderAssetId{};
+    /// Order id.
+    std::optional<std::string> orderId{};
+    /// Listing (product) id of the item in this order.
+    std::optional<std::string> productId{};
+    /// Order amount, USD.
+    std::optional<::cs2market::decimal> price{};
+    /// Buyer fee of this order, USD.
+    std::optional<::cs2market::decimal> buyerFee{};
+    /// Order status text.
+    std::optional<std::string> statusName{};
+    /// Order status code.
+    std::optional<::cs2market::open_enum<OrderStatus>> status{};
+    /// 1 manual, 2 automatic delivery.
+    std::optional<::cs2market::open_enum<DeliverType>> deliverType{};
+    /// SteamID64 that receives the item.
+    std::optional<std::string> receiveSteamId{};
+    /// Order creation time (Unix timestamp; unit not documented).
+    std::optional<::cs2market::unix_auto> createTime{};
+    /// Steam trade offer id, when an offer was sent.
+    std::optional<std::string> tradeOfferId{};
+};
+BOOST_DESCRIBE_STRUCT(SearcherOrderAssetListDTO, (), (orderAssetId, orderId, productId, price, buyerFee, statusName, status, deliverType, receiveSteamId, createTime, tradeOfferId))
+
+/// One page of buyer_order_list (PageList<SearcherOrderAssetListDTO>).
+struct PageListSearcherOrderAssetListDTO {
+    /// Total rows.
+    std::optional<std::int64_t> total{};
+    /// Total pages.
+    std::optional<std::int64_t> pages{};
+    /// Current page.
+    std::optional<std::int64_t> page{};
+    /// Page size.
+    std::optional<std::int64_t> limit{};
+    /// Orders on this page.
+    std::optional<std::vector<SearcherOrderAssetListDTO>> list{};
+};
+BOOST_DESCRIBE_STRUCT(PageListSearcherOrderAssetListDTO, (), (total, pages, page, limit, list))
+
+/// Listings to read, at most 100.
+struct ProductIdsRequest {
+    /// Listing (product) ids, at most 100.
+    std::vector<std::int64_t> productIds{};
+};
+BOOST_DESCRIBE_STRUCT(ProductIdsRequest, (), (productIds))
+
+/// Sale status of one listing (fields from a third-party client; the CS2DT response schema was not readable).
+struct ProductInfoDTO {
+    /// Listing (product) id.
+    std::optional<std::int64_t> id{};
+    /// Current price, USD.
+    std::optional<::cs2market::decimal> price{};
+};
+BOOST_DESCRIBE_STRUCT(ProductInfoDTO, (), (id, price))
+
+/// Sale status of the requested listings (shape from a third-party client).
+struct ProductSalesStatusDTO {
+    /// Number of listings returned.
+    std::optional<std::int64_t> totalCount{};
+    /// Listings still known, with their current price.
+    std::optional<std::vector<ProductInfoDTO>> productInfoDTOList{};
+};
+BOOST_DESCRIBE_STRUCT(ProductSalesStatusDTO, (), (totalCount, productInfoDTOList))
+
+/// Listings whose sale status to read.
+struct ProductSalesStatusRequest {
+    /// Listing (product) ids.
+    std::vector<std::int64_t> productIdList{};
+};
+BOOST_DESCRIBE_STRUCT(ProductSalesStatusRequest, (), (productIdList))
+
+/// Seller delivery statistics over a period (from the sibling platform's docs).
+struct SellerDeliveryStats {
+    /// Delivery success rate, as text.
+    std::optional<std::string> deliverySuccessRate{};
+    /// Average delivery time, as text.
+    std::optional<std::string> deliveryAvgTime{};
+    /// Number of orders not delivered.
+    std::optional<std::int64_t> deliveryNoneNum{};
+};
+BOOST_DESCRIBE_STRUCT(SellerDeliveryStats, (), (deliverySuccessRate, deliveryAvgTime, deliveryNoneNum))
+
+/// Seller delivery statistics (from the sibling platform's docs).
+struct SellerDeliveryInfo {
+    /// Last 7 days.
+    std::optional<SellerDeliveryStats> day7{};
+    /// Last 15 days.
+    std::optional<SellerDeliveryStats> day15{};
+};
+BOOST_DESCRIBE_STRUCT(SellerDeliveryInfo, (), (day7, day15))
+
+/// Seller of a listing (fields from the sibling platform's docs).
+struct SellerUserInfoVO {
+    /// Seller user id.
+    std::optional<std::int64_t> userId{};
+    /// Platform id.
+    std::optional<std::int64_t> platformId{};
+    /// Seller id on the third-party platform.
+    std::optional<std::string> thirdUserId{};
+    /// Seller nickname.
+    std::optional<std::string> nickname{};
+    /// Seller nickname; spelling seen in a third-party client.
+    std::optional<std::string> nickName{};
+    /// Seller avatar URL.
+    std::optional<std::string> avatar{};
+    /// Seller's last activity; type not documented, kept as raw JSON.
+    std::optional<::cs2market::raw_json> lastActive{};
+    /// Delivery statistics.
+    std::optional<SellerDeliveryInfo> deliveryInfo{};
+};
+BOOST_DESCRIBE_STRUCT(SellerUserInfoVO, (), (userId, platformId, thirdUserId, nickname, nickName, avatar, lastActive, deliveryInfo))
+
+/// One listing (product) on sale. id to itemName are on the CS2DT page; the rest of the table was cut off and comes from the sibling platform's listing object.
+struct ProductSellListDTO {
+    /// Listing (product) id; pass it as productId to buy_item.
+    std::optional<std::int64_t> id{};
+    /// Seller.
+    std::optional<SellerUserInfoVO> sellerInfo{};
+    /// Current server time (Unix timestamp; unit not documented).
+    std::optional<::cs2market::unix_auto> systemTime{};
+    /// Game id.
+    std::optional<std::int64_t> appId{};
+    /// Game name.
+    std::optional<std::string> appName{};
+    /// Item (type) id.
+    std::optional<std::int64_t> itemId{};
+    /// Item name.
+    std::optional<std::string> itemName{};
+    /// Item image URL.
+    std::optional<std::string> imageUrl{};
+    /// Currency id.
+    std::optional<std::int64_t> currencyId{};
+    /// Price, USD.
+    std::optional<::cs2market::decimal> price{};
+    /// Subsidised price, USD.
+    std::optional<::cs2market::decimal> subsidyPrice{};
+    /// Price the seller asked, USD.
+    std::optional<::cs2market::decimal> sellerPrice{};
+    /// Price in CNY.
+    std::optional<::cs2market::decimal> cnyPrice{};
+    /// Steam market hash name.
+    std::optional<std::string> marketHashName{};
+    /// 1 manual, 2 automatic delivery.
+    std::optional<::cs2market::open_enum<DeliverType>> delivery{};
+    /// Seller's description.
+    std::optional<std::string> description{};
+    /// Whether the seller accepts bargaining (0/1).
+    std::optional<std::int64_t> acceptBargain{};
+    /// Classification of the item type.
+    std::optional<ItemInfoVO> itemInfo{};
+    /// Properties unique to this asset (float, pattern, stickers, ...).
+    std::optional<ItemAssetInfoVO> assetInfo{};
+};
+BOOST_DESCRIBE_STRUCT(ProductSellListDTO, (), (id, sellerInfo, systemTime, appId, appName, itemId, itemName, imageUrl, currencyId, price, subsidyPrice, sellerPrice, cnyPrice, marketHashName, delivery, description, acceptBargain, itemInfo, assetInfo))
+
+/// Buy the cheapest listing of one item, chosen by itemId or by appId + marketHashName. The CS2DT page's body table was not readable: fields come from a third-party client and the sibling platform, so none is marked required here; outTradeNo, tradeUrl and maxPrice are needed in practice.
+struct QuickBuyItemRequest {
+    /// Your unique merchant order number (see BuyItemRequest.outTradeNo).
+    std::optional<std::string> outTradeNo{};
+    /// Steam trade URL of the receiving account.
+    std::optional<std::string> tradeUrl{};
+    /// Price ceiling, USD.
+    std::optional<::cs2market::decimal> maxPrice{};
+    /// Item (type) id; give this or marketHashName.
+    std::optional<std::int64_t> itemId{};
+    /// Game id; needed with marketHashName.
+    std::optional<std::int64_t> appId{};
+    /// Steam market hash name; give this or itemId.
+    std::optional<std::string> marketHashName{};
+    /// Only buy listings with this delivery method: 1 manual, 2 automatic.
+    std::optional<::cs2market::open_enum<DeliverType>> delivery{};
+    /// 1 = take the lowest price (meaning not documented).
+    std::optional<std::int64_t> lowPrice{};
+};
+BOOST_DESCRIBE_STRUCT(QuickBuyItemRequest, (), (outTradeNo, tradeUrl, maxPrice, itemId, appId, marketHashName, delivery, lowPrice))
+
+/// One page of an item's listings.
+struct SellListPage {
+    /// Total rows.
+    std::optional<std::int64_t> total{};
+    /// Total pages.
+    std::optional<std::int64_t> pages{};
+    /// Current page.
+    std::optional<std::int64_t> page{};
+    /// Page size.
+    std::optional<std::int64_t> limit{};
+    /// Listings on this page.
+    std::optional<std::vector<ProductSellListDTO>> list{};
+};
+BOOST_DESCRIBE_STRUCT(SellListPage, (), (total, pages, page, limit, list))
+
+/// Steam account in a status check result (fields from a third-party client; not on the CS2DT page).
+struct SteamAccountInfo {
+    /// SteamID64.
+    std::optional<std::string> steamId{};
+    /// Steam nickname.
+    std::optional<std::string> nickName{};
+};
+BOOST_DESCRIBE_STRUCT(SteamAccountInfo, (), (steamId, nickName))
+
+/// Steam account status for one scenario. Only checkStatus is on the CS2DT page; the other fields come from a third-party client.
+struct SteamAccountStatusDTO {
+    /// 0 checking, 1 normal, 2 abnormal.
+    std::optional<::cs2market::open_enum<SteamCheckStatus>> checkStatus{};
+    /// The checked account.
+    std::optional<SteamAccountInfo> steamInfo{};
+    /// Problems found on the account; element shape not documented.
+    std::optional<std::vector<::cs2market::raw_json>> statusList{};
+};
+BOOST_DESCRIBE_STRUCT(SteamAccountStatusDTO, (), (checkStatus, steamInfo, statusList))
+
+/// Starts a Steam account status check; poll steam_account_status for the result.
+struct SteamCheckCreateRequest {
+    /// Scenario: 1 purchase, 2 sale.
+    ::cs2market::open_enum<SteamCheckType> type{};
+    /// Game id (730 = CS2).
+    std::int64_t appId{};
+    /// Steam trade URL of the account to check.
+    std::string tradeUrl{};
+};
+BOOST_DESCRIBE_STRUCT(SteamCheckCreateRequest, (), (type, appId, tradeUrl))
+
+/// Account balance of the merchant (T-Coin; 1 T-Coin = 1 USD).
+struct UserAccountOpenDTO {
+    /// User id.
+    std::optional<std::int64_t> userId{};
+    /// Account type name, e.g. usdt_money.
+    std::optional<std::string> name{};
+    /// Account balance (USD / T-Coin); sent as a decimal string, e.g. "0.02".
+    std::optional<::cs2market::decimal> data{};
+};
+BOOST_DESCRIBE_STRUCT(UserAccountOpenDTO, (), (userId, name, data))
 
 /// Common response envelope of every CS2DT call. HTTP status is 200 for business errors; check success and errorCode.
 struct WebApiRes {

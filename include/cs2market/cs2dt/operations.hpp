@@ -5,6 +5,8 @@
 
 #include <cs2market/cs2dt/models.hpp>
 #include <cs2market/operation.hpp>
+#include <cs2market/pagination.hpp>
+#include <cs2market/raw_body.hpp>
 
 #include <boost/mp11/list.hpp>
 
@@ -38,6 +40,211 @@ struct provider {
     };
 };
 
+/// Parameters of `user_balance` (GET /v1/user/v1/t-coin/balance). Member names are the wire names.
+struct user_balance_params {
+};
+BOOST_DESCRIBE_STRUCT(user_balance_params, (), ())
+
+/// Parameters of `create_steam_check` (POST /v1/user/steam-check/create). Member names are the wire names.
+struct create_steam_check_params {
+    /// Scenario, game and trade URL to check.
+    SteamCheckCreateRequest body{};
+};
+BOOST_DESCRIBE_STRUCT(create_steam_check_params, (), (body))
+
+/// Parameters of `steam_account_status` (GET /v1/user/steam-info). Member names are the wire names.
+struct steam_account_status_params {
+    /// Scenario: 1 purchase, 2 sale.
+    ::cs2market::open_enum<SteamCheckType> type{};
+    /// Game id, e.g. 730.
+    std::int64_t appId{};
+    /// Steam trade URL (give this or steamId).
+    std::optional<std::string> tradeUrl{};
+    /// SteamID64 (give this or tradeUrl).
+    std::optional<std::int64_t> steamId{};
+};
+BOOST_DESCRIBE_STRUCT(steam_account_status_params, (), (type, appId, tradeUrl, steamId))
+
+/// Parameters of `get_full_items` (GET /v1/product/v1/full/link/{appId}). Member names are the wire names.
+struct get_full_items_params {
+    /// Game id; only 730 is supported.
+    std::int64_t appId{};
+};
+BOOST_DESCRIBE_STRUCT(get_full_items_params, (), (appId))
+
+/// Parameters of `market_search` (GET /v1/product/v2/search). Member names are the wire names.
+struct market_search_params {
+    /// Game id.
+    std::int64_t appId{};
+    /// Sort: 0 update time desc, 1 price asc, 2 price desc.
+    std::optional<::cs2market::open_enum<MarketSearchOrderBy>> orderBy{};
+    /// Lower price bound, USD.
+    std::optional<::cs2market::decimal> minPrice{};
+    /// Upper price bound, USD.
+    std::optional<::cs2market::decimal> maxPrice{};
+    /// Dota 2 hero (values from filters_query).
+    std::optional<std::string> hero{};
+    /// Quality (Dota 2 / CS2).
+    std::optional<std::string> quality{};
+    /// CS2 weapon type / Dota 2 type.
+    std::optional<std::string> type{};
+    /// Rarity (Dota 2; none for CS2).
+    std::optional<std::string> rarity{};
+    /// Slot (Dota 2).
+    std::optional<std::string> slot{};
+    /// Exterior / wear class (CS2).
+    std::optional<std::string> exterior{};
+    /// Category (CS2).
+    std::optional<std::string> category{};
+    /// Weapon (CS2).
+    std::optional<std::string> weapon{};
+    /// Collection.
+    std::optional<std::string> itemSet{};
+    /// Search keyword.
+    std::optional<std::string> keyword{};
+    /// Only these item ids.
+    std::optional<std::vector<std::string>> itemIds{};
+    /// Language.
+    std::optional<std::string> language{};
+    /// Page number.
+    std::optional<std::int64_t> page{};
+    /// Page size.
+    std::optional<std::int64_t> limit{};
+    /// 1 = only items with an automatic-delivery listing; 0 (default) = all.
+    std::optional<std::int64_t> onlyWithAutoDeliverPrice{};
+};
+BOOST_DESCRIBE_STRUCT(market_search_params, (), (appId, orderBy, minPrice, maxPrice, hero, quality, type, rarity, slot, exterior, category, weapon, itemSet, keyword, itemIds, language, page, limit, onlyWithAutoDeliverPrice))
+
+/// Parameters of `item_price_query` (POST /v1/product/price/info). Member names are the wire names.
+struct item_price_query_params {
+    /// Game and market hash names.
+    ItemPriceQueryRequest body{};
+};
+BOOST_DESCRIBE_STRUCT(item_price_query_params, (), (body))
+
+/// Parameters of `filters_query` (GET /v1/product/v1/filters). Member names are the wire names.
+struct filters_query_params {
+    /// Game id, e.g. 570.
+    std::int64_t appId{};
+};
+BOOST_DESCRIBE_STRUCT(filters_query_params, (), (appId))
+
+/// Parameters of `sell_list` (GET /v1/product/v1/sell/list). Member names are the wire names.
+struct sell_list_params {
+    /// Item id from market_search.
+    std::int64_t itemId{};
+    /// Page number.
+    std::optional<std::int64_t> page{};
+    /// Page size.
+    std::optional<std::int64_t> limit{};
+    /// Sort: 1 listing time desc, 2 price asc (default), 3 price desc, 4 wear asc, 5 wear desc, 6 gradient asc, 7 gradient desc.
+    std::optional<::cs2market::open_enum<SellListSort>> sort{};
+    /// Delivery method: 1 manual, 2 automatic.
+    std::optional<::cs2market::open_enum<DeliverType>> delivery{};
+    /// Style id (see ItemAssetInfoVO.styleId) or community classification id.
+    std::optional<std::int64_t> styleId{};
+    /// Community classification name (Chinese or English).
+    std::optional<std::string> levelName{};
+    /// Community classification ids.
+    std::optional<std::string> levelIds{};
+    /// Sticker id list.
+    std::optional<std::string> stickerIds{};
+    /// Sticker capsule type.
+    std::optional<std::string> stickerCapsule{};
+    /// Gem id list.
+    std::optional<std::string> gemIds{};
+    /// Sticker ids per slot.
+    std::optional<std::string> slotStickerIds{};
+    /// Has stickers.
+    std::optional<std::int64_t> containSticker{};
+    /// Gem id.
+    std::optional<std::int64_t> gemId{};
+    /// Gem English name.
+    std::optional<std::string> gemEnName{};
+    /// Not documented.
+    std::optional<std::int64_t> withHistory{};
+    /// Not documented.
+    std::optional<std::string> standardPrice{};
+    /// Lower float (wear) bound.
+    std::optional<std::string> startWear{};
+    /// Upper float (wear) bound.
+    std::optional<std::string> endWear{};
+    /// Has a name tag.
+    std::optional<std::int64_t> hasFraudwarning{};
+    /// Lower price bound, USD.
+    std::optional<::cs2market::decimal> minPrice{};
+    /// Upper price bound, USD (inferred: the parameter list on the page is cut off after minPrice).
+    std::optional<::cs2market::decimal> maxPrice{};
+};
+BOOST_DESCRIBE_STRUCT(sell_list_params, (), (itemId, page, limit, sort, delivery, styleId, levelName, levelIds, stickerIds, stickerCapsule, gemIds, slotStickerIds, containSticker, gemId, gemEnName, withHistory, standardPrice, startWear, endWear, hasFraudwarning, minPrice, maxPrice))
+
+/// Parameters of `product_sales_status` (POST /v1/product/v1/info). Member names are the wire names.
+struct product_sales_status_params {
+    /// Listing ids.
+    ProductSalesStatusRequest body{};
+};
+BOOST_DESCRIBE_STRUCT(product_sales_status_params, (), (body))
+
+/// Parameters of `batch_products_on_sale` (POST /v1/product/v2/list/ids). Member names are the wire names.
+struct batch_products_on_sale_params {
+    /// Listing ids, at most 100.
+    ProductIdsRequest body{};
+};
+BOOST_DESCRIBE_STRUCT(batch_products_on_sale_params, (), (body))
+
+/// Parameters of `product_sales_detail` (GET /v1/product/v1/sell/product). Member names are the wire names.
+struct product_sales_detail_params {
+    /// Listing (product) id.
+    std::string productId{};
+};
+BOOST_DESCRIBE_STRUCT(product_sales_detail_params, (), (productId))
+
+/// Parameters of `buy_item` (POST /v1/trade/v2/buy). Member names are the wire names.
+struct buy_item_params {
+    /// Listing, merchant order number and receiver.
+    BuyItemRequest body{};
+};
+BOOST_DESCRIBE_STRUCT(buy_item_params, (), (body))
+
+/// Parameters of `quick_buy_item` (POST /v1/trade/v2/quick-buy). Member names are the wire names.
+struct quick_buy_item_params {
+    /// Item, price ceiling, merchant order number and receiver.
+    QuickBuyItemRequest body{};
+};
+BOOST_DESCRIBE_STRUCT(quick_buy_item_params, (), (body))
+
+/// Parameters of `buyer_order_list_v2` (POST /v1/order/buyer/v2/list). Member names are the wire names.
+struct buyer_order_list_v2_params {
+    /// Game id.
+    std::optional<std::int64_t> appId{};
+    /// Page number.
+    std::optional<std::int64_t> page{};
+    /// Page size.
+    std::optional<std::int64_t> limit{};
+    /// Only orders with this status.
+    std::optional<::cs2market::open_enum<OrderStatus>> status{};
+    /// Only these order ids.
+    std::optional<std::vector<std::string>> orderIdList{};
+    /// Only these merchant order numbers.
+    std::optional<std::vector<std::string>> outTradeNos{};
+};
+BOOST_DESCRIBE_STRUCT(buyer_order_list_v2_params, (), (appId, page, limit, status, orderIdList, outTradeNos))
+
+/// Parameters of `buyer_order_list` (GET /v1/order/buyer/list). Member names are the wire names.
+struct buyer_order_list_params {
+    /// Game id.
+    std::int64_t appId{};
+    /// 1 waiting for delivery, 2 delivering, 3 waiting for receipt, 10 success, 11 cancelled; omit for all.
+    std::optional<::cs2market::open_enum<OrderStatus>> status{};
+    /// Only these order ids.
+    std::optional<std::vector<std::string>> orderIdList{};
+    /// Page number, default 1.
+    std::optional<std::int64_t> page{};
+    /// Page size, default 10.
+    std::optional<std::int64_t> limit{};
+};
+BOOST_DESCRIBE_STRUCT(buyer_order_list_params, (), (appId, status, orderIdList, page, limit))
+
 /// Parameters of `buyer_order_detail` (GET /v1/order/v2/buy/detail). Member names are the wire names.
 struct buyer_order_detail_params {
     /// Order id returned by the buy endpoints, or orderAssetId from the order list.
@@ -47,8 +254,330 @@ struct buyer_order_detail_params {
 };
 BOOST_DESCRIBE_STRUCT(buyer_order_detail_params, (), (orderId, outTradeNo))
 
+/// Parameters of `buyer_cancel_order` (POST /v1/order/buyer-cancel). Member names are the wire names.
+struct buyer_cancel_order_params {
+    /// The order to cancel.
+    BuyerCancelOrderRequest body{};
+};
+BOOST_DESCRIBE_STRUCT(buyer_cancel_order_params, (), (body))
+
+/// Parameters of `usd_cny_rate` (GET /v1/currency/rate/usd-cny). Member names are the wire names.
+struct usd_cny_rate_params {
+};
+BOOST_DESCRIBE_STRUCT(usd_cny_rate_params, (), ())
+
+/// Parameters of `get_wss_address` (GET /v1/user/v1/wss). Member names are the wire names.
+struct get_wss_address_params {
+};
+BOOST_DESCRIBE_STRUCT(get_wss_address_params, (), ())
+
 /// One type per operation: method, path, parameters, response type, auth, documented errors.
 namespace ops {
+
+/// GET /v1/user/v1/t-coin/balance
+/// Balance of the merchant account (T-Coin, 1 T-Coin = 1 USD).
+struct user_balance {
+    using provider = cs2dt::provider;
+    using params = user_balance_params;
+    using response_type = UserAccountOpenDTO;
+    static constexpr std::string_view name = "user_balance";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/v1/user/v1/t-coin/balance";
+    static constexpr std::string_view summary = "Balance of the merchant account (T-Coin, 1 T-Coin = 1 USD).";
+    static constexpr std::array<::cs2market::param_info, 0> param_table{{}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::query, "app-key", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 7> errors{{{0, "140020", "The request lacks the app-key parameter."}, {0, "100001", "Caller IP is not in the whitelist."}, {0, "100002", "No permission to use this interface."}, {0, "140011", "User has not joined the open platform."}, {0, "100000", "System error."}, {0, "140000", "System error."}, {0, "140001", "Parameter error."}}};
+};
+
+/// POST /v1/user/steam-check/create
+/// Starts a health check of a Steam account (by trade URL) for buying or selling; read the result with steam_account_status.
+struct create_steam_check {
+    using provider = cs2dt::provider;
+    using params = create_steam_check_params;
+    using response_type = ::cs2market::raw_json;
+    static constexpr std::string_view name = "create_steam_check";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::post;
+    static constexpr std::string_view path = "/v1/user/steam-check/create";
+    static constexpr std::string_view summary = "Starts a health check of a Steam account (by trade URL) for buying or selling; read the result with steam_account_status.";
+    static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::query, "app-key", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 7> errors{{{0, "140020", "The request lacks the app-key parameter."}, {0, "100001", "Caller IP is not in the whitelist."}, {0, "100002", "No permission to use this interface."}, {0, "140011", "User has not joined the open platform."}, {0, "100000", "System error."}, {0, "140000", "System error."}, {0, "140001", "Parameter error."}}};
+};
+
+/// GET /v1/user/steam-info
+/// Status of a Steam account for a scenario (purchase or sale). Give tradeUrl or steamId.
+struct steam_account_status {
+    using provider = cs2dt::provider;
+    using params = steam_account_status_params;
+    using response_type = SteamAccountStatusDTO;
+    static constexpr std::string_view name = "steam_account_status";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/v1/user/steam-info";
+    static constexpr std::string_view summary = "Status of a Steam account for a scenario (purchase or sale). Give tradeUrl or steamId.";
+    static constexpr std::array<::cs2market::param_info, 4> param_table{{{"type", ::cs2market::param_in::query, true}, {"appId", ::cs2market::param_in::query, true}, {"tradeUrl", ::cs2market::param_in::query, false}, {"steamId", ::cs2market::param_in::query, false}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::query, "app-key", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 7> errors{{{0, "140020", "The request lacks the app-key parameter."}, {0, "100001", "Caller IP is not in the whitelist."}, {0, "100002", "No permission to use this interface."}, {0, "140011", "User has not joined the open platform."}, {0, "100000", "System error."}, {0, "140000", "System error."}, {0, "140001", "Parameter error."}}};
+};
+
+/// GET /v1/product/v1/full/link/{appId}
+/// Link to a JSON file (an array of FullItem) listing every item currently on sale; the link is valid for 5 minutes. The English page says GET and the Chinese page says POST; this schema uses GET.
+struct get_full_items {
+    using provider = cs2dt::provider;
+    using params = get_full_items_params;
+    using response_type = std::optional<std::string>;
+    static constexpr std::string_view name = "get_full_items";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/v1/product/v1/full/link/{appId}";
+    static constexpr std::string_view summary = "Link to a JSON file (an array of FullItem) listing every item currently on sale; the link is valid for 5 minutes. The English page says GET and the Chinese page says POST; this schema uses GET.";
+    static constexpr std::array<::cs2market::param_info, 1> param_table{{{"appId", ::cs2market::param_in::path, true}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::query, "app-key", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 7> errors{{{0, "140020", "The request lacks the app-key parameter."}, {0, "100001", "Caller IP is not in the whitelist."}, {0, "100002", "No permission to use this interface."}, {0, "140011", "User has not joined the open platform."}, {0, "100000", "System error."}, {0, "140000", "System error."}, {0, "140001", "Parameter error."}}};
+};
+
+/// GET /v1/product/v2/search
+/// Searches every item on sale in the market, one row per item type (not per listing).
+struct market_search {
+    using provider = cs2dt::provider;
+    using params = market_search_params;
+    using response_type = MarketSearchPage;
+    static constexpr std::string_view name = "market_search";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/v1/product/v2/search";
+    static constexpr std::string_view summary = "Searches every item on sale in the market, one row per item type (not per listing).";
+    static constexpr std::array<::cs2market::param_info, 19> param_table{{{"appId", ::cs2market::param_in::query, true}, {"orderBy", ::cs2market::param_in::query, false}, {"minPrice", ::cs2market::param_in::query, false}, {"maxPrice", ::cs2market::param_in::query, false}, {"hero", ::cs2market::param_in::query, false}, {"quality", ::cs2market::param_in::query, false}, {"type", ::cs2market::param_in::query, false}, {"rarity", ::cs2market::param_in::query, false}, {"slot", ::cs2market::param_in::query, false}, {"exterior", ::cs2market::param_in::query, false}, {"category", ::cs2market::param_in::query, false}, {"weapon", ::cs2market::param_in::query, false}, {"itemSet", ::cs2market::param_in::query, false}, {"keyword", ::cs2market::param_in::query, false}, {"itemIds", ::cs2market::param_in::query, false}, {"language", ::cs2market::param_in::query, false}, {"page", ::cs2market::param_in::query, false}, {"limit", ::cs2market::param_in::query, false}, {"onlyWithAutoDeliverPrice", ::cs2market::param_in::query, false}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::query, "app-key", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 7> errors{{{0, "140020", "The request lacks the app-key parameter."}, {0, "100001", "Caller IP is not in the whitelist."}, {0, "100002", "No permission to use this interface."}, {0, "140011", "User has not joined the open platform."}, {0, "100000", "System error."}, {0, "140000", "System error."}, {0, "140001", "Parameter error."}}};
+
+    /// How this operation pages (used by cs2market::pager).
+    struct pagination {
+        static constexpr ::cs2market::page_style style = ::cs2market::page_style::page;
+        static auto items(const response_type& r)
+        {
+            auto* p0 = ::cs2market::detail::as_ptr(r);
+            auto* p1 = p0 ? ::cs2market::detail::as_ptr(p0->list) : nullptr;
+            return p1;
+        }
+        static auto pages(const response_type& r)
+        {
+            auto* p0 = ::cs2market::detail::as_ptr(r);
+            auto* p1 = p0 ? ::cs2market::detail::as_ptr(p0->pages) : nullptr;
+            return p1;
+        }
+        template <class V>
+        static void set(params& p, const V& v) { p.page = v; }
+        static auto position(const params& p) { return ::cs2market::detail::as_ptr(p.page); }
+    };
+};
+
+/// POST /v1/product/price/info
+/// Current market price of up to 200 market hash names. Listed prices of volatile or one-off items can mislead; compare with avgPrice / medianPrice.
+struct item_price_query {
+    using provider = cs2dt::provider;
+    using params = item_price_query_params;
+    using response_type = std::optional<std::vector<ItemPriceInfo>>;
+    static constexpr std::string_view name = "item_price_query";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::post;
+    static constexpr std::string_view path = "/v1/product/price/info";
+    static constexpr std::string_view summary = "Current market price of up to 200 market hash names. Listed prices of volatile or one-off items can mislead; compare with avgPrice / medianPrice.";
+    static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::query, "app-key", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 7> errors{{{0, "140020", "The request lacks the app-key parameter."}, {0, "100001", "Caller IP is not in the whitelist."}, {0, "100002", "No permission to use this interface."}, {0, "140011", "User has not joined the open platform."}, {0, "100000", "System error."}, {0, "140000", "System error."}, {0, "140001", "Parameter error."}}};
+};
+
+/// GET /v1/product/v1/filters
+/// Every search filter of a game (values for market_search).
+struct filters_query {
+    using provider = cs2dt::provider;
+    using params = filters_query_params;
+    using response_type = ItemSearchFilterDTO;
+    static constexpr std::string_view name = "filters_query";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/v1/product/v1/filters";
+    static constexpr std::string_view summary = "Every search filter of a game (values for market_search).";
+    static constexpr std::array<::cs2market::param_info, 1> param_table{{{"appId", ::cs2market::param_in::query, true}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::query, "app-key", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 7> errors{{{0, "140020", "The request lacks the app-key parameter."}, {0, "100001", "Caller IP is not in the whitelist."}, {0, "100002", "No permission to use this interface."}, {0, "140011", "User has not joined the open platform."}, {0, "100000", "System error."}, {0, "140000", "System error."}, {0, "140001", "Parameter error."}}};
+};
+
+/// GET /v1/product/v1/sell/list
+/// Every listing (individual product) of one item type. Rate limit: 10 requests per second.
+struct sell_list {
+    using provider = cs2dt::provider;
+    using params = sell_list_params;
+    using response_type = SellListPage;
+    static constexpr std::string_view name = "sell_list";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/v1/product/v1/sell/list";
+    static constexpr std::string_view summary = "Every listing (individual product) of one item type. Rate limit: 10 requests per second.";
+    static constexpr std::array<::cs2market::param_info, 22> param_table{{{"itemId", ::cs2market::param_in::query, true}, {"page", ::cs2market::param_in::query, false}, {"limit", ::cs2market::param_in::query, false}, {"sort", ::cs2market::param_in::query, false}, {"delivery", ::cs2market::param_in::query, false}, {"styleId", ::cs2market::param_in::query, false}, {"levelName", ::cs2market::param_in::query, false}, {"levelIds", ::cs2market::param_in::query, false}, {"stickerIds", ::cs2market::param_in::query, false}, {"stickerCapsule", ::cs2market::param_in::query, false}, {"gemIds", ::cs2market::param_in::query, false}, {"slotStickerIds", ::cs2market::param_in::query, false}, {"containSticker", ::cs2market::param_in::query, false}, {"gemId", ::cs2market::param_in::query, false}, {"gemEnName", ::cs2market::param_in::query, false}, {"withHistory", ::cs2market::param_in::query, false}, {"standardPrice", ::cs2market::param_in::query, false}, {"startWear", ::cs2market::param_in::query, false}, {"endWear", ::cs2market::param_in::query, false}, {"hasFraudwarning", ::cs2market::param_in::query, false}, {"minPrice", ::cs2market::param_in::query, false}, {"maxPrice", ::cs2market::param_in::query, false}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::query, "app-key", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 7> errors{{{0, "140020", "The request lacks the app-key parameter."}, {0, "100001", "Caller IP is not in the whitelist."}, {0, "100002", "No permission to use this interface."}, {0, "140011", "User has not joined the open platform."}, {0, "100000", "System error."}, {0, "140000", "System error."}, {0, "140001", "Parameter error."}}};
+
+    /// How this operation pages (used by cs2market::pager).
+    struct pagination {
+        static constexpr ::cs2market::page_style style = ::cs2market::page_style::page;
+        static auto items(const response_type& r)
+        {
+            auto* p0 = ::cs2market::detail::as_ptr(r);
+            auto* p1 = p0 ? ::cs2market::detail::as_ptr(p0->list) : nullptr;
+            return p1;
+        }
+        static auto pages(const response_type& r)
+        {
+            auto* p0 = ::cs2market::detail::as_ptr(r);
+            auto* p1 = p0 ? ::cs2market::detail::as_ptr(p0->pages) : nullptr;
+            return p1;
+        }
+        template <class V>
+        static void set(params& p, const V& v) { p.page = v; }
+        static auto position(const params& p) { return ::cs2market::detail::as_ptr(p.page); }
+    };
+};
+
+/// POST /v1/product/v1/info
+/// Sale status of many listings: still on sale, price changed?
+struct product_sales_status {
+    using provider = cs2dt::provider;
+    using params = product_sales_status_params;
+    using response_type = ProductSalesStatusDTO;
+    static constexpr std::string_view name = "product_sales_status";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::post;
+    static constexpr std::string_view path = "/v1/product/v1/info";
+    static constexpr std::string_view summary = "Sale status of many listings: still on sale, price changed?";
+    static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::query, "app-key", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 7> errors{{{0, "140020", "The request lacks the app-key parameter."}, {0, "100001", "Caller IP is not in the whitelist."}, {0, "100002", "No permission to use this interface."}, {0, "140011", "User has not joined the open platform."}, {0, "100000", "System error."}, {0, "140000", "System error."}, {0, "140001", "Parameter error."}}};
+};
+
+/// POST /v1/product/v2/list/ids
+/// Details of up to 100 listings. Only listings still on sale are returned; a missing id means sold or delisted.
+struct batch_products_on_sale {
+    using provider = cs2dt::provider;
+    using params = batch_products_on_sale_params;
+    using response_type = std::optional<std::vector<ProductSellListDTO>>;
+    static constexpr std::string_view name = "batch_products_on_sale";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::post;
+    static constexpr std::string_view path = "/v1/product/v2/list/ids";
+    static constexpr std::string_view summary = "Details of up to 100 listings. Only listings still on sale are returned; a missing id means sold or delisted.";
+    static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::query, "app-key", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 7> errors{{{0, "140020", "The request lacks the app-key parameter."}, {0, "100001", "Caller IP is not in the whitelist."}, {0, "100002", "No permission to use this interface."}, {0, "140011", "User has not joined the open platform."}, {0, "100000", "System error."}, {0, "140000", "System error."}, {0, "140001", "Parameter error."}}};
+};
+
+/// GET /v1/product/v1/sell/product
+/// Full detail of one listing.
+struct product_sales_detail {
+    using provider = cs2dt::provider;
+    using params = product_sales_detail_params;
+    using response_type = ProductSellListDTO;
+    static constexpr std::string_view name = "product_sales_detail";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/v1/product/v1/sell/product";
+    static constexpr std::string_view summary = "Full detail of one listing.";
+    static constexpr std::array<::cs2market::param_info, 1> param_table{{{"productId", ::cs2market::param_in::query, true}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::query, "app-key", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 7> errors{{{0, "140020", "The request lacks the app-key parameter."}, {0, "100001", "Caller IP is not in the whitelist."}, {0, "100002", "No permission to use this interface."}, {0, "140011", "User has not joined the open platform."}, {0, "100000", "System error."}, {0, "140000", "System error."}, {0, "140001", "Parameter error."}}};
+};
+
+/// POST /v1/trade/v2/buy
+/// Buys one listing by its product id (from sell_list, batch_products_on_sale or product_sales_detail). The language: en_US header (sent by default) makes failure messages English.
+struct buy_item {
+    using provider = cs2dt::provider;
+    using params = buy_item_params;
+    using response_type = BuyResultDTO;
+    static constexpr std::string_view name = "buy_item";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::post;
+    static constexpr std::string_view path = "/v1/trade/v2/buy";
+    static constexpr std::string_view summary = "Buys one listing by its product id (from sell_list, batch_products_on_sale or product_sales_detail). The language: en_US header (sent by default) makes failure messages English.";
+    static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::query, "app-key", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 30> errors{{{0, "1207", "The item's price was changed by the seller or someone else bought it; buy again or choose another seller's item."}, {0, "1317", "No listing on sale matches the conditions."}, {0, "1363", "Purchase failed because of an internal exception."}, {0, "1367", "This Steam account is temporarily barred from buying after repeatedly not accepting or declining orders in the last 12 hours; lifted after %s."}, {0, "1369", "This Steam account shows fraudulent behaviour and is banned from buying."}, {0, "1403", "Price changed; retry."}, {0, "1454", "The item's price is above the maximum purchase price (maxPrice)."}, {0, "70001", "Insufficient balance."}, {0, "70002", "Failed to read the balance."}, {0, "100000", "System error."}, {0, "100001", "Caller IP is not in the whitelist (current request IP: %s)."}, {0, "100002", "No permission to use this interface."}, {0, "101008", "User has not added a Steam account."}, {0, "106006", "The account is VAC banned and cannot trade."}, {0, "106310", "The trade URL provided has expired or is invalid."}, {0, "106505", "The user's Steam account cannot trade."}, {0, "106509", "The user's Steam inventory is not public."}, {0, "106516", "Steam Family View is enabled; cannot trade."}, {0, "106517", "The Steam account is red-locked (listed twice on the page)."}, {0, "140000", "System error."}, {0, "140001", "Parameter error."}, {0, "140002", "Operation failed."}, {0, "140005", "Wrong trade URL format."}, {0, "140006", "User does not exist."}, {0, "140010", "Buying is disabled for this Steam account; unblocked at %s."}, {0, "140011", "User has not joined the open platform."}, {0, "140014", "The merchant order number (outTradeNo) already exists."}, {0, "140018", "Call timed out; retry with the same outTradeNo or wait for the callback."}, {0, "140020", "The request lacks the app-key parameter."}, {0, "140024", "Listed on the buy pages; meaning not readable."}}};
+};
+
+/// POST /v1/trade/v2/quick-buy
+/// Buys the cheapest listing of one item, chosen by itemId or by marketHashName. The language: en_US header (sent by default) makes failure messages English.
+struct quick_buy_item {
+    using provider = cs2dt::provider;
+    using params = quick_buy_item_params;
+    using response_type = BuyResultDTO;
+    static constexpr std::string_view name = "quick_buy_item";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::post;
+    static constexpr std::string_view path = "/v1/trade/v2/quick-buy";
+    static constexpr std::string_view summary = "Buys the cheapest listing of one item, chosen by itemId or by marketHashName. The language: en_US header (sent by default) makes failure messages English.";
+    static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::query, "app-key", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 30> errors{{{0, "1207", "The item's price was changed by the seller or someone else bought it; buy again or choose another seller's item."}, {0, "1317", "No listing on sale matches the conditions."}, {0, "1363", "Purchase failed because of an internal exception."}, {0, "1367", "This Steam account is temporarily barred from buying after repeatedly not accepting or declining orders in the last 12 hours; lifted after %s."}, {0, "1369", "This Steam account shows fraudulent behaviour and is banned from buying."}, {0, "1403", "Price changed; retry."}, {0, "1454", "The item's price is above the maximum purchase price (maxPrice)."}, {0, "70001", "Insufficient balance."}, {0, "70002", "Failed to read the balance."}, {0, "100000", "System error."}, {0, "100001", "Caller IP is not in the whitelist (current request IP: %s)."}, {0, "100002", "No permission to use this interface."}, {0, "101008", "User has not added a Steam account."}, {0, "106006", "The account is VAC banned and cannot trade."}, {0, "106310", "The trade URL provided has expired or is invalid."}, {0, "106505", "The user's Steam account cannot trade."}, {0, "106509", "The user's Steam inventory is not public."}, {0, "106516", "Steam Family View is enabled; cannot trade."}, {0, "106517", "The Steam account is red-locked (listed twice on the page)."}, {0, "140000", "System error."}, {0, "140001", "Parameter error."}, {0, "140002", "Operation failed."}, {0, "140005", "Wrong trade URL format."}, {0, "140006", "User does not exist."}, {0, "140010", "Buying is disabled for this Steam account; unblocked at %s."}, {0, "140011", "User has not joined the open platform."}, {0, "140014", "The merchant order number (outTradeNo) already exists."}, {0, "140018", "Call timed out; retry with the same outTradeNo or wait for the callback."}, {0, "140020", "The request lacks the app-key parameter."}, {0, "140024", "Listed on the buy pages; meaning not readable."}}};
+};
+
+/// POST /v1/order/buyer/v2/list
+/// Purchase orders of the account, version 2 (POST). The CS2DT page was not readable: path, parameters and response follow a third-party client (which calls /v2/order/buyer/v2/list with query parameters; the /v1 prefix here follows the other v1 paths) and the sibling platform.
+struct buyer_order_list_v2 {
+    using provider = cs2dt::provider;
+    using params = buyer_order_list_v2_params;
+    using response_type = BuyerOrderListV2Page;
+    static constexpr std::string_view name = "buyer_order_list_v2";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::post;
+    static constexpr std::string_view path = "/v1/order/buyer/v2/list";
+    static constexpr std::string_view summary = "Purchase orders of the account, version 2 (POST). The CS2DT page was not readable: path, parameters and response follow a third-party client (which calls /v2/order/buyer/v2/list with query parameters; the /v1 prefix here follows the other v1 paths) and the sibling platform.";
+    static constexpr std::array<::cs2market::param_info, 6> param_table{{{"appId", ::cs2market::param_in::query, false}, {"page", ::cs2market::param_in::query, false}, {"limit", ::cs2market::param_in::query, false}, {"status", ::cs2market::param_in::query, false}, {"orderIdList", ::cs2market::param_in::query, false}, {"outTradeNos", ::cs2market::param_in::query, false}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::query, "app-key", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 7> errors{{{0, "140020", "The request lacks the app-key parameter."}, {0, "100001", "Caller IP is not in the whitelist."}, {0, "100002", "No permission to use this interface."}, {0, "140011", "User has not joined the open platform."}, {0, "100000", "System error."}, {0, "140000", "System error."}, {0, "140001", "Parameter error."}}};
+
+    /// How this operation pages (used by cs2market::pager).
+    struct pagination {
+        static constexpr ::cs2market::page_style style = ::cs2market::page_style::page;
+        static auto items(const response_type& r)
+        {
+            auto* p0 = ::cs2market::detail::as_ptr(r);
+            auto* p1 = p0 ? ::cs2market::detail::as_ptr(p0->list) : nullptr;
+            return p1;
+        }
+        static auto pages(const response_type& r)
+        {
+            auto* p0 = ::cs2market::detail::as_ptr(r);
+            auto* p1 = p0 ? ::cs2market::detail::as_ptr(p0->pages) : nullptr;
+            return p1;
+        }
+        template <class V>
+        static void set(params& p, const V& v) { p.page = v; }
+        static auto position(const params& p) { return ::cs2market::detail::as_ptr(p.page); }
+    };
+};
+
+/// GET /v1/order/buyer/list
+/// Purchase records of the account.
+struct buyer_order_list {
+    using provider = cs2dt::provider;
+    using params = buyer_order_list_params;
+    using response_type = PageListSearcherOrderAssetListDTO;
+    static constexpr std::string_view name = "buyer_order_list";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/v1/order/buyer/list";
+    static constexpr std::string_view summary = "Purchase records of the account.";
+    static constexpr std::array<::cs2market::param_info, 5> param_table{{{"appId", ::cs2market::param_in::query, true}, {"status", ::cs2market::param_in::query, false}, {"orderIdList", ::cs2market::param_in::query, false}, {"page", ::cs2market::param_in::query, false}, {"limit", ::cs2market::param_in::query, false}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::query, "app-key", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 7> errors{{{0, "140020", "The request lacks the app-key parameter."}, {0, "100001", "Caller IP is not in the whitelist."}, {0, "100002", "No permission to use this interface."}, {0, "140011", "User has not joined the open platform."}, {0, "100000", "System error."}, {0, "140000", "System error."}, {0, "140001", "Parameter error."}}};
+
+    /// How this operation pages (used by cs2market::pager).
+    struct pagination {
+        static constexpr ::cs2market::page_style style = ::cs2market::page_style::page;
+        static auto items(const response_type& r)
+        {
+            auto* p0 = ::cs2market::detail::as_ptr(r);
+            auto* p1 = p0 ? ::cs2market::detail::as_ptr(p0->list) : nullptr;
+            return p1;
+        }
+        static auto pages(const response_type& r)
+        {
+            auto* p0 = ::cs2market::detail::as_ptr(r);
+            auto* p1 = p0 ? ::cs2market::detail::as_ptr(p0->pages) : nullptr;
+            return p1;
+        }
+        template <class V>
+        static void set(params& p, const V& v) { p.page = v; }
+        static auto position(const params& p) { return ::cs2market::detail::as_ptr(p.page); }
+    };
+};
 
 /// GET /v1/order/v2/buy/detail
 /// Full detail of one purchase order, including its failure reason. Identify the order by orderId or by your merchant order number; if both are given, orderId wins.
@@ -65,8 +594,53 @@ struct buyer_order_detail {
     static constexpr std::array<::cs2market::documented_error, 8> errors{{{0, "140015", "Purchase with this merchant order number failed; no order was created."}, {0, "140020", "The request lacks the app-key parameter."}, {0, "100001", "Caller IP is not in the whitelist."}, {0, "100002", "No permission to use this interface."}, {0, "140011", "User has not joined the open platform."}, {0, "100000", "System error."}, {0, "140000", "System error."}, {0, "140001", "Parameter error."}}};
 };
 
+/// POST /v1/order/buyer-cancel
+/// Cancels a manual-delivery order that has waited more than 30 minutes without delivery; check the result with buyer_order_detail. A fee of 2 % of the item price (min 0.01 T, max 10 T) is charged when cancelling before the seller's 30-minute window, after the seller sent the offer, or when the order is cancelled because you did not accept within 24 hours, cancelled the offer or counter-offered.
+struct buyer_cancel_order {
+    using provider = cs2dt::provider;
+    using params = buyer_cancel_order_params;
+    using response_type = std::optional<std::string>;
+    static constexpr std::string_view name = "buyer_cancel_order";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::post;
+    static constexpr std::string_view path = "/v1/order/buyer-cancel";
+    static constexpr std::string_view summary = "Cancels a manual-delivery order that has waited more than 30 minutes without delivery; check the result with buyer_order_detail. A fee of 2 % of the item price (min 0.01 T, max 10 T) is charged when cancelling before the seller's 30-minute window, after the seller sent the offer, or when the order is cancelled because you did not accept within 24 hours, cancelled the offer or counter-offered.";
+    static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::query, "app-key", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 7> errors{{{0, "140020", "The request lacks the app-key parameter."}, {0, "100001", "Caller IP is not in the whitelist."}, {0, "100002", "No permission to use this interface."}, {0, "140011", "User has not joined the open platform."}, {0, "100000", "System error."}, {0, "140000", "System error."}, {0, "140001", "Parameter error."}}};
+};
+
+/// GET /v1/currency/rate/usd-cny
+/// USD to CNY exchange rate (CNY per 1 USD). The CS2DT page was not readable; path and shape come from a third-party client.
+struct usd_cny_rate {
+    using provider = cs2dt::provider;
+    using params = usd_cny_rate_params;
+    using response_type = std::optional<::cs2market::decimal>;
+    static constexpr std::string_view name = "usd_cny_rate";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/v1/currency/rate/usd-cny";
+    static constexpr std::string_view summary = "USD to CNY exchange rate (CNY per 1 USD). The CS2DT page was not readable; path and shape come from a third-party client.";
+    static constexpr std::array<::cs2market::param_info, 0> param_table{{}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::query, "app-key", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 7> errors{{{0, "140020", "The request lacks the app-key parameter."}, {0, "100001", "Caller IP is not in the whitelist."}, {0, "100002", "No permission to use this interface."}, {0, "140011", "User has not joined the open platform."}, {0, "100000", "System error."}, {0, "140000", "System error."}, {0, "140001", "Parameter error."}}};
+};
+
+/// GET /v1/user/v1/wss
+/// WebSocket URL for market push (see MarketPushMessage). WebSocket permission must be enabled by CS2DT; the URL is valid for 30 minutes.
+struct get_wss_address {
+    using provider = cs2dt::provider;
+    using params = get_wss_address_params;
+    using response_type = std::optional<std::string>;
+    static constexpr std::string_view name = "get_wss_address";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/v1/user/v1/wss";
+    static constexpr std::string_view summary = "WebSocket URL for market push (see MarketPushMessage). WebSocket permission must be enabled by CS2DT; the URL is valid for 30 minutes.";
+    static constexpr std::array<::cs2market::param_info, 0> param_table{{}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::query, "app-key", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 7> errors{{{0, "140020", "The request lacks the app-key parameter."}, {0, "100001", "Caller IP is not in the whitelist."}, {0, "100002", "No permission to use this interface."}, {0, "140011", "User has not joined the open platform."}, {0, "100000", "System error."}, {0, "140000", "System error."}, {0, "140001", "Parameter error."}}};
+};
+
 /// Every operation of this provider, for generic tools (the CLI, tests).
-using all = boost::mp11::mp_list<buyer_order_detail>;
+using all = boost::mp11::mp_list<user_balance, create_steam_check, steam_account_status, get_full_items, market_search, item_price_query, filters_query, sell_list, product_sales_status, batch_products_on_sale, product_sales_detail, buy_item, quick_buy_item, buyer_order_list_v2, buyer_order_list, buyer_order_detail, buyer_cancel_order, usd_cny_rate, get_wss_address>;
 
 } // namespace ops
 } // namespace cs2market::cs2dt

@@ -14,18 +14,95 @@ class client : public ::cs2market::basic_client<provider> {
 public:
     using basic_client::basic_client;
 
-    /// POST /v1/market/buy
-    /// Buy listings and deliver them to any Steam trade URL (partner + token). Paid only from the settled balance; idempotent by custom_id. Needs a trading-enabled key on a reversal-clean account.
-    ::cs2market::result<ops::market_buy::response_type> market_buy(const market_buy_params& p = {})
+    /// GET /v1/health
+    /// Liveness and freshness probe
+    ::cs2market::result<ops::get_health::response_type> get_health(const get_health_params& p = {})
     {
-        return call<ops::market_buy>(p);
+        return call<ops::get_health>(p);
+    }
+
+    /// GET /v1/listings
+    /// Live buyable listings
+    ::cs2market::result<ops::list_listings::response_type> list_listings(const list_listings_params& p = {})
+    {
+        return call<ops::list_listings>(p);
+    }
+
+    /// GET /v1/listings/availability
+    /// Bulk availability check
+    ::cs2market::result<ops::get_listings_availability::response_type> get_listings_availability(const get_listings_availability_params& p = {})
+    {
+        return call<ops::get_listings_availability>(p);
+    }
+
+    /// GET /v1/prices
+    /// minAsk price list
+    ::cs2market::result<ops::list_prices::response_type> list_prices(const list_prices_params& p = {})
+    {
+        return call<ops::list_prices>(p);
+    }
+
+    /// GET /v1/prices/snapshot.ndjson.gz
+    /// Full price-list snapshot (gzipped NDJSON)
+    ::cs2market::result<ops::get_price_snapshot::response_type> get_price_snapshot(const get_price_snapshot_params& p = {})
+    {
+        return call<ops::get_price_snapshot>(p);
+    }
+
+    /// GET /v1/currency
+    /// FX rates (USD base)
+    ::cs2market::result<ops::get_currency::response_type> get_currency(const get_currency_params& p = {})
+    {
+        return call<ops::get_currency>(p);
+    }
+
+    /// GET /v1/balance
+    /// Account balance and trading status
+    ::cs2market::result<ops::get_balance::response_type> get_balance(const get_balance_params& p = {})
+    {
+        return call<ops::get_balance>(p);
+    }
+
+    /// GET /v1/orders
+    /// List purchase history
+    ::cs2market::result<ops::list_orders::response_type> list_orders(const list_orders_params& p = {})
+    {
+        return call<ops::list_orders>(p);
+    }
+
+    /// POST /v1/orders
+    /// Buy listings from your balance
+    ::cs2market::result<ops::create_order::response_type> create_order(const create_order_params& p = {})
+    {
+        return call<ops::create_order>(p);
+    }
+
+    /// GET /v1/orders/info
+    /// Batch order lookup
+    ::cs2market::result<ops::get_orders_info::response_type> get_orders_info(const get_orders_info_params& p = {})
+    {
+        return call<ops::get_orders_info>(p);
     }
 
     /// GET /v1/orders/{id}
-    /// Get one order by CSBoard order id, with per-item delivery status, return reasons and Steam offer details.
+    /// Get a single order
     ::cs2market::result<ops::get_order::response_type> get_order(const get_order_params& p = {})
     {
         return call<ops::get_order>(p);
+    }
+
+    /// POST /v1/orders/{id}/claim
+    /// Claim a held order
+    ::cs2market::result<ops::claim_order::response_type> claim_order(const claim_order_params& p = {})
+    {
+        return call<ops::claim_order>(p);
+    }
+
+    /// POST /v1/market/buy
+    /// Buy and deliver to a Steam trade URL
+    ::cs2market::result<ops::market_buy::response_type> market_buy(const market_buy_params& p = {})
+    {
+        return call<ops::market_buy>(p);
     }
 
 };

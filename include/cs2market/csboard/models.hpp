@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,41 @@ constexpr ::cs2market::codec_options cs2market_codec_options(const void*) noexce
 }
 
 using ::cs2market::io::operator<<; // `std::cout << value` prints JSON
+
+/// Status of a just-created order (create_order only; GET endpoints use OrderStatus).
+/// Open: values not listed here decode into cs2market::open_enum<CreateOrderStatus> and are kept.
+enum class CreateOrderStatus : int {
+    processing, ///< Accepted and being processed.
+    completed, ///< Completed.
+    failed, ///< Failed.
+};
+BOOST_DESCRIBE_ENUM(CreateOrderStatus, processing, completed, failed)
+
+/// How a bought item is delivered (value set inferred: hold and instant are the values seen).
+/// Open: values not listed here decode into cs2market::open_enum<DeliveryMode> and are kept.
+enum class DeliveryMode : int {
+    hold, ///< Under a trade hold; delivered later (see claim_order).
+    instant, ///< Delivered now.
+};
+BOOST_DESCRIBE_ENUM(DeliveryMode, hold, instant)
+
+/// StatTrak / souvenir filter of GET /v1/listings.
+/// Open: values not listed here decode into cs2market::open_enum<FlagFilter> and are kept.
+enum class FlagFilter : int {
+    only, ///< Only items with the flag.
+    exclude, ///< Only items without the flag.
+};
+BOOST_DESCRIBE_ENUM(FlagFilter, only, exclude)
+
+/// Sort order of GET /v1/listings.
+/// Open: values not listed here decode into cs2market::open_enum<ListingSort> and are kept.
+enum class ListingSort : int {
+    id, ///< By listing id (default).
+    newest, ///< Newest first.
+    price_asc, ///< Cheapest first.
+    price_desc, ///< Most expensive first.
+};
+BOOST_DESCRIBE_ENUM(ListingSort, id, newest, price_asc, price_desc)
 
 /// Delivery status of one item (meanings inferred from the names).
 /// Open: values not listed here decode into cs2market::open_enum<OrderItemStatus> and are kept.
@@ -55,9 +91,40 @@ enum class OrderStatus : int {
 };
 BOOST_DESCRIBE_ENUM(OrderStatus, completed, hold, delivering, pending, cancelled, failed)
 
+/// Wear bucket of a skin.
+/// Open: values not listed here decode into cs2market::open_enum<Wear> and are kept.
+enum class Wear : int {
+    Factory_New, ///< Float 0.00-0.07. (wire "Factory New")
+    Minimal_Wear, ///< Float 0.07-0.15. (wire "Minimal Wear")
+    Field_Tested, ///< Float 0.15-0.38. (wire "Field-Tested")
+    Well_Worn, ///< Float 0.38-0.45. (wire "Well-Worn")
+    Battle_Scarred, ///< Float 0.45-1.00. (wire "Battle-Scarred")
+};
+BOOST_DESCRIBE_ENUM(Wear, Factory_New, Minimal_Wear, Field_Tested, Well_Worn, Battle_Scarred)
+
 } // namespace cs2market::csboard
 
 namespace cs2market {
+template <>
+struct enum_traits<csboard::CreateOrderStatus> {
+    static constexpr bool is_string = true;
+    static constexpr std::string_view wire[] = {"processing", "completed", "failed"};
+};
+template <>
+struct enum_traits<csboard::DeliveryMode> {
+    static constexpr bool is_string = true;
+    static constexpr std::string_view wire[] = {"hold", "instant"};
+};
+template <>
+struct enum_traits<csboard::FlagFilter> {
+    static constexpr bool is_string = true;
+    static constexpr std::string_view wire[] = {"only", "exclude"};
+};
+template <>
+struct enum_traits<csboard::ListingSort> {
+    static constexpr bool is_string = true;
+    static constexpr std::string_view wire[] = {"id", "newest", "price_asc", "price_desc"};
+};
 template <>
 struct enum_traits<csboard::OrderItemStatus> {
     static constexpr bool is_string = true;
@@ -67,6 +134,11 @@ template <>
 struct enum_traits<csboard::OrderStatus> {
     static constexpr bool is_string = true;
     static constexpr std::string_view wire[] = {"completed", "hold", "delivering", "pending", "cancelled", "failed"};
+};
+template <>
+struct enum_traits<csboard::Wear> {
+    static constexpr bool is_string = true;
+    static constexpr std::string_view wire[] = {"Factory New", "Minimal Wear", "Field-Tested", "Well-Worn", "Battle-Scarred"};
 };
 } // namespace cs2market
 
@@ -96,6 +168,178 @@ struct ApiError {
     std::optional<bool> refunded{};
 };
 BOOST_DESCRIBE_STRUCT(ApiError, (), (code, detail, current_total_usd, quoted_max_usd, items, required_usd, settled_usd, unavailable_ids, hold_until, refunded))
+
+/// Availability of the requested listing ids.
+struct Availability {
+    /// Listing id -> count currently available; only ids with at least one available appear.
+    std::map<std::string, std::int64_t> available{};
+    /// Listing ids that are no longer available.
+    std::vector<std::string> unavailable_ids{};
+};
+BOOST_DESCRIBE_STRUCT(Availability, (), (available, unavailable_ids))
+
+/// Response of the bulk availability check.
+struct AvailabilityResponse {
+    /// The availability.
+    Availability data{};
+};
+BOOST_DESCRIBE_STRUCT(AvailabilityResponse, (), (data))
+
+/// Account balance and trading status. All amounts USD.
+struct Balance {
+    /// Currency of all amounts; always "USD".
+    std::string currency{};
+    /// Total balance, USD.
+    ::cs2market::decimal balance_usd{};
+    /// Whether buying is enabled for this key; if false, buy endpoints answer trading_not_enabled.
+    bool trading_enabled{};
+    /// Settled, reversal-safe part of the balance, USD; the only part that can fund market_buy.
+    ::cs2market::decimal settled_balance_usd{};
+    /// Part of the balance currently held, USD.
+    ::cs2market::decimal held_usd{};
+    /// When the held part clears; null if nothing is held.
+    std::optional<::cs2market::iso_time> held_until{};
+};
+BOOST_DESCRIBE_STRUCT(Balance, (), (currency, balance_usd, trading_enabled, settled_balance_usd, held_usd, held_until))
+
+/// Result of claiming a held order.
+struct ClaimResponse {
+    /// CSBoard order id (ord_...).
+    std::string order_id{};
+    /// Order status after the call, e.g. delivering.
+    ::cs2market::open_enum<OrderStatus> status{};
+    /// true: the trade was released now (accept the offer within ~15 minutes); false: the order delivers by itself, nothing was done.
+    bool claimed{};
+    /// Steam trade offer id; present when claimed is true.
+    std::optional<std::string> steam_trade_offer_id{};
+};
+BOOST_DESCRIBE_STRUCT(ClaimResponse, (), (order_id, status, claimed, steam_trade_offer_id))
+
+/// Charge and delivery mode of one item of a new order.
+struct CreateOrderItem {
+    /// Listing id (itm_...).
+    std::optional<std::string> item_id{};
+    /// Amount charged for the item, USD.
+    std::optional<::cs2market::decimal> charged_usd{};
+    /// How the item is delivered.
+    std::optional<::cs2market::open_enum<DeliveryMode>> delivery{};
+};
+BOOST_DESCRIBE_STRUCT(CreateOrderItem, (), (item_id, charged_usd, delivery))
+
+/// Body of a buy-from-balance order.
+struct CreateOrderRequest {
+    /// 1-10 unique listing ids (id of GET /v1/listings). Some items cannot be combined in one order; such an order is rejected and should be split.
+    std::vector<std::string> item_ids{};
+    /// Ceiling on the total, USD, enforced atomically inside the locked debit; if the live total is higher the order is rejected with price_moved and nothing is charged. Strongly recommended.
+    std::optional<::cs2market::decimal> max_price_usd{};
+    /// Alternative to the Idempotency-Key header (the header wins if both are sent; send one): a retry with the same key replays the original order.
+    std::optional<std::string> idempotency_key{};
+};
+BOOST_DESCRIBE_STRUCT(CreateOrderRequest, (), (item_ids, max_price_usd, idempotency_key))
+
+/// A new order, debited from the balance. Its status set differs from Order's; follow up with get_order.
+struct CreateOrderResponse {
+    /// CSBoard order id (ord_...).
+    std::string order_id{};
+    /// Status of the new order.
+    ::cs2market::open_enum<CreateOrderStatus> status{};
+    /// Per-item charge and delivery mode.
+    std::optional<std::vector<CreateOrderItem>> items{};
+    /// Amount debited, USD.
+    ::cs2market::decimal total_charged_usd{};
+    /// Balance after the debit, USD.
+    std::optional<::cs2market::decimal> balance_after_usd{};
+    /// Creation time.
+    std::optional<::cs2market::iso_time> created_at{};
+};
+BOOST_DESCRIBE_STRUCT(CreateOrderResponse, (), (order_id, status, items, total_charged_usd, balance_after_usd, created_at))
+
+/// FX rates with USD as base.
+struct Currency {
+    /// Base currency; always "USD".
+    std::string base{};
+    /// ISO 4217 code -> units of that currency per 1 USD (USD = 1).
+    std::map<std::string, ::cs2market::decimal> rates{};
+    /// When the table was last refreshed.
+    ::cs2market::iso_time updated_at{};
+    /// Source of the RUB rate, e.g. "cbr" (Central Bank of Russia).
+    std::optional<std::string> rub_source{};
+    /// Source of the other rates, e.g. "openexchangerates".
+    std::optional<std::string> base_source{};
+};
+BOOST_DESCRIBE_STRUCT(Currency, (), (base, rates, updated_at, rub_source, base_source))
+
+/// Liveness and freshness of the API.
+struct Health {
+    /// Always "ok" when the service is up.
+    std::string status{};
+    /// API version, e.g. "v1" (shown only in llms.txt).
+    std::optional<std::string> version{};
+    /// Number of priced item groups (market_hash_name + wear + doppler_phase).
+    std::int64_t groups{};
+    /// Age of the materialized price list, seconds (freshness).
+    std::int64_t price_list_age_seconds{};
+    /// Server time (shown only in llms.txt).
+    std::optional<::cs2market::iso_time> server_now{};
+};
+BOOST_DESCRIBE_STRUCT(Health, (), (status, version, groups, price_list_age_seconds, server_now))
+
+/// A sticker applied to a listed item.
+struct Sticker {
+    /// Sticker name.
+    std::optional<std::string> name{};
+    /// Sticker image URL.
+    std::optional<std::string> image{};
+    /// Slot index.
+    std::optional<std::int64_t> slot{};
+    /// Sticker wear.
+    std::optional<double> wear{};
+};
+BOOST_DESCRIBE_STRUCT(Sticker, (), (name, image, slot, wear))
+
+/// One live buyable listing (one physical item).
+struct Listing {
+    /// Listing id (itm_...); pass it to the buy endpoints.
+    std::string id{};
+    /// Steam market hash name.
+    std::string market_hash_name{};
+    /// Wear bucket; null for items without wear (nullability inferred).
+    std::optional<::cs2market::open_enum<Wear>> wear{};
+    /// Doppler phase, or null (value set not documented).
+    std::optional<std::string> doppler_phase{};
+    /// Float value, 0.0-1.0 (nullability inferred).
+    std::optional<double> float_value{};
+    /// Paint seed (nullability inferred).
+    std::optional<std::int64_t> paint_seed{};
+    /// Applied stickers.
+    std::optional<std::vector<Sticker>> stickers{};
+    /// Asking price, USD.
+    ::cs2market::decimal price_usd{};
+    /// Category, e.g. Rifle.
+    std::optional<std::string> category{};
+    /// Rarity, e.g. Classified.
+    std::optional<std::string> rarity{};
+    /// Item image URL.
+    std::optional<std::string> image{};
+    /// Steam inspect link.
+    std::optional<std::string> inspect_link{};
+    /// false while the item is under a trade hold.
+    std::optional<bool> tradable{};
+    /// When the item becomes tradable (nullability inferred).
+    std::optional<::cs2market::iso_time> tradable_at{};
+    /// How the item will be delivered.
+    std::optional<::cs2market::open_enum<DeliveryMode>> delivery{};
+};
+BOOST_DESCRIBE_STRUCT(Listing, (), (id, market_hash_name, wear, doppler_phase, float_value, paint_seed, stickers, price_usd, category, rarity, image, inspect_link, tradable, tradable_at, delivery))
+
+/// A page of listings.
+struct ListingsPage {
+    /// Listings on this page.
+    std::vector<Listing> items{};
+    /// Cursor of the next page; null on the last page.
+    std::optional<std::string> next_cursor{};
+};
+BOOST_DESCRIBE_STRUCT(ListingsPage, (), (items, next_cursor))
 
 /// Result for one bought item.
 struct MarketBuySkin {
@@ -196,6 +440,55 @@ struct Order {
     std::vector<OrderItem> items{};
 };
 BOOST_DESCRIBE_STRUCT(Order, (), (order_id, steam_id, status, custom_id, currency, charged_total_usd, item_count, hold_until, created_at, updated_at, items))
+
+/// Orders matching a batch lookup; ids that match nothing are absent (inferred).
+struct OrdersInfoResponse {
+    /// Matching orders.
+    std::vector<Order> data{};
+};
+BOOST_DESCRIBE_STRUCT(OrdersInfoResponse, (), (data))
+
+/// Paging facts of a page of orders.
+struct OrdersMeta {
+    /// Cursor of the next (older) page; null on the last page.
+    std::optional<std::string> next_cursor{};
+    /// Page size used.
+    std::optional<std::int64_t> per_page{};
+};
+BOOST_DESCRIBE_STRUCT(OrdersMeta, (), (next_cursor, per_page))
+
+/// A page of the purchase history, newest first.
+struct OrdersPage {
+    /// Orders on this page.
+    std::vector<Order> data{};
+    /// Paging facts.
+    OrdersMeta meta{};
+};
+BOOST_DESCRIBE_STRUCT(OrdersPage, (), (data, meta))
+
+/// Cheapest ask and listing count of one item group (market_hash_name + wear + doppler_phase); also one line of the price snapshot.
+struct PriceRow {
+    /// Steam market hash name.
+    std::string market_hash_name{};
+    /// Wear bucket, or null.
+    std::optional<::cs2market::open_enum<Wear>> wear{};
+    /// Doppler phase, or null.
+    std::optional<std::string> doppler_phase{};
+    /// Cheapest current ask, USD.
+    ::cs2market::decimal min_price_usd{};
+    /// Number of listings in the group.
+    std::int64_t qty{};
+};
+BOOST_DESCRIBE_STRUCT(PriceRow, (), (market_hash_name, wear, doppler_phase, min_price_usd, qty))
+
+/// A page of the minAsk price list.
+struct PricesPage {
+    /// Price rows on this page.
+    std::vector<PriceRow> items{};
+    /// Cursor of the next page; null on the last page.
+    std::optional<std::string> next_cursor{};
+};
+BOOST_DESCRIBE_STRUCT(PricesPage, (), (items, next_cursor))
 
 } // namespace cs2market::csboard
 

@@ -5,6 +5,8 @@
 
 #include <cs2market/csboard/models.hpp>
 #include <cs2market/operation.hpp>
+#include <cs2market/pagination.hpp>
+#include <cs2market/raw_body.hpp>
 
 #include <boost/mp11/list.hpp>
 
@@ -34,12 +36,127 @@ struct provider {
     };
 };
 
-/// Parameters of `market_buy` (POST /v1/market/buy). Member names are the wire names.
-struct market_buy_params {
-    /// Items, destination trade URL and price ceiling.
-    MarketBuyRequest body{};
+/// Parameters of `get_health` (GET /v1/health). Member names are the wire names.
+struct get_health_params {
 };
-BOOST_DESCRIBE_STRUCT(market_buy_params, (), (body))
+BOOST_DESCRIBE_STRUCT(get_health_params, (), ())
+
+/// Parameters of `list_listings` (GET /v1/listings). Member names are the wire names.
+struct list_listings_params {
+    /// Full-text match on market_hash_name, e.g. AK-47 | Redline.
+    std::optional<std::string> search{};
+    /// Item category, e.g. Rifle, Knife, Gloves, Pistol (free string).
+    std::optional<std::string> category{};
+    /// Wear bucket.
+    std::optional<::cs2market::open_enum<Wear>> wear{};
+    /// Rarity tier, e.g. Classified, Covert, Extraordinary (free string).
+    std::optional<std::string> rarity{};
+    /// Minimum asking price, USD (inclusive).
+    std::optional<::cs2market::decimal> min_price{};
+    /// Maximum asking price, USD (inclusive).
+    std::optional<::cs2market::decimal> max_price{};
+    /// Minimum float value, 0.0-1.0 (inclusive).
+    std::optional<::cs2market::decimal> min_float{};
+    /// Maximum float value, 0.0-1.0 (inclusive).
+    std::optional<::cs2market::decimal> max_float{};
+    /// StatTrak filter: only StatTrak items, or exclude them.
+    std::optional<::cs2market::open_enum<FlagFilter>> stat_trak{};
+    /// Souvenir filter: only souvenir items, or exclude them.
+    std::optional<::cs2market::open_enum<FlagFilter>> souvenir{};
+    /// Sort order (default id).
+    std::optional<::cs2market::open_enum<ListingSort>> sort{};
+    /// Keyset cursor: next_cursor of the previous page (opaque; do not parse).
+    std::optional<std::string> cursor{};
+    /// Page size, 1-200 (default 50).
+    std::optional<std::int64_t> limit{};
+};
+BOOST_DESCRIBE_STRUCT(list_listings_params, (), (search, category, wear, rarity, min_price, max_price, min_float, max_float, stat_trak, souvenir, sort, cursor, limit))
+
+/// Parameters of `get_listings_availability` (GET /v1/listings/availability). Member names are the wire names.
+struct get_listings_availability_params {
+    /// Listing ids, sent comma-separated; at most 100.
+    std::vector<std::string> ids{};
+};
+BOOST_DESCRIBE_STRUCT(get_listings_availability_params, (), (ids))
+
+/// Parameters of `list_prices` (GET /v1/prices). Member names are the wire names.
+struct list_prices_params {
+    /// Full-text match on market_hash_name, e.g. AK-47 | Redline.
+    std::optional<std::string> search{};
+    /// Item category, e.g. Rifle, Knife, Gloves, Pistol (free string).
+    std::optional<std::string> category{};
+    /// Wear bucket.
+    std::optional<::cs2market::open_enum<Wear>> wear{};
+    /// Rarity tier, e.g. Classified, Covert, Extraordinary (free string).
+    std::optional<std::string> rarity{};
+    /// Lower bound on min_price_usd, USD (inclusive).
+    std::optional<::cs2market::decimal> min_price{};
+    /// Upper bound on min_price_usd, USD (inclusive).
+    std::optional<::cs2market::decimal> max_price{};
+    /// Keyset cursor: next_cursor of the previous page (opaque; do not parse).
+    std::optional<std::string> cursor{};
+    /// Page size, 1-500 (default 100).
+    std::optional<std::int64_t> limit{};
+};
+BOOST_DESCRIBE_STRUCT(list_prices_params, (), (search, category, wear, rarity, min_price, max_price, cursor, limit))
+
+/// Parameters of `get_price_snapshot` (GET /v1/prices/snapshot.ndjson.gz). Member names are the wire names.
+struct get_price_snapshot_params {
+    /// ETag of a previous snapshot; the server answers 304 Not Modified if it is unchanged.
+    std::optional<std::string> If_None_Match{};
+
+    /// Wire names, in member order (some are not valid C++ names).
+    static constexpr std::array<std::string_view, 1> cs2market_wire_keys{
+        "If-None-Match"};
+};
+BOOST_DESCRIBE_STRUCT(get_price_snapshot_params, (), (If_None_Match))
+
+/// Parameters of `get_currency` (GET /v1/currency). Member names are the wire names.
+struct get_currency_params {
+};
+BOOST_DESCRIBE_STRUCT(get_currency_params, (), ())
+
+/// Parameters of `get_balance` (GET /v1/balance). Member names are the wire names.
+struct get_balance_params {
+};
+BOOST_DESCRIBE_STRUCT(get_balance_params, (), ())
+
+/// Parameters of `list_orders` (GET /v1/orders). Member names are the wire names.
+struct list_orders_params {
+    /// Page size, 1-100 (default 50).
+    std::optional<std::int64_t> limit{};
+    /// Only orders created at or after this time (Unix seconds).
+    std::optional<::cs2market::unix_seconds> start_unix_time{};
+    /// Only orders created at or before this time (Unix seconds).
+    std::optional<::cs2market::unix_seconds> end_unix_time{};
+    /// Only orders with this status.
+    std::optional<::cs2market::open_enum<OrderStatus>> status{};
+    /// Keyset cursor: meta.next_cursor of the previous page (opaque; do not parse).
+    std::optional<std::string> cursor{};
+};
+BOOST_DESCRIBE_STRUCT(list_orders_params, (), (limit, start_unix_time, end_unix_time, status, cursor))
+
+/// Parameters of `create_order` (POST /v1/orders). Member names are the wire names.
+struct create_order_params {
+    /// Unique string (e.g. a UUID v4 per order attempt, not per retry); a retry with the same key replays the original order instead of buying twice.
+    std::optional<std::string> Idempotency_Key{};
+    /// Listing ids and price ceiling.
+    CreateOrderRequest body{};
+
+    /// Wire names, in member order (some are not valid C++ names).
+    static constexpr std::array<std::string_view, 2> cs2market_wire_keys{
+        "Idempotency-Key", "body"};
+};
+BOOST_DESCRIBE_STRUCT(create_order_params, (), (Idempotency_Key, body))
+
+/// Parameters of `get_orders_info` (GET /v1/orders/info). Member names are the wire names.
+struct get_orders_info_params {
+    /// Your custom ids assigned at purchase, sent comma-separated.
+    std::optional<std::vector<std::string>> custom_ids{};
+    /// CSBoard order ids, sent comma-separated.
+    std::optional<std::vector<std::string>> order_ids{};
+};
+BOOST_DESCRIBE_STRUCT(get_orders_info_params, (), (custom_ids, order_ids))
 
 /// Parameters of `get_order` (GET /v1/orders/{id}). Member names are the wire names.
 struct get_order_params {
@@ -48,26 +165,236 @@ struct get_order_params {
 };
 BOOST_DESCRIBE_STRUCT(get_order_params, (), (id))
 
+/// Parameters of `claim_order` (POST /v1/orders/{id}/claim). Member names are the wire names.
+struct claim_order_params {
+    /// CSBoard order id, e.g. ord_01J9Z3K8Q2.
+    std::string id{};
+};
+BOOST_DESCRIBE_STRUCT(claim_order_params, (), (id))
+
+/// Parameters of `market_buy` (POST /v1/market/buy). Member names are the wire names.
+struct market_buy_params {
+    /// Items, destination trade URL and price ceiling.
+    MarketBuyRequest body{};
+};
+BOOST_DESCRIBE_STRUCT(market_buy_params, (), (body))
+
 /// One type per operation: method, path, parameters, response type, auth, documented errors.
 namespace ops {
 
-/// POST /v1/market/buy
-/// Buy listings and deliver them to any Steam trade URL (partner + token). Paid only from the settled balance; idempotent by custom_id. Needs a trading-enabled key on a reversal-clean account.
-struct market_buy {
+/// GET /v1/health
+/// Liveness and freshness probe
+struct get_health {
     using provider = csboard::provider;
-    using params = market_buy_params;
-    using response_type = MarketBuyResponse;
-    static constexpr std::string_view name = "market_buy";
-    static constexpr ::cs2market::http_method method = ::cs2market::http_method::post;
-    static constexpr std::string_view path = "/v1/market/buy";
-    static constexpr std::string_view summary = "Buy listings and deliver them to any Steam trade URL (partner + token). Paid only from the settled balance; idempotent by custom_id. Needs a trading-enabled key on a reversal-clean account.";
-    static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
+    using params = get_health_params;
+    using response_type = Health;
+    static constexpr std::string_view name = "get_health";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/v1/health";
+    static constexpr std::string_view summary = "Liveness and freshness probe";
+    static constexpr std::array<::cs2market::param_info, 0> param_table{{}};
+    static constexpr std::array<::cs2market::auth_placement, 0> auth{{}};
+    static constexpr std::array<::cs2market::documented_error, 1> errors{{{429, "rate_limit_exceeded", "Too many requests; back off for Retry-After seconds."}}};
+};
+
+/// GET /v1/listings
+/// Live buyable listings
+struct list_listings {
+    using provider = csboard::provider;
+    using params = list_listings_params;
+    using response_type = ListingsPage;
+    static constexpr std::string_view name = "list_listings";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/v1/listings";
+    static constexpr std::string_view summary = "Live buyable listings";
+    static constexpr std::array<::cs2market::param_info, 13> param_table{{{"search", ::cs2market::param_in::query, false}, {"category", ::cs2market::param_in::query, false}, {"wear", ::cs2market::param_in::query, false}, {"rarity", ::cs2market::param_in::query, false}, {"min_price", ::cs2market::param_in::query, false}, {"max_price", ::cs2market::param_in::query, false}, {"min_float", ::cs2market::param_in::query, false}, {"max_float", ::cs2market::param_in::query, false}, {"stat_trak", ::cs2market::param_in::query, false}, {"souvenir", ::cs2market::param_in::query, false}, {"sort", ::cs2market::param_in::query, false}, {"cursor", ::cs2market::param_in::query, false}, {"limit", ::cs2market::param_in::query, false}}};
     static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Authorization", "Bearer "}}};
-    static constexpr std::array<::cs2market::documented_error, 15> errors{{{400, "invalid_request", "Malformed body (e.g. item_ids empty or over 100)."}, {400, "unsupported_item", "One or more items cannot be delivered by this endpoint (e.g. ss_live_* ids)."}, {400, "invalid_trade_url", "partner + token do not form a valid Steam trade URL."}, {401, "invalid_api_key", "API key missing or invalid."}, {402, "insufficient_settled_balance", "Settled balance below the order total; body has required_usd and settled_usd."}, {402, "insufficient_balance", "Balance below the order total."}, {403, "external_buy_disabled", "Kill-switch off; the endpoint is disabled."}, {403, "trading_not_enabled", "The key is not enabled for buying."}, {403, "account_restricted", "The account is not reversal-clean."}, {409, "item_unavailable", "One or more items are no longer available; body has unavailable_ids."}, {409, "price_moved", "Live total above the ceiling; body has quoted_max_usd, current_total_usd and items."}, {409, "idempotency_in_progress", "A request with this custom_id is still being processed."}, {409, "price_updating", "Prices are refreshing; retry later."}, {429, "rate_limit_exceeded", "Too many requests; back off for Retry-After seconds."}, {500, "order_failed", "The purchase could not be completed."}}};
+    static constexpr std::array<::cs2market::documented_error, 4> errors{{{401, "missing_api_key", "API key missing (a key without the csb_pub_ prefix counts as missing)."}, {401, "invalid_api_key", "API key unknown or revoked."}, {401, "too_many_failed_auth", "This IP sent more than 30 requests with bad keys in a minute and is banned for 5 minutes, whatever key it sends."}, {429, "rate_limit_exceeded", "Too many requests; back off for Retry-After seconds."}}};
+
+    /// How this operation pages (used by cs2market::pager).
+    struct pagination {
+        static constexpr ::cs2market::page_style style = ::cs2market::page_style::cursor;
+        static auto items(const response_type& r)
+        {
+            auto* p0 = ::cs2market::detail::as_ptr(r);
+            auto* p1 = p0 ? ::cs2market::detail::as_ptr(p0->items) : nullptr;
+            return p1;
+        }
+        static auto next(const response_type& r)
+        {
+            auto* p0 = ::cs2market::detail::as_ptr(r);
+            auto* p1 = p0 ? ::cs2market::detail::as_ptr(p0->next_cursor) : nullptr;
+            return p1;
+        }
+        template <class V>
+        static void set(params& p, const V& v) { p.cursor = v; }
+        static auto position(const params& p) { return ::cs2market::detail::as_ptr(p.cursor); }
+    };
+};
+
+/// GET /v1/listings/availability
+/// Bulk availability check
+struct get_listings_availability {
+    using provider = csboard::provider;
+    using params = get_listings_availability_params;
+    using response_type = AvailabilityResponse;
+    static constexpr std::string_view name = "get_listings_availability";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/v1/listings/availability";
+    static constexpr std::string_view summary = "Bulk availability check";
+    static constexpr std::array<::cs2market::param_info, 1> param_table{{{"ids", ::cs2market::param_in::query, true}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Authorization", "Bearer "}}};
+    static constexpr std::array<::cs2market::documented_error, 5> errors{{{401, "missing_api_key", "API key missing (a key without the csb_pub_ prefix counts as missing)."}, {401, "invalid_api_key", "API key unknown or revoked."}, {401, "too_many_failed_auth", "This IP sent more than 30 requests with bad keys in a minute and is banned for 5 minutes, whatever key it sends."}, {422, "invalid_request", "ids missing, or more than 100 ids."}, {429, "rate_limit_exceeded", "Too many requests; back off for Retry-After seconds."}}};
+};
+
+/// GET /v1/prices
+/// minAsk price list
+struct list_prices {
+    using provider = csboard::provider;
+    using params = list_prices_params;
+    using response_type = PricesPage;
+    static constexpr std::string_view name = "list_prices";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/v1/prices";
+    static constexpr std::string_view summary = "minAsk price list";
+    static constexpr std::array<::cs2market::param_info, 8> param_table{{{"search", ::cs2market::param_in::query, false}, {"category", ::cs2market::param_in::query, false}, {"wear", ::cs2market::param_in::query, false}, {"rarity", ::cs2market::param_in::query, false}, {"min_price", ::cs2market::param_in::query, false}, {"max_price", ::cs2market::param_in::query, false}, {"cursor", ::cs2market::param_in::query, false}, {"limit", ::cs2market::param_in::query, false}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Authorization", "Bearer "}}};
+    static constexpr std::array<::cs2market::documented_error, 5> errors{{{401, "unauthorized", "Missing or invalid API key (the spelling this endpoint's page documents)."}, {401, "missing_api_key", "API key missing (a key without the csb_pub_ prefix counts as missing)."}, {401, "invalid_api_key", "API key unknown or revoked."}, {401, "too_many_failed_auth", "This IP sent more than 30 requests with bad keys in a minute and is banned for 5 minutes, whatever key it sends."}, {429, "rate_limit_exceeded", "Too many requests; back off for Retry-After seconds."}}};
+
+    /// How this operation pages (used by cs2market::pager).
+    struct pagination {
+        static constexpr ::cs2market::page_style style = ::cs2market::page_style::cursor;
+        static auto items(const response_type& r)
+        {
+            auto* p0 = ::cs2market::detail::as_ptr(r);
+            auto* p1 = p0 ? ::cs2market::detail::as_ptr(p0->items) : nullptr;
+            return p1;
+        }
+        static auto next(const response_type& r)
+        {
+            auto* p0 = ::cs2market::detail::as_ptr(r);
+            auto* p1 = p0 ? ::cs2market::detail::as_ptr(p0->next_cursor) : nullptr;
+            return p1;
+        }
+        template <class V>
+        static void set(params& p, const V& v) { p.cursor = v; }
+        static auto position(const params& p) { return ::cs2market::detail::as_ptr(p.cursor); }
+    };
+};
+
+/// GET /v1/prices/snapshot.ndjson.gz
+/// Full price-list snapshot (gzipped NDJSON)
+struct get_price_snapshot {
+    using provider = csboard::provider;
+    using params = get_price_snapshot_params;
+    using response_type = ::cs2market::raw_body;
+    static constexpr std::string_view name = "get_price_snapshot";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/v1/prices/snapshot.ndjson.gz";
+    static constexpr std::string_view summary = "Full price-list snapshot (gzipped NDJSON)";
+    static constexpr std::array<::cs2market::param_info, 1> param_table{{{"If-None-Match", ::cs2market::param_in::header, false}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Authorization", "Bearer "}}};
+    static constexpr std::array<::cs2market::documented_error, 4> errors{{{401, "missing_api_key", "API key missing (a key without the csb_pub_ prefix counts as missing)."}, {401, "invalid_api_key", "API key unknown or revoked."}, {401, "too_many_failed_auth", "This IP sent more than 30 requests with bad keys in a minute and is banned for 5 minutes, whatever key it sends."}, {429, "snapshot_rate_limited", "More than 1 snapshot request a minute; back off for Retry-After seconds."}}};
+};
+
+/// GET /v1/currency
+/// FX rates (USD base)
+struct get_currency {
+    using provider = csboard::provider;
+    using params = get_currency_params;
+    using response_type = Currency;
+    static constexpr std::string_view name = "get_currency";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/v1/currency";
+    static constexpr std::string_view summary = "FX rates (USD base)";
+    static constexpr std::array<::cs2market::param_info, 0> param_table{{}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Authorization", "Bearer "}}};
+    static constexpr std::array<::cs2market::documented_error, 5> errors{{{401, "unauthorized", "Missing or invalid API key (the spelling this endpoint's page documents)."}, {401, "missing_api_key", "API key missing (a key without the csb_pub_ prefix counts as missing)."}, {401, "invalid_api_key", "API key unknown or revoked."}, {401, "too_many_failed_auth", "This IP sent more than 30 requests with bad keys in a minute and is banned for 5 minutes, whatever key it sends."}, {429, "rate_limit_exceeded", "Too many requests; back off for Retry-After seconds."}}};
+};
+
+/// GET /v1/balance
+/// Account balance and trading status
+struct get_balance {
+    using provider = csboard::provider;
+    using params = get_balance_params;
+    using response_type = Balance;
+    static constexpr std::string_view name = "get_balance";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/v1/balance";
+    static constexpr std::string_view summary = "Account balance and trading status";
+    static constexpr std::array<::cs2market::param_info, 0> param_table{{}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Authorization", "Bearer "}}};
+    static constexpr std::array<::cs2market::documented_error, 4> errors{{{401, "missing_api_key", "API key missing (a key without the csb_pub_ prefix counts as missing)."}, {401, "invalid_api_key", "API key unknown or revoked."}, {401, "too_many_failed_auth", "This IP sent more than 30 requests with bad keys in a minute and is banned for 5 minutes, whatever key it sends."}, {429, "rate_limit_exceeded", "Too many requests; back off for Retry-After seconds."}}};
+};
+
+/// GET /v1/orders
+/// List purchase history
+struct list_orders {
+    using provider = csboard::provider;
+    using params = list_orders_params;
+    using response_type = OrdersPage;
+    static constexpr std::string_view name = "list_orders";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/v1/orders";
+    static constexpr std::string_view summary = "List purchase history";
+    static constexpr std::array<::cs2market::param_info, 5> param_table{{{"limit", ::cs2market::param_in::query, false}, {"start_unix_time", ::cs2market::param_in::query, false}, {"end_unix_time", ::cs2market::param_in::query, false}, {"status", ::cs2market::param_in::query, false}, {"cursor", ::cs2market::param_in::query, false}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Authorization", "Bearer "}}};
+    static constexpr std::array<::cs2market::documented_error, 5> errors{{{401, "missing_api_key", "API key missing (a key without the csb_pub_ prefix counts as missing)."}, {401, "invalid_api_key", "API key unknown or revoked."}, {401, "too_many_failed_auth", "This IP sent more than 30 requests with bad keys in a minute and is banned for 5 minutes, whatever key it sends."}, {422, "invalid_request", "Invalid query parameters (e.g. limit out of range)."}, {429, "rate_limit_exceeded", "Too many requests; back off for Retry-After seconds."}}};
+
+    /// How this operation pages (used by cs2market::pager).
+    struct pagination {
+        static constexpr ::cs2market::page_style style = ::cs2market::page_style::cursor;
+        static auto items(const response_type& r)
+        {
+            auto* p0 = ::cs2market::detail::as_ptr(r);
+            auto* p1 = p0 ? ::cs2market::detail::as_ptr(p0->data) : nullptr;
+            return p1;
+        }
+        static auto next(const response_type& r)
+        {
+            auto* p0 = ::cs2market::detail::as_ptr(r);
+            auto* p1 = p0 ? ::cs2market::detail::as_ptr(p0->meta) : nullptr;
+            auto* p2 = p1 ? ::cs2market::detail::as_ptr(p1->next_cursor) : nullptr;
+            return p2;
+        }
+        template <class V>
+        static void set(params& p, const V& v) { p.cursor = v; }
+        static auto position(const params& p) { return ::cs2market::detail::as_ptr(p.cursor); }
+    };
+};
+
+/// POST /v1/orders
+/// Buy listings from your balance
+struct create_order {
+    using provider = csboard::provider;
+    using params = create_order_params;
+    using response_type = CreateOrderResponse;
+    static constexpr std::string_view name = "create_order";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::post;
+    static constexpr std::string_view path = "/v1/orders";
+    static constexpr std::string_view summary = "Buy listings from your balance";
+    static constexpr std::array<::cs2market::param_info, 2> param_table{{{"Idempotency-Key", ::cs2market::param_in::header, false}, {"body", ::cs2market::param_in::body, true}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Authorization", "Bearer "}}};
+    static constexpr std::array<::cs2market::documented_error, 9> errors{{{409, "price_moved", "Live total above max_price_usd; nothing charged; body has current_total_usd (status per the API reference)."}, {400, "price_moved", "Same as the 409 row: the buying guide gives HTTP 400 for price_moved; key on the code."}, {402, "insufficient_balance", "Balance below the order total."}, {400, "steam_account_required", "No linked Steam account or valid trade URL."}, {403, "trading_not_enabled", "The key is not enabled for buying."}, {401, "missing_api_key", "API key missing (a key without the csb_pub_ prefix counts as missing)."}, {401, "invalid_api_key", "API key unknown or revoked."}, {401, "too_many_failed_auth", "This IP sent more than 30 requests with bad keys in a minute and is banned for 5 minutes, whatever key it sends."}, {429, "rate_limit_exceeded", "More than 30 orders a minute; back off for Retry-After seconds."}}};
+};
+
+/// GET /v1/orders/info
+/// Batch order lookup
+struct get_orders_info {
+    using provider = csboard::provider;
+    using params = get_orders_info_params;
+    using response_type = OrdersInfoResponse;
+    static constexpr std::string_view name = "get_orders_info";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/v1/orders/info";
+    static constexpr std::string_view summary = "Batch order lookup";
+    static constexpr std::array<::cs2market::param_info, 2> param_table{{{"custom_ids", ::cs2market::param_in::query, false}, {"order_ids", ::cs2market::param_in::query, false}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Authorization", "Bearer "}}};
+    static constexpr std::array<::cs2market::documented_error, 5> errors{{{401, "missing_api_key", "API key missing (a key without the csb_pub_ prefix counts as missing)."}, {401, "invalid_api_key", "API key unknown or revoked."}, {401, "too_many_failed_auth", "This IP sent more than 30 requests with bad keys in a minute and is banned for 5 minutes, whatever key it sends."}, {422, "invalid_request", "No ids, or more than 200 ids in total."}, {429, "rate_limit_exceeded", "Too many requests; back off for Retry-After seconds."}}};
 };
 
 /// GET /v1/orders/{id}
-/// Get one order by CSBoard order id, with per-item delivery status, return reasons and Steam offer details.
+/// Get a single order
 struct get_order {
     using provider = csboard::provider;
     using params = get_order_params;
@@ -75,14 +402,44 @@ struct get_order {
     static constexpr std::string_view name = "get_order";
     static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
     static constexpr std::string_view path = "/v1/orders/{id}";
-    static constexpr std::string_view summary = "Get one order by CSBoard order id, with per-item delivery status, return reasons and Steam offer details.";
+    static constexpr std::string_view summary = "Get a single order";
     static constexpr std::array<::cs2market::param_info, 1> param_table{{{"id", ::cs2market::param_in::path, true}}};
     static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Authorization", "Bearer "}}};
-    static constexpr std::array<::cs2market::documented_error, 4> errors{{{401, "missing_api_key", "API key missing."}, {401, "invalid_api_key", "API key invalid."}, {404, "order_not_found", "No order with this id."}, {429, "rate_limit_exceeded", "Too many requests; back off for Retry-After seconds."}}};
+    static constexpr std::array<::cs2market::documented_error, 5> errors{{{401, "missing_api_key", "API key missing."}, {401, "invalid_api_key", "API key invalid."}, {401, "too_many_failed_auth", "This IP sent more than 30 requests with bad keys in a minute and is banned for 5 minutes, whatever key it sends."}, {404, "order_not_found", "No order with this id."}, {429, "rate_limit_exceeded", "Too many requests; back off for Retry-After seconds."}}};
+};
+
+/// POST /v1/orders/{id}/claim
+/// Claim a held order
+struct claim_order {
+    using provider = csboard::provider;
+    using params = claim_order_params;
+    using response_type = ClaimResponse;
+    static constexpr std::string_view name = "claim_order";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::post;
+    static constexpr std::string_view path = "/v1/orders/{id}/claim";
+    static constexpr std::string_view summary = "Claim a held order";
+    static constexpr std::array<::cs2market::param_info, 1> param_table{{{"id", ::cs2market::param_in::path, true}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Authorization", "Bearer "}}};
+    static constexpr std::array<::cs2market::documented_error, 8> errors{{{409, "not_claimable", "The order is not held (already delivering, completed or failed)."}, {425, "hold_not_cleared", "Still inside the hold window; body has hold_until; retry after it."}, {502, "delivery_failed", "The marketplace rejected the release; body has refunded: true if the hold was cancelled upstream."}, {404, "order_not_found", "No order with this id."}, {401, "missing_api_key", "API key missing (a key without the csb_pub_ prefix counts as missing)."}, {401, "invalid_api_key", "API key unknown or revoked."}, {401, "too_many_failed_auth", "This IP sent more than 30 requests with bad keys in a minute and is banned for 5 minutes, whatever key it sends."}, {429, "rate_limit_exceeded", "Too many requests; back off for Retry-After seconds."}}};
+};
+
+/// POST /v1/market/buy
+/// Buy and deliver to a Steam trade URL
+struct market_buy {
+    using provider = csboard::provider;
+    using params = market_buy_params;
+    using response_type = MarketBuyResponse;
+    static constexpr std::string_view name = "market_buy";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::post;
+    static constexpr std::string_view path = "/v1/market/buy";
+    static constexpr std::string_view summary = "Buy and deliver to a Steam trade URL";
+    static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Authorization", "Bearer "}}};
+    static constexpr std::array<::cs2market::documented_error, 16> errors{{{400, "invalid_request", "Malformed body (e.g. item_ids empty or over 100)."}, {400, "unsupported_item", "One or more items cannot be delivered by this endpoint (e.g. ss_live_* ids)."}, {400, "invalid_trade_url", "partner + token do not form a valid Steam trade URL."}, {401, "invalid_api_key", "API key missing or invalid."}, {401, "too_many_failed_auth", "This IP sent more than 30 requests with bad keys in a minute and is banned for 5 minutes, whatever key it sends."}, {402, "insufficient_settled_balance", "Settled balance below the order total; body has required_usd and settled_usd."}, {402, "insufficient_balance", "Balance below the order total."}, {403, "external_buy_disabled", "Kill-switch off; the endpoint is disabled."}, {403, "trading_not_enabled", "The key is not enabled for buying."}, {403, "account_restricted", "The account is not reversal-clean."}, {409, "item_unavailable", "One or more items are no longer available; body has unavailable_ids."}, {409, "price_moved", "Live total above the ceiling; body has quoted_max_usd, current_total_usd and items."}, {409, "idempotency_in_progress", "A request with this custom_id is still being processed."}, {409, "price_updating", "Prices are refreshing; retry later."}, {429, "rate_limit_exceeded", "Too many requests; back off for Retry-After seconds."}, {500, "order_failed", "The purchase could not be completed."}}};
 };
 
 /// Every operation of this provider, for generic tools (the CLI, tests).
-using all = boost::mp11::mp_list<market_buy, get_order>;
+using all = boost::mp11::mp_list<get_health, list_listings, get_listings_availability, list_prices, get_price_snapshot, get_currency, get_balance, list_orders, create_order, get_orders_info, get_order, claim_order, market_buy>;
 
 } // namespace ops
 } // namespace cs2market::csboard

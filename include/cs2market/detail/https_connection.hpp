@@ -342,6 +342,12 @@ private:
         out.body = std::move(res.body());
         if (auto it = res.find(http::field::retry_after); it != res.end())
             out.retry_after = parse_retry_after(it->value());
+        if (auto it = res.find(http::field::content_type); it != res.end())
+            out.content_type = std::string(it->value());
+        if (auto it = res.find(http::field::content_encoding); it != res.end())
+            out.content_encoding = std::string(it->value());
+        if (auto it = res.find(http::field::etag); it != res.end())
+            out.etag = std::string(it->value());
         if (auto it = res.find("Idempotent-Replayed"); it != res.end())
             out.idempotent_replayed = boost::beast::iequals(it->value(), "true");
         if (!res.keep_alive())

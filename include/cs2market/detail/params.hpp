@@ -30,7 +30,11 @@ std::string scalar_to_text(const T& v)
         return v ? "true" : "false";
     else if constexpr (integer<T>)
         return std::to_string(v);
-    else if constexpr (std::is_same_v<T, decimal>)
+    else if constexpr (std::is_floating_point_v<T>) {
+        char buf[32];
+        auto r = std::to_chars(buf, buf + sizeof buf, static_cast<double>(v)); // shortest round-trip form
+        return std::string(buf, r.ptr);
+    } else if constexpr (std::is_same_v<T, decimal>)
         return v.to_string();
     else if constexpr (is_open_enum<T>::value) {
         if constexpr (std::is_same_v<typename T::raw_type, std::string>)
@@ -64,6 +68,12 @@ bool scalar_from_text(std::string_view s, T& out)
         return false;
     } else if constexpr (integer<T>) {
         return integer_from_text(s, out);
+    } else if constexpr (std::is_floating_point_v<T>) {
+        double d = 0;
+        if (!double_from_text(s, d))
+            return false;
+        out = static_cast<T>(d);
+        return true;
     } else if constexpr (std::is_same_v<T, decimal>) {
         auto d = decimal::parse(s);
         if (d)

@@ -14,11 +14,88 @@ class client : public ::cs2market::basic_client<provider> {
 public:
     using basic_client::basic_client;
 
+    /// GET /api/withdraw/prices
+    /// Price list: skins available to buy and withdraw for one game. Grouped by name with a count by default; one row per item with its id when full_list=1.
+    ::cs2market::result<ops::withdraw_prices::response_type> withdraw_prices(const withdraw_prices_params& p = {})
+    {
+        return call<ops::withdraw_prices>(p);
+    }
+
+    /// GET /api/withdraw/price
+    /// One skin by id: price, available count and properties. Call it right before buying to check the item is still available.
+    ::cs2market::result<ops::withdraw_price::response_type> withdraw_price(const withdraw_price_params& p = {})
+    {
+        return call<ops::withdraw_price>(p);
+    }
+
+    /// POST /api/withdraw/buy
+    /// Buy a skin and send it to a Steam user as a trade offer. Give either id, or name + game. The trade URL goes in body fields partner and token (token is the trade URL token, not the API token).
+    ::cs2market::result<ops::withdraw_buy::response_type> withdraw_buy(const withdraw_buy_params& p = {})
+    {
+        return call<ops::withdraw_buy>(p);
+    }
+
     /// GET /api/withdraw/info
     /// Status of one or more skin purchases: trade offer id and whether the user accepted or rejected. Pass purchase_ids or custom_ids.
     ::cs2market::result<ops::withdraw_info::response_type> withdraw_info(const withdraw_info_params& p = {})
     {
         return call<ops::withdraw_info>(p);
+    }
+
+    /// GET /api/withdraw/history
+    /// History of all purchases in a time window, paginated: pass start_from from the previous response while has_more is true.
+    ::cs2market::result<ops::withdraw_history::response_type> withdraw_history(const withdraw_history_params& p = {})
+    {
+        return call<ops::withdraw_history>(p);
+    }
+
+    /// POST /api/project-balance
+    /// Current project (merchant) balance, which funds withdrawals. Not in the public docs: path, method (POST, empty body) and response shape come from third-party client code.
+    ::cs2market::result<ops::project_balance::response_type> project_balance(const project_balance_params& p = {})
+    {
+        return call<ops::project_balance>(p);
+    }
+
+    /// POST /api/create-deposit
+    /// Start a skin deposit and get the payment URL to redirect the user to. The amount becomes known later from the IPN.
+    ::cs2market::result<ops::create_deposit::response_type> create_deposit(const create_deposit_params& p = {})
+    {
+        return call<ops::create_deposit>(p);
+    }
+
+    /// POST /api/steam-inventory
+    /// A user's Steam inventory with Skinify prices, for a deposit flow without redirect. The success body carries success: true rather than status.
+    ::cs2market::result<ops::steam_inventory::response_type> steam_inventory(const steam_inventory_params& p = {})
+    {
+        return call<ops::steam_inventory>(p);
+    }
+
+    /// POST /api/create-steam-offer
+    /// Create the Steam trade offer for a deposit yourself (items from steam_inventory), so the user stays on your site. Give deposit_id or transaction_id. The success body carries success: true rather than status.
+    ::cs2market::result<ops::create_steam_offer::response_type> create_steam_offer(const create_steam_offer_params& p = {})
+    {
+        return call<ops::create_steam_offer>(p);
+    }
+
+    /// GET /api/deposit-status
+    /// Status of one deposit. Pass deposit_id or transaction_id.
+    ::cs2market::result<ops::deposit_status::response_type> deposit_status(const deposit_status_params& p = {})
+    {
+        return call<ops::deposit_status>(p);
+    }
+
+    /// GET /api/get-deposits
+    /// Deposits created in a time window, at most 1000 per response; pass start_from from the previous response for the next page.
+    ::cs2market::result<ops::get_deposits::response_type> get_deposits(const get_deposits_params& p = {})
+    {
+        return call<ops::get_deposits>(p);
+    }
+
+    /// GET /api/failed-ipn
+    /// Deposit IPNs that did not reach your server, with the HTTP status of the failed delivery.
+    ::cs2market::result<ops::failed_ipn::response_type> failed_ipn(const failed_ipn_params& p = {})
+    {
+        return call<ops::failed_ipn>(p);
     }
 
 };

@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,6 +53,36 @@ enum class PurchaseStatus : int {
 };
 BOOST_DESCRIBE_ENUM(PurchaseStatus, processing, waiting_accept, accepted, canceled, timeout, error_invalid_token, error_user_not_tradable, error_create_failed, rollback_user, rollback_provider, reserved, reservation_canceled, error_item_unavailable)
 
+/// Game code (csgo is used for CS2).
+/// Open: values not listed here decode into cs2market::open_enum<Game> and are kept.
+enum class Game : int {
+    dota2, ///< Dota 2.
+    csgo, ///< Counter-Strike 2 (code kept from CS:GO).
+    rust, ///< Rust.
+    tf2, ///< Team Fortress 2.
+};
+BOOST_DESCRIBE_ENUM(Game, dota2, csgo, rust, tf2)
+
+/// Status of a deposit.
+/// Open: values not listed here decode into cs2market::open_enum<DepositStatus> and are kept.
+enum class DepositStatus : int {
+    success, ///< Items received; the amount is final.
+    pending, ///< Waiting (with a settlement: items received but still under Steam Trade Protection; in IPNs only if enabled in the project settings).
+    failed, ///< The deposit failed.
+};
+BOOST_DESCRIBE_ENUM(DepositStatus, success, pending, failed)
+
+/// Event name of a WebSocket message (wss://skinify.io/ws/?project_id=...&signature=md5(project_id + token)).
+/// Open: values not listed here decode into cs2market::open_enum<RealtimeEvent> and are kept.
+enum class RealtimeEvent : int {
+    auth_success, ///< Authorization succeeded.
+    auth_failed, ///< Authorization failed.
+    skin_purchase, ///< A skin was purchased; data is SkinPurchaseEvent.
+    skin_purchase_status_change, ///< A purchase changed status; data is SkinPurchaseStatusChangeEvent.
+    balance_change, ///< The balance changed; data is BalanceChangeEvent.
+};
+BOOST_DESCRIBE_ENUM(RealtimeEvent, auth_success, auth_failed, skin_purchase, skin_purchase_status_change, balance_change)
+
 } // namespace cs2market::skinify
 
 namespace cs2market {
@@ -59,6 +90,21 @@ template <>
 struct enum_traits<skinify::PurchaseStatus> {
     static constexpr bool is_string = true;
     static constexpr std::string_view wire[] = {"processing", "waiting_accept", "accepted", "canceled", "timeout", "error_invalid_token", "error_user_not_tradable", "error_create_failed", "rollback_user", "rollback_provider", "reserved", "reservation_canceled", "error_item_unavailable"};
+};
+template <>
+struct enum_traits<skinify::Game> {
+    static constexpr bool is_string = true;
+    static constexpr std::string_view wire[] = {"dota2", "csgo", "rust", "tf2"};
+};
+template <>
+struct enum_traits<skinify::DepositStatus> {
+    static constexpr bool is_string = true;
+    static constexpr std::string_view wire[] = {"success", "pending", "failed"};
+};
+template <>
+struct enum_traits<skinify::RealtimeEvent> {
+    static constexpr bool is_string = true;
+    static constexpr std::string_view wire[] = {"auth_success", "auth_failed", "skin_purchase", "skin_purchase_status_change", "balance_change"};
 };
 } // namespace cs2market
 
@@ -131,6 +177,379 @@ struct WithdrawInfoResponse {
     std::vector<PurchaseItem> items{};
 };
 BOOST_DESCRIBE_STRUCT(WithdrawInfoResponse, (), (status, items))
+
+/// One row of the price list.
+struct SkinPriceEntry {
+    /// Skin (item) id, for withdraw_buy; only with full_list=1.
+    std::optional<std::string> id{};
+    /// Skin name (market hash name).
+    std::string name{};
+    /// Price, USD.
+    ::cs2market::decimal price{};
+    /// Number of items available; only without full_list=1.
+    std::optional<std::int64_t> count{};
+    /// Steam properties; always has classid.
+    SkinProperties properties{};
+};
+BOOST_DESCRIBE_STRUCT(SkinPriceEntry, (), (id, name, price, count, properties))
+
+/// The price list.
+struct WithdrawPricesResponse {
+    /// "success" ("error" bodies are reported as errors).
+    std::string status{};
+    /// Skins available to buy.
+    std::vector<SkinPriceEntry> skins{};
+};
+BOOST_DESCRIBE_STRUCT(WithdrawPricesResponse, (), (status, skins))
+
+/// One skin available to buy.
+struct SkinInfo {
+    /// Skin name (market hash name).
+    std::string name{};
+    /// Price, USD.
+    ::cs2market::decimal price{};
+    /// Number of items available.
+    std::int64_t count{};
+    /// Steam properties; always has classid.
+    SkinProperties properties{};
+};
+BOOST_DESCRIBE_STRUCT(SkinInfo, (), (name, price, count, properties))
+
+/// One skin.
+struct WithdrawPriceResponse {
+    /// "success" ("error" bodies are reported as errors).
+    std::string status{};
+    /// The skin.
+    SkinInfo skin{};
+};
+BOOST_DESCRIBE_STRUCT(WithdrawPriceResponse, (), (status, skin))
+
+/// Purchase parameters. Give id, or name + game.
+struct WithdrawBuyRequest {
+    /// partner value of the user's Steam trade URL.
+    std::string partner{};
+    /// token value of the user's Steam trade URL (not the API token).
+    std::string token{};
+    /// Skin id (from withdraw_prices with full_list=1).
+    std::optional<std::string> id{};
+    /// Skin name (market hash name), at least 3 characters; with game.
+    std::optional<std::string> name{};
+    /// Game of the named skin; with name.
+    std::optional<::cs2market::open_enum<Game>> game{};
+    /// Highest price accepted, USD (cost limiter).
+    std::optional<::cs2market::decimal> max_price{};
+    /// Your own id, to prevent double purchases and to look the purchase up later.
+    std::optional<std::string> custom_id{};
+};
+BOOST_DESCRIBE_STRUCT(WithdrawBuyRequest, (), (partner, token, id, name, game, max_price, custom_id))
+
+/// The purchase that was started.
+struct WithdrawBuyResponse {
+    /// "success" ("error" bodies are reported as errors).
+    std::string status{};
+    /// The purchased skin.
+    PurchaseSkin skin{};
+    /// Purchase id, to track the purchase (a JSON number here).
+    std::string purchase_id{};
+    /// Purchase status (processing; reserved for items in trade hold).
+    ::cs2market::open_enum<PurchaseStatus> purchase_status{};
+    /// Purchase time (Unix seconds).
+    ::cs2market::unix_seconds date{};
+    /// Amount debited from the balance, USD.
+    ::cs2market::decimal balance_debited_amount{};
+    /// The custom_id you passed.
+    std::optional<std::string> custom_id{};
+    /// When a reserved trade moves from reserved to processing (Unix seconds); only for reserved trades.
+    std::optional<::cs2market::unix_seconds> reserved_until{};
+};
+BOOST_DESCRIBE_STRUCT(WithdrawBuyResponse, (), (status, skin, purchase_id, purchase_status, date, balance_debited_amount, custom_id, reserved_until))
+
+/// One page of the purchase history.
+struct WithdrawHistoryResponse {
+    /// "success" ("error" bodies are reported as errors).
+    std::string status{};
+    /// Purchases on this page.
+    std::vector<PurchaseItem> items{};
+    /// Total number of matching purchases (a numeric string on the wire).
+    std::optional<std::int64_t> total_count{};
+    /// Whether another page exists.
+    std::optional<bool> has_more{};
+    /// Cursor for the next page; send it back as start_from.
+    std::optional<std::int64_t> start_from{};
+};
+BOOST_DESCRIBE_STRUCT(WithdrawHistoryResponse, (), (status, items, total_count, has_more, start_from))
+
+/// Project balance. Shape known only from third-party client code.
+struct ProjectBalanceResponse {
+    /// "success" ("error" bodies are reported as errors).
+    std::string status{};
+    /// Current project balance (USD, inferred); a numeric string on the wire.
+    std::optional<::cs2market::decimal> balance{};
+};
+BOOST_DESCRIBE_STRUCT(ProjectBalanceResponse, (), (status, balance))
+
+/// Deposit parameters.
+struct CreateDepositRequest {
+    /// Deposit id in your system; must be unique.
+    std::string deposit_id{};
+    /// Default SteamID64; the user can switch accounts.
+    std::optional<std::string> steam_id{};
+    /// token value of the user's Steam trade URL (8 characters).
+    std::optional<std::string> trade_url_token{};
+    /// Deposit currency.
+    std::optional<std::string> currency{};
+    /// Minimum deposit amount.
+    std::optional<::cs2market::decimal> min_amount{};
+    /// IPN URL for this deposit, instead of the one in the project settings.
+    std::optional<std::string> result_url{};
+    /// Redirect URL on failure.
+    std::optional<std::string> fail_url{};
+    /// Redirect URL on success.
+    std::optional<std::string> success_url{};
+    /// Game whose inventory is loaded first.
+    std::optional<::cs2market::open_enum<Game>> priority_game{};
+};
+BOOST_DESCRIBE_STRUCT(CreateDepositRequest, (), (deposit_id, steam_id, trade_url_token, currency, min_amount, result_url, fail_url, success_url, priority_game))
+
+/// A started deposit.
+struct CreateDepositResponse {
+    /// "success" ("error" bodies are reported as errors).
+    std::string status{};
+    /// Payment page to redirect the user to.
+    std::string url{};
+    /// Skinify transaction id (a JSON number on the wire).
+    std::string transaction_id{};
+};
+BOOST_DESCRIBE_STRUCT(CreateDepositResponse, (), (status, url, transaction_id))
+
+/// Inventory request parameters.
+struct SteamInventoryRequest {
+    /// Game of the inventory.
+    ::cs2market::open_enum<Game> game{};
+    /// User's SteamID64.
+    std::string steam_id{};
+    /// token value of the user's Steam trade URL (8 characters).
+    std::string trade_token{};
+    /// Price currency (default usd).
+    std::optional<std::string> currency{};
+    /// 1: also list skins Skinify does not accept (default: only accepted skins).
+    std::optional<std::int64_t> show_disabled{};
+};
+BOOST_DESCRIBE_STRUCT(SteamInventoryRequest, (), (game, steam_id, trade_token, currency, show_disabled))
+
+/// One item of the user's Steam inventory, with its Skinify price.
+struct InventoryItem {
+    /// Steam asset id; pass it in create_steam_offer items.
+    std::string id{};
+    /// Item name (market hash name).
+    std::string name{};
+    /// Item type (e.g. heavy).
+    std::optional<std::string> type{};
+    /// Item rarity (e.g. milspec).
+    std::optional<std::string> quality{};
+    /// Steam icon path.
+    std::optional<std::string> img{};
+    /// 1 when tradable, 0 otherwise.
+    std::optional<std::int64_t> tradable{};
+    /// Short exterior (e.g. MW).
+    std::optional<std::string> short_type{};
+    /// 1 when Skinify does not accept the item (listed only with show_disabled=1), 0 otherwise.
+    std::optional<std::int64_t> disabled{};
+    /// Price in the response currency (a numeric string on the wire).
+    ::cs2market::decimal price{};
+    /// Steam app id of the game (e.g. 730).
+    std::optional<std::string> gid{};
+};
+BOOST_DESCRIBE_STRUCT(InventoryItem, (), (id, name, type, quality, img, tradable, short_type, disabled, price, gid))
+
+/// The user's inventory.
+struct SteamInventoryResponse {
+    /// true on success (this endpoint sends success instead of status).
+    std::optional<bool> success{};
+    /// "success", if sent (the docs' example has only success).
+    std::optional<std::string> status{};
+    /// Currency of the prices.
+    std::string currency{};
+    /// Items in the user's inventory.
+    std::vector<InventoryItem> inventory{};
+};
+BOOST_DESCRIBE_STRUCT(SteamInventoryResponse, (), (success, status, currency, inventory))
+
+/// Offer parameters. Give deposit_id or transaction_id.
+struct CreateSteamOfferRequest {
+    /// Your deposit id.
+    std::optional<std::string> deposit_id{};
+    /// Skinify transaction id.
+    std::optional<std::string> transaction_id{};
+    /// Game of the items.
+    ::cs2market::open_enum<Game> game{};
+    /// Asset ids from steam_inventory to put in the trade offer (items[] in the docs).
+    std::vector<std::string> items{};
+};
+BOOST_DESCRIBE_STRUCT(CreateSteamOfferRequest, (), (deposit_id, transaction_id, game, items))
+
+/// The created trade offer.
+struct CreateSteamOfferResponse {
+    /// true on success (this endpoint sends success instead of status).
+    std::optional<bool> success{};
+    /// "success", if sent (the docs' example has only success).
+    std::optional<std::string> status{};
+    /// Currency of the payment tied to the trade.
+    std::string currency{};
+    /// Steam trade offer id.
+    std::string tradeofferid{};
+    /// Id of the Skinify bot receiving the items (seen in third-party code only).
+    std::optional<std::string> botid{};
+};
+BOOST_DESCRIBE_STRUCT(CreateSteamOfferResponse, (), (success, status, currency, tradeofferid, botid))
+
+/// One deposit (deposit_status, get_deposits).
+struct DepositInfo {
+    /// Deposit status.
+    ::cs2market::open_enum<DepositStatus> status{};
+    /// Skinify transaction id.
+    std::string transaction_id{};
+    /// Deposit id in your system.
+    std::string deposit_id{};
+    /// User's SteamID64.
+    std::optional<std::string> steam_id{};
+    /// Deposit creation time (Unix seconds).
+    std::optional<::cs2market::unix_seconds> date{};
+    /// Amount deposited. Only when status is success, or pending with a non-null settlement.
+    std::optional<::cs2market::decimal> amount{};
+    /// Currency of amount. Only when status is success, or pending with a non-null settlement.
+    std::optional<std::string> amount_currency{};
+    /// Amount in every available currency, by currency code. Only when status is success, or pending with a non-null settlement.
+    std::optional<std::map<std::string, ::cs2market::decimal>> amount_converted{};
+    /// Amount times the multiplier from the project settings. Only when status is success, or pending with a non-null settlement.
+    std::optional<::cs2market::decimal> multiplied_amount{};
+    /// multiplied_amount in every available currency, by currency code. Only when status is success, or pending with a non-null settlement.
+    std::optional<std::map<std::string, ::cs2market::decimal>> multiplied_amount_converted{};
+    /// Steam trade offer id; null until the trade was created.
+    std::optional<std::string> trade_offer_id{};
+    /// When Steam Trade Protection ends (Unix seconds); non-null only for protected games after the trade was accepted.
+    std::optional<::cs2market::unix_seconds> settlement{};
+};
+BOOST_DESCRIBE_STRUCT(DepositInfo, (), (status, transaction_id, deposit_id, steam_id, date, amount, amount_currency, amount_converted, multiplied_amount, multiplied_amount_converted, trade_offer_id, settlement))
+
+/// One deposit.
+struct DepositStatusResponse {
+    /// "success" ("error" bodies are reported as errors).
+    std::string status{};
+    /// The deposit.
+    DepositInfo deposit{};
+};
+BOOST_DESCRIBE_STRUCT(DepositStatusResponse, (), (status, deposit))
+
+/// One page of deposits (at most 1000).
+struct GetDepositsResponse {
+    /// "success" ("error" bodies are reported as errors).
+    std::string status{};
+    /// Deposits on this page.
+    std::vector<DepositInfo> deposits{};
+    /// Cursor for the next page; send it back as start_from.
+    std::optional<std::int64_t> start_from{};
+    /// Whether another page exists (not on the doc page; assumed to mirror withdraw_history).
+    std::optional<bool> has_more{};
+};
+BOOST_DESCRIBE_STRUCT(GetDepositsResponse, (), (status, deposits, start_from, has_more))
+
+/// One IPN that did not reach your server.
+struct FailedIpn {
+    /// Skinify transaction id.
+    std::string transaction_id{};
+    /// Deposit id in your system.
+    std::string deposit_id{};
+    /// HTTP status code of the failed delivery.
+    std::int64_t ipn_status{};
+};
+BOOST_DESCRIBE_STRUCT(FailedIpn, (), (transaction_id, deposit_id, ipn_status))
+
+/// Failed IPNs.
+struct FailedIpnResponse {
+    /// "success" ("error" bodies are reported as errors).
+    std::string status{};
+    /// The IPNs that failed.
+    std::vector<FailedIpn> items{};
+};
+BOOST_DESCRIBE_STRUCT(FailedIpnResponse, (), (status, items))
+
+/// IPN: deposit notification POSTed to the Result URL when the items are received (and, if enabled, when the settlement state changes). The content type is not documented.
+struct DepositIpn {
+    /// MD5 hex of your project API token; compare it with md5(token) before trusting the call.
+    std::string token_md5{};
+    /// Deposit status.
+    ::cs2market::open_enum<DepositStatus> status{};
+    /// Skinify transaction id.
+    std::string transaction_id{};
+    /// Deposit id in your system.
+    std::string deposit_id{};
+    /// User's SteamID64.
+    std::optional<std::string> steam_id{};
+    /// Deposit creation time (Unix seconds).
+    std::optional<::cs2market::unix_seconds> date{};
+    /// Amount deposited. Only when status is success, or pending with a non-null settlement.
+    std::optional<::cs2market::decimal> amount{};
+    /// Currency of amount. Only when status is success, or pending with a non-null settlement.
+    std::optional<std::string> amount_currency{};
+    /// Amount in every available currency, by currency code. Only when status is success, or pending with a non-null settlement.
+    std::optional<std::map<std::string, ::cs2market::decimal>> amount_converted{};
+    /// Amount times the multiplier from the project settings. Only when status is success, or pending with a non-null settlement.
+    std::optional<::cs2market::decimal> multiplied_amount{};
+    /// multiplied_amount in every available currency, by currency code. Only when status is success, or pending with a non-null settlement.
+    std::optional<std::map<std::string, ::cs2market::decimal>> multiplied_amount_converted{};
+    /// Steam trade offer id; null until the trade was created.
+    std::optional<std::string> trade_offer_id{};
+    /// When Steam Trade Protection ends (Unix seconds); non-null only for protected games after the trade was accepted.
+    std::optional<::cs2market::unix_seconds> settlement{};
+};
+BOOST_DESCRIBE_STRUCT(DepositIpn, (), (token_md5, status, transaction_id, deposit_id, steam_id, date, amount, amount_currency, amount_converted, multiplied_amount, multiplied_amount_converted, trade_offer_id, settlement))
+
+/// One WebSocket message: decode it, then decode data as the type its event names.
+struct RealtimeMessage {
+    /// Event name.
+    ::cs2market::open_enum<RealtimeEvent> event{};
+    /// Event payload, kept as JSON text (SkinPurchaseEvent, SkinPurchaseStatusChangeEvent or BalanceChangeEvent).
+    std::optional<::cs2market::raw_json> data{};
+};
+BOOST_DESCRIBE_STRUCT(RealtimeMessage, (), (event, data))
+
+/// data of a skin_purchase WebSocket event.
+struct SkinPurchaseEvent {
+    /// The purchased skin.
+    PurchaseSkin skin{};
+    /// Purchase id.
+    std::string purchase_id{};
+    /// Purchase status.
+    ::cs2market::open_enum<PurchaseStatus> purchase_status{};
+    /// Purchase time (Unix seconds).
+    ::cs2market::unix_seconds date{};
+    /// Amount debited from the balance, USD (named balance_debited_amount elsewhere).
+    ::cs2market::decimal balance_debited_sum{};
+    /// The custom_id you passed.
+    std::optional<std::string> custom_id{};
+};
+BOOST_DESCRIBE_STRUCT(SkinPurchaseEvent, (), (skin, purchase_id, purchase_status, date, balance_debited_sum, custom_id))
+
+/// data of a skin_purchase_status_change WebSocket event.
+struct SkinPurchaseStatusChangeEvent {
+    /// The skin (only id is sent).
+    PurchaseSkin skin{};
+    /// Purchase id.
+    std::string purchase_id{};
+    /// New purchase status.
+    ::cs2market::open_enum<PurchaseStatus> purchase_status{};
+    /// Steam trade offer id, once the trade was created.
+    std::optional<std::string> trade_offer_id{};
+};
+BOOST_DESCRIBE_STRUCT(SkinPurchaseStatusChangeEvent, (), (skin, purchase_id, purchase_status, trade_offer_id))
+
+/// data of a balance_change WebSocket event.
+struct BalanceChangeEvent {
+    /// New project balance.
+    ::cs2market::decimal balance_value{};
+};
+BOOST_DESCRIBE_STRUCT(BalanceChangeEvent, (), (balance_value))
 
 } // namespace cs2market::skinify
 

@@ -5,6 +5,8 @@
 
 #include <cs2market/skinify/models.hpp>
 #include <cs2market/operation.hpp>
+#include <cs2market/pagination.hpp>
+#include <cs2market/raw_body.hpp>
 
 #include <boost/mp11/list.hpp>
 
@@ -36,6 +38,37 @@ struct provider {
     };
 };
 
+/// Parameters of `withdraw_prices` (GET /api/withdraw/prices). Member names are the wire names.
+struct withdraw_prices_params {
+    /// Game of the price list.
+    ::cs2market::open_enum<Game> game{};
+    /// 1: the full ungrouped list, one row per item with its id (default: grouped by name, with count).
+    std::optional<std::int64_t> full_list{};
+    /// 1: add extended Steam properties (assetid, instanceid, steamid, link, floatvalue); only with full_list=1.
+    std::optional<std::int64_t> extended{};
+    /// 1: also list items in trade hold (they can be reserved; properties.unhold_at is set); only with full_list=1.
+    std::optional<std::int64_t> include_hold{};
+};
+BOOST_DESCRIBE_STRUCT(withdraw_prices_params, (), (game, full_list, extended, include_hold))
+
+/// Parameters of `withdraw_price` (GET /api/withdraw/price). Member names are the wire names.
+struct withdraw_price_params {
+    /// Skin id (from withdraw_prices with full_list=1).
+    std::string id{};
+    /// 1: add extended Steam properties (assetid, instanceid, steamid, link, floatvalue).
+    std::optional<std::int64_t> extended{};
+    /// 1: find the item even if it is in trade hold (it can be reserved; properties.unhold_at is set).
+    std::optional<std::int64_t> include_hold{};
+};
+BOOST_DESCRIBE_STRUCT(withdraw_price_params, (), (id, extended, include_hold))
+
+/// Parameters of `withdraw_buy` (POST /api/withdraw/buy). Member names are the wire names.
+struct withdraw_buy_params {
+    /// Purchase parameters (JSON body).
+    WithdrawBuyRequest body{};
+};
+BOOST_DESCRIBE_STRUCT(withdraw_buy_params, (), (body))
+
 /// Parameters of `withdraw_info` (GET /api/withdraw/info). Member names are the wire names.
 struct withdraw_info_params {
     /// purchase_id values from withdraw/buy (sent comma-separated).
@@ -45,8 +78,117 @@ struct withdraw_info_params {
 };
 BOOST_DESCRIBE_STRUCT(withdraw_info_params, (), (purchase_ids, custom_ids))
 
+/// Parameters of `withdraw_history` (GET /api/withdraw/history). Member names are the wire names.
+struct withdraw_history_params {
+    /// Window start (Unix seconds).
+    ::cs2market::unix_seconds start_date{};
+    /// Window end (Unix seconds).
+    ::cs2market::unix_seconds end_date{};
+    /// Page cursor: start_from from the previous response (send it while has_more is true).
+    std::optional<std::int64_t> start_from{};
+    /// Only purchases in these statuses (sent comma-separated), e.g. rollback_user,rollback_provider.
+    std::optional<std::vector<::cs2market::open_enum<PurchaseStatus>>> purchase_statuses{};
+};
+BOOST_DESCRIBE_STRUCT(withdraw_history_params, (), (start_date, end_date, start_from, purchase_statuses))
+
+/// Parameters of `project_balance` (POST /api/project-balance). Member names are the wire names.
+struct project_balance_params {
+};
+BOOST_DESCRIBE_STRUCT(project_balance_params, (), ())
+
+/// Parameters of `create_deposit` (POST /api/create-deposit). Member names are the wire names.
+struct create_deposit_params {
+    /// Deposit parameters (JSON body).
+    CreateDepositRequest body{};
+};
+BOOST_DESCRIBE_STRUCT(create_deposit_params, (), (body))
+
+/// Parameters of `steam_inventory` (POST /api/steam-inventory). Member names are the wire names.
+struct steam_inventory_params {
+    /// Inventory request parameters (JSON body).
+    SteamInventoryRequest body{};
+};
+BOOST_DESCRIBE_STRUCT(steam_inventory_params, (), (body))
+
+/// Parameters of `create_steam_offer` (POST /api/create-steam-offer). Member names are the wire names.
+struct create_steam_offer_params {
+    /// Offer parameters (JSON body).
+    CreateSteamOfferRequest body{};
+};
+BOOST_DESCRIBE_STRUCT(create_steam_offer_params, (), (body))
+
+/// Parameters of `deposit_status` (GET /api/deposit-status). Member names are the wire names.
+struct deposit_status_params {
+    /// Your deposit id (from create_deposit).
+    std::optional<std::string> deposit_id{};
+    /// Skinify transaction id (from create_deposit).
+    std::optional<std::string> transaction_id{};
+};
+BOOST_DESCRIBE_STRUCT(deposit_status_params, (), (deposit_id, transaction_id))
+
+/// Parameters of `get_deposits` (GET /api/get-deposits). Member names are the wire names.
+struct get_deposits_params {
+    /// Window start (Unix seconds).
+    ::cs2market::unix_seconds starting{};
+    /// Window end (Unix seconds).
+    ::cs2market::unix_seconds ending{};
+    /// Page cursor: start_from from the previous response.
+    std::optional<std::int64_t> start_from{};
+};
+BOOST_DESCRIBE_STRUCT(get_deposits_params, (), (starting, ending, start_from))
+
+/// Parameters of `failed_ipn` (GET /api/failed-ipn). Member names are the wire names.
+struct failed_ipn_params {
+};
+BOOST_DESCRIBE_STRUCT(failed_ipn_params, (), ())
+
 /// One type per operation: method, path, parameters, response type, auth, documented errors.
 namespace ops {
+
+/// GET /api/withdraw/prices
+/// Price list: skins available to buy and withdraw for one game. Grouped by name with a count by default; one row per item with its id when full_list=1.
+struct withdraw_prices {
+    using provider = skinify::provider;
+    using params = withdraw_prices_params;
+    using response_type = WithdrawPricesResponse;
+    static constexpr std::string_view name = "withdraw_prices";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/api/withdraw/prices";
+    static constexpr std::string_view summary = "Price list: skins available to buy and withdraw for one game. Grouped by name with a count by default; one row per item with its id when full_list=1.";
+    static constexpr std::array<::cs2market::param_info, 4> param_table{{{"game", ::cs2market::param_in::query, true}, {"full_list", ::cs2market::param_in::query, false}, {"extended", ::cs2market::param_in::query, false}, {"include_hold", ::cs2market::param_in::query, false}}};
+    static constexpr std::array<::cs2market::auth_placement, 2> auth{{{::cs2market::auth_placement::location::header, "Token", ""}, {::cs2market::auth_placement::location::query, "token", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 1> errors{{{0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time."}}};
+};
+
+/// GET /api/withdraw/price
+/// One skin by id: price, available count and properties. Call it right before buying to check the item is still available.
+struct withdraw_price {
+    using provider = skinify::provider;
+    using params = withdraw_price_params;
+    using response_type = WithdrawPriceResponse;
+    static constexpr std::string_view name = "withdraw_price";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/api/withdraw/price";
+    static constexpr std::string_view summary = "One skin by id: price, available count and properties. Call it right before buying to check the item is still available.";
+    static constexpr std::array<::cs2market::param_info, 3> param_table{{{"id", ::cs2market::param_in::query, true}, {"extended", ::cs2market::param_in::query, false}, {"include_hold", ::cs2market::param_in::query, false}}};
+    static constexpr std::array<::cs2market::auth_placement, 2> auth{{{::cs2market::auth_placement::location::header, "Token", ""}, {::cs2market::auth_placement::location::query, "token", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 1> errors{{{0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time."}}};
+};
+
+/// POST /api/withdraw/buy
+/// Buy a skin and send it to a Steam user as a trade offer. Give either id, or name + game. The trade URL goes in body fields partner and token (token is the trade URL token, not the API token).
+struct withdraw_buy {
+    using provider = skinify::provider;
+    using params = withdraw_buy_params;
+    using response_type = WithdrawBuyResponse;
+    static constexpr std::string_view name = "withdraw_buy";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::post;
+    static constexpr std::string_view path = "/api/withdraw/buy";
+    static constexpr std::string_view summary = "Buy a skin and send it to a Steam user as a trade offer. Give either id, or name + game. The trade URL goes in body fields partner and token (token is the trade URL token, not the API token).";
+    static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Token", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 3> errors{{{0, "missing_skin_parameters", "Neither name + game nor id was given."}, {0, "name_too_short", "The skin name is shorter than 3 characters."}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time."}}};
+};
 
 /// GET /api/withdraw/info
 /// Status of one or more skin purchases: trade offer id and whether the user accepted or rejected. Pass purchase_ids or custom_ids.
@@ -60,11 +202,183 @@ struct withdraw_info {
     static constexpr std::string_view summary = "Status of one or more skin purchases: trade offer id and whether the user accepted or rejected. Pass purchase_ids or custom_ids.";
     static constexpr std::array<::cs2market::param_info, 2> param_table{{{"purchase_ids", ::cs2market::param_in::query, false}, {"custom_ids", ::cs2market::param_in::query, false}}};
     static constexpr std::array<::cs2market::auth_placement, 2> auth{{{::cs2market::auth_placement::location::header, "Token", ""}, {::cs2market::auth_placement::location::query, "token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 1> errors{{{0, "missing_one_of_required_params", "Neither purchase_ids nor custom_ids was given."}}};
+    static constexpr std::array<::cs2market::documented_error, 2> errors{{{0, "missing_one_of_required_params", "Neither purchase_ids nor custom_ids was given."}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time."}}};
+};
+
+/// GET /api/withdraw/history
+/// History of all purchases in a time window, paginated: pass start_from from the previous response while has_more is true.
+struct withdraw_history {
+    using provider = skinify::provider;
+    using params = withdraw_history_params;
+    using response_type = WithdrawHistoryResponse;
+    static constexpr std::string_view name = "withdraw_history";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/api/withdraw/history";
+    static constexpr std::string_view summary = "History of all purchases in a time window, paginated: pass start_from from the previous response while has_more is true.";
+    static constexpr std::array<::cs2market::param_info, 4> param_table{{{"start_date", ::cs2market::param_in::query, true}, {"end_date", ::cs2market::param_in::query, true}, {"start_from", ::cs2market::param_in::query, false}, {"purchase_statuses", ::cs2market::param_in::query, false}}};
+    static constexpr std::array<::cs2market::auth_placement, 2> auth{{{::cs2market::auth_placement::location::header, "Token", ""}, {::cs2market::auth_placement::location::query, "token", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 2> errors{{{0, "missing_start_or_end_date", "start_date or end_date is missing."}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time."}}};
+
+    /// How this operation pages (used by cs2market::pager).
+    struct pagination {
+        static constexpr ::cs2market::page_style style = ::cs2market::page_style::offset;
+        static auto items(const response_type& r)
+        {
+            auto* p0 = ::cs2market::detail::as_ptr(r);
+            auto* p1 = p0 ? ::cs2market::detail::as_ptr(p0->items) : nullptr;
+            return p1;
+        }
+        static auto next(const response_type& r)
+        {
+            auto* p0 = ::cs2market::detail::as_ptr(r);
+            auto* p1 = p0 ? ::cs2market::detail::as_ptr(p0->start_from) : nullptr;
+            return p1;
+        }
+        static auto has_more(const response_type& r)
+        {
+            auto* p0 = ::cs2market::detail::as_ptr(r);
+            auto* p1 = p0 ? ::cs2market::detail::as_ptr(p0->has_more) : nullptr;
+            return p1;
+        }
+        template <class V>
+        static void set(params& p, const V& v) { p.start_from = v; }
+        static auto position(const params& p) { return ::cs2market::detail::as_ptr(p.start_from); }
+    };
+};
+
+/// POST /api/project-balance
+/// Current project (merchant) balance, which funds withdrawals. Not in the public docs: path, method (POST, empty body) and response shape come from third-party client code.
+struct project_balance {
+    using provider = skinify::provider;
+    using params = project_balance_params;
+    using response_type = ProjectBalanceResponse;
+    static constexpr std::string_view name = "project_balance";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::post;
+    static constexpr std::string_view path = "/api/project-balance";
+    static constexpr std::string_view summary = "Current project (merchant) balance, which funds withdrawals. Not in the public docs: path, method (POST, empty body) and response shape come from third-party client code.";
+    static constexpr std::array<::cs2market::param_info, 0> param_table{{}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Token", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 1> errors{{{0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time."}}};
+};
+
+/// POST /api/create-deposit
+/// Start a skin deposit and get the payment URL to redirect the user to. The amount becomes known later from the IPN.
+struct create_deposit {
+    using provider = skinify::provider;
+    using params = create_deposit_params;
+    using response_type = CreateDepositResponse;
+    static constexpr std::string_view name = "create_deposit";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::post;
+    static constexpr std::string_view path = "/api/create-deposit";
+    static constexpr std::string_view summary = "Start a skin deposit and get the payment URL to redirect the user to. The amount becomes known later from the IPN.";
+    static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Token", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 5> errors{{{0, "invalid_deposit_id", "deposit_id is missing."}, {0, "invalid_steam_id", "steam_id is not a valid SteamID64 (e.g. 76561198117742847)."}, {0, "deposit_id_already_exists", "This deposit_id was already used for a deposit."}, {0, "invalid_priority_game", "priority_game has an invalid value."}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time."}}};
+};
+
+/// POST /api/steam-inventory
+/// A user's Steam inventory with Skinify prices, for a deposit flow without redirect. The success body carries success: true rather than status.
+struct steam_inventory {
+    using provider = skinify::provider;
+    using params = steam_inventory_params;
+    using response_type = SteamInventoryResponse;
+    static constexpr std::string_view name = "steam_inventory";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::post;
+    static constexpr std::string_view path = "/api/steam-inventory";
+    static constexpr std::string_view summary = "A user's Steam inventory with Skinify prices, for a deposit flow without redirect. The success body carries success: true rather than status.";
+    static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Token", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 11> errors{{{0, "request_timeout", "The request could not be completed within the time limit."}, {0, "invalid_game", "Invalid game value."}, {0, "invalid_currency", "Invalid currency value."}, {0, "steam_id_missing", "steam_id is missing."}, {0, "trade_token_missing", "trade_token is missing."}, {0, "private_inventory", "The user's inventory is private."}, {0, "unavaliable_inventory", "The user's inventory is unavailable (code spelled this way)."}, {0, "invalid_tradeurl", "trade_token is invalid."}, {0, "empty_inventory", "The user's inventory is empty."}, {0, "trade_unavailable", "Steam trading is not available for the user."}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time."}}};
+};
+
+/// POST /api/create-steam-offer
+/// Create the Steam trade offer for a deposit yourself (items from steam_inventory), so the user stays on your site. Give deposit_id or transaction_id. The success body carries success: true rather than status.
+struct create_steam_offer {
+    using provider = skinify::provider;
+    using params = create_steam_offer_params;
+    using response_type = CreateSteamOfferResponse;
+    static constexpr std::string_view name = "create_steam_offer";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::post;
+    static constexpr std::string_view path = "/api/create-steam-offer";
+    static constexpr std::string_view summary = "Create the Steam trade offer for a deposit yourself (items from steam_inventory), so the user stays on your site. Give deposit_id or transaction_id. The success body carries success: true rather than status.";
+    static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Token", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 19> errors{{{0, "invalid_game", "Invalid game value."}, {0, "deposit_id_or_transaction_id_missing", "Neither deposit_id nor transaction_id was given."}, {0, "invalid_transaction_id", "Invalid transaction_id value."}, {0, "deposit_not_found", "No such deposit."}, {0, "request_deposit_inventory", "The deposit was created without steam_id and/or trade URL token."}, {0, "order_changed_state", "The deposit already changed status; no trade offer can be created."}, {0, "nothing_things_selected", "items is missing."}, {0, "required_params_missing", "Required parameters are missing."}, {0, "inventory_updated", "Some items are no longer tradable; reload the inventory."}, {0, "min_deal_sum", "The total is below the minimum deposit amount of the project."}, {0, "account_cant_trading", "The user cannot trade on Steam."}, {0, "steam_error", "Steam failed to create the trade offer."}, {0, "private_inventory", "The user's inventory is private."}, {0, "unavaliable_inventory", "The user's inventory is unavailable (code spelled this way)."}, {0, "invalid_tradeurl", "The deposit's trade URL token is invalid."}, {0, "empty_inventory", "The user's inventory is empty."}, {0, "trade_unavailable", "Steam trading is not available for the user."}, {0, "you_have_vac_ban", "The user has a VAC ban."}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time."}}};
+};
+
+/// GET /api/deposit-status
+/// Status of one deposit. Pass deposit_id or transaction_id.
+struct deposit_status {
+    using provider = skinify::provider;
+    using params = deposit_status_params;
+    using response_type = DepositStatusResponse;
+    static constexpr std::string_view name = "deposit_status";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/api/deposit-status";
+    static constexpr std::string_view summary = "Status of one deposit. Pass deposit_id or transaction_id.";
+    static constexpr std::array<::cs2market::param_info, 2> param_table{{{"deposit_id", ::cs2market::param_in::query, false}, {"transaction_id", ::cs2market::param_in::query, false}}};
+    static constexpr std::array<::cs2market::auth_placement, 2> auth{{{::cs2market::auth_placement::location::header, "Token", ""}, {::cs2market::auth_placement::location::query, "token", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 5> errors{{{0, "deposit_id_or_transaction_id_missing", "Neither deposit_id nor transaction_id was given."}, {0, "invalid_deposit_id", "Invalid deposit_id."}, {0, "invalid_transaction_id", "Invalid transaction_id."}, {0, "deposit_not_found", "No such deposit."}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time."}}};
+};
+
+/// GET /api/get-deposits
+/// Deposits created in a time window, at most 1000 per response; pass start_from from the previous response for the next page.
+struct get_deposits {
+    using provider = skinify::provider;
+    using params = get_deposits_params;
+    using response_type = GetDepositsResponse;
+    static constexpr std::string_view name = "get_deposits";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/api/get-deposits";
+    static constexpr std::string_view summary = "Deposits created in a time window, at most 1000 per response; pass start_from from the previous response for the next page.";
+    static constexpr std::array<::cs2market::param_info, 3> param_table{{{"starting", ::cs2market::param_in::query, true}, {"ending", ::cs2market::param_in::query, true}, {"start_from", ::cs2market::param_in::query, false}}};
+    static constexpr std::array<::cs2market::auth_placement, 2> auth{{{::cs2market::auth_placement::location::header, "Token", ""}, {::cs2market::auth_placement::location::query, "token", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 2> errors{{{0, "missing_starting_or_ending", "starting or ending is missing."}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time."}}};
+
+    /// How this operation pages (used by cs2market::pager).
+    struct pagination {
+        static constexpr ::cs2market::page_style style = ::cs2market::page_style::offset;
+        static auto items(const response_type& r)
+        {
+            auto* p0 = ::cs2market::detail::as_ptr(r);
+            auto* p1 = p0 ? ::cs2market::detail::as_ptr(p0->deposits) : nullptr;
+            return p1;
+        }
+        static auto next(const response_type& r)
+        {
+            auto* p0 = ::cs2market::detail::as_ptr(r);
+            auto* p1 = p0 ? ::cs2market::detail::as_ptr(p0->start_from) : nullptr;
+            return p1;
+        }
+        static auto has_more(const response_type& r)
+        {
+            auto* p0 = ::cs2market::detail::as_ptr(r);
+            auto* p1 = p0 ? ::cs2market::detail::as_ptr(p0->has_more) : nullptr;
+            return p1;
+        }
+        template <class V>
+        static void set(params& p, const V& v) { p.start_from = v; }
+        static auto position(const params& p) { return ::cs2market::detail::as_ptr(p.start_from); }
+    };
+};
+
+/// GET /api/failed-ipn
+/// Deposit IPNs that did not reach your server, with the HTTP status of the failed delivery.
+struct failed_ipn {
+    using provider = skinify::provider;
+    using params = failed_ipn_params;
+    using response_type = FailedIpnResponse;
+    static constexpr std::string_view name = "failed_ipn";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::get;
+    static constexpr std::string_view path = "/api/failed-ipn";
+    static constexpr std::string_view summary = "Deposit IPNs that did not reach your server, with the HTTP status of the failed delivery.";
+    static constexpr std::array<::cs2market::param_info, 0> param_table{{}};
+    static constexpr std::array<::cs2market::auth_placement, 2> auth{{{::cs2market::auth_placement::location::header, "Token", ""}, {::cs2market::auth_placement::location::query, "token", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 1> errors{{{0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time."}}};
 };
 
 /// Every operation of this provider, for generic tools (the CLI, tests).
-using all = boost::mp11::mp_list<withdraw_info>;
+using all = boost::mp11::mp_list<withdraw_prices, withdraw_price, withdraw_buy, withdraw_info, withdraw_history, project_balance, create_deposit, steam_inventory, create_steam_offer, deposit_status, get_deposits, failed_ipn>;
 
 } // namespace ops
 } // namespace cs2market::skinify

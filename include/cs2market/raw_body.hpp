@@ -1,0 +1,22 @@
+// cs2market: a response body that is not JSON (bulk files).
+#ifndef CS2MARKET_RAW_BODY_HPP
+#define CS2MARKET_RAW_BODY_HPP
+
+#include <string>
+
+namespace cs2market {
+
+/// The bytes of a non-JSON response as received (still compressed when the
+/// provider sends them compressed, e.g. CSBoard's gzip price snapshot), with
+/// what is needed to read them and to ask again cheaply.
+struct raw_body {
+    std::string bytes;
+    std::string content_type;
+    std::string content_encoding; ///< "gzip" when the bytes are gzip-compressed
+    std::string etag;             ///< send back as If-None-Match
+    bool not_modified = false;    ///< HTTP 304: the caller's copy is current, `bytes` is empty
+};
+
+} // namespace cs2market
+
+#endif
