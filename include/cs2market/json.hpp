@@ -239,32 +239,34 @@ bool decode_struct(decode_ctx& c, std::uint32_t idx, T& out)
     const jnode& n = c.t.nodes[idx];
     if (n.kind != jkind::object)
         return c.mismatch("object", idx);
-    if constexpr (tbl::size == 0)
+    if constexpr (tbl::size == 0) {
         return true; // nothing to fill (e.g. an operation without parameters)
-    std::bitset<tbl::size + 1> seen;
-    for (std::uint32_t i = idx + 1; i < n.end;) {
-        std::uint32_t v = i + 1;
-        std::string_view key = c.t.text(i);
-        int m = tbl::find(key);
-        if (m >= 0) {
-            seen.set(static_cast<std::size_t>(m));
-            c.push_key(key);
-            bool ok = boost::mp11::mp_with_index<tbl::size>(static_cast<std::size_t>(m), [&](auto I) {
-                using D = boost::mp11::mp_at_c<typename tbl::members, I>;
-                return decode_value(c, v, out.*D::pointer);
-            });
-            if (!ok)
-                return false;
-            c.pop();
+    } else {
+        std::bitset<tbl::size + 1> seen;
+        for (std::uint32_t i = idx + 1; i < n.end;) {
+            std::uint32_t v = i + 1;
+            std::string_view key = c.t.text(i);
+            int m = tbl::find(key);
+            if (m >= 0) {
+                seen.set(static_cast<std::size_t>(m));
+                c.push_key(key);
+                bool ok = boost::mp11::mp_with_index<tbl::size>(static_cast<std::size_t>(m), [&](auto I) {
+                    using D = boost::mp11::mp_at_c<typename tbl::members, I>;
+                    return decode_value(c, v, out.*D::pointer);
+                });
+                if (!ok)
+                    return false;
+                c.pop();
+            }
+            i = c.t.nodes[v].end;
         }
-        i = c.t.nodes[v].end;
+        for (std::size_t m = 0; m < tbl::size; ++m)
+            if (tbl::required[m] && !seen.test(m)) {
+                c.push_key(tbl::keys[m]);
+                return c.fail("missing required key");
+            }
+        return true;
     }
-    for (std::size_t m = 0; m < tbl::size; ++m)
-        if (tbl::required[m] && !seen.test(m)) {
-            c.push_key(tbl::keys[m]);
-            return c.fail("missing required key");
-        }
-    return true;
 }
 
 template <class T>
@@ -618,6 +620,20 @@ std::ostream& operator<<(std::ostream& os, const T& v)
 } // namespace io
 
 inline std::ostream& operator<<(std::ostream& os, const error& e) { return os << e.message(); }
+
+/// Prints a result: its value (as JSON when it has no operator<< of its own) or
+/// its error. More specialized than Boost's own overload, which would not
+/// compile for values without operator<< (e.g. std::optional<decimal>).
+template <class T>
+std::ostream& operator<<(std::ostream& os, const boost::system::result<T, error>& r)
+{
+    if (!r)
+        return os << "error: " << r.error().message();
+    if constexpr (requires { os << *r; })
+        return os << *r;
+    else
+        return os << to_json(*r);
+}
 
 } // namespace cs2market
 

@@ -69,6 +69,8 @@ public:
     /// the same page is asked for again on the next call.
     result<std::optional<response_type>> next_page()
     {
+        if (stuck_) // reported once the page that revealed it was handed over
+            return *stuck_;
         if (done_)
             return std::optional<response_type>{};
         if constexpr (paging::style == page_style::page)
@@ -83,7 +85,7 @@ public:
             if (!next || next->empty()) {
                 done_ = true;
             } else if (last_cursor_ && *last_cursor_ == *next) {
-                return stuck("cursor");
+                stuck("cursor");
             } else {
                 last_cursor_ = *next;
                 paging::set(params_, *next);
@@ -99,7 +101,7 @@ public:
             if (!more || !*more || !next) {
                 done_ = true;
             } else if (last_offset_ && *last_offset_ == *next) {
-                return stuck("offset");
+                stuck("offset");
             } else {
                 last_offset_ = *next;
                 paging::set(params_, *next);
@@ -128,16 +130,19 @@ public:
     std::size_t pages_read() const noexcept { return pages_read_; }
 
 private:
-    error stuck(const char* what)
+    // A provider that repeats its cursor would make us loop forever: keep the
+    // page just read, then stop with an error.
+    void stuck(const char* what)
     {
         done_ = true;
-        return detail::make_error(error_kind::decode, std::string("pagination ") + what + " did not advance; stopped",
-                                  Op::provider::info.id);
+        stuck_ = detail::make_error(error_kind::decode, std::string("pagination ") + what + " did not advance; stopped",
+                                    Op::provider::info.id);
     }
 
     Client& client_;
     params_type params_;
     bool done_ = false;
+    std::optional<error> stuck_;
     std::int64_t page_no_ = 1;
     std::optional<std::string> last_cursor_;
     std::optional<std::int64_t> last_offset_;

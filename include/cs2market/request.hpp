@@ -51,7 +51,11 @@ struct response {
 template <class T>
 std::ostream& operator<<(std::ostream& os, const response<T>& r)
 {
-    return os << "HTTP " << r.http_status << " " << to_json(r.value);
+    os << "HTTP " << r.http_status << " ";
+    if constexpr (requires { os << r.value; })
+        return os << r.value;
+    else
+        return os << to_json(r.value);
 }
 
 namespace detail {
