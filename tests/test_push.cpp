@@ -1,0 +1,593 @@
+// Push verification: CS2DT order-status callbacks (MD5 over the sorted fields
+// plus app_secret) and Skinify deposit IPNs (token_md5), including forgeries and
+// one end-to-end delivery over the loopback HTTPS server.
+//
+// Known-answer digests below were computed independently of this code
+// (coreutils md5sum / Python hashlib), e.g.
+//   printf '%s' '<string-to-sign>&sign=secret' | md5sum | tr a-f A-F
+#include <cs2market/cs2dt/callback.hpp>
+#include <cs2market/detail/md5.hpp>
+#include <cs2market/skinify/ipn.hpp>
+#include <cs2market/testing/https_server.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+using namespace cs2market;
+using cs2dt::callback_request;
+
+namespace {
+
+// The body behind CS2DT's documented example string-to-sign (keys deliberately
+// not in sorted order, with whitespace, as a real sender may produce).
+constexpr std::string_view doc_body = R"j({
+  "orderId": 753955645187293184, "status": 11, "outTradeNo": "753955643962990592",
+  "statusName": "failed", "offerId": null, "tradeOfferId": null,
+  "type": 0, "typeName": "BUYER_ORDER_STATUS", "sign": "0123456789ABCDEF0123456789ABCDEF" })j";
+
+// Verbatim from the CS2DT doc.
+constexpr std::string_view doc_string_to_sign =
+    "offerId=null&orderId=753955645187293184&outTradeNo=753955643962990592&status=11&statusName=failed"
+    "&tradeOfferId=null&type=0&typeName=BUYER_ORDER_STATUS";
+
+// md5(doc_string_to_sign + "&sign=secret"), upper case (coreutils md5sum).
+constexpr std::string_view doc_sign_with_secret = "3AEE9C7D6128612658E67B1802C4E033";
+
+constexpr std::string_view app_secret = "s3cr3t-app-SECRET";
+
+std::string replace(std::string s, std::string_view from, std::string_view to)
+{
+    auto p = s.find(from);
+    REQUIRE(p != std::string::npos);
+    s.replace(p, from.size(), to);
+    return s;
+}
+
+std::string genuine(std::string_view body, std::string_view secret = app_secret)
+{
+    auto r = cs2dt::signed_callback_body(body, secret);
+    REQUIRE(r);
+    return *r;
+}
+
+std::string sign_of(const std::string& signed_body)
+{
+    auto p = signed_body.find("\"sign\":\"");
+    REQUIRE(p != std::string::npos);
+    return signed_body.substr(p + 8, 32);
+}
+
+// A refusal: invalid_argument, from cs2dt, never echoing the secret or a signature.
+void require_refused(const result<cs2dt::OrderStatusCallback>& r, std::string_view why, std::string_view expected_sign = {})
+{
+    REQUIRE_FALSE(r);
+    CHECK(r.error().kind == error_kind::invalid_argument);
+    CHECK(r.error().provider == provider_id::cs2dt);
+    const std::string m = r.error().message();
+    INFO(m);
+    CHECK(m.find(why) != std::string::npos);
+    CHECK(m.find(app_secret) == std::string::npos);
+    if (!expected_sign.empty()) {
+        CHECK(m.find(expected_sign) == std::string::npos);
+        CHECK(m.find(detail::hex_to_case(expected_sign, detail::hex_case::lower)) == std::string::npos);
+    }
+}
+
+} // namespace
+
+TEST_CASE("md5 helpers: known answers, constant-time equality, form decoding", "[push]")
+{
+    CHECK(detail::md5_hex("") == "d41d8cd98f00b204e9800998ecf8427e");
+    CHECK(detail::md5_hex("abc", detail::hex_case::upper) == "900150983CD24FB0D6963F7D28E17F72");
+    CHECK(detail::constant_time_equal("abc", "abc"));
+    CHECK_FALSE(detail::constant_time_equal("abc", "abd"));
+    CHECK_FALSE(detail::constant_time_equal("abc", "abcd"));
+    CHECK(detail::constant_time_equal("", ""));
+    CHECK(detail::is_md5_hex("900150983cd24fb0d6963f7d28e17f72"));
+    CHECK_FALSE(detail::is_md5_hex("900150983cd24fb0d6963f7d28e17f7g"));
+    CHECK_FALSE(detail::is_md5_hex("900150983cd24fb0d6963f7d28e17f7"));
+    CHECK(detail::form_decode("a%20b+c%2Bd%zz%4") == "a b c+d%zz%4");
+    CHECK(detail::media_type(" Application/JSON ; charset=UTF-8") == "application/json");
+}
+
+TEST_CASE("cs2dt callback: the documented string-to-sign is reproduced exactly from a JSON body", "[push][cs2dt]")
+{
+    auto s = cs2dt::callback_string_to_sign(doc_body);
+    REQUIRE(s);
+    CHECK(*s == doc_string_to_sign); // orderId keeps all 18 digits; null as `null`; sorted; no sign
+    auto sign = cs2dt::sign_callback(doc_body, "secret");
+    REQUIRE(sign);
+    CHECK(*sign == doc_sign_with_secret);
+
+    // The same fields given as text sign the same.
+    auto f = cs2dt::sign_callback_fields({{"offerId", "null"},
+                                          {"orderId", "753955645187293184"},
+                                          {"outTradeNo", "753955643962990592"},
+                                          {"status", "11"},
+                                          {"statusName", "failed"},
+                                          {"tradeOfferId", "null"},
+                                          {"type", "0"},
+                                          {"typeName", "BUYER_ORDER_STATUS"},
+                                          {"sign", "ignored"}},
+                                         "secret");
+    REQUIRE(f);
+    CHECK(*f == doc_sign_with_secret);
+}
+
+TEST_CASE("cs2dt callback: what exactly is signed for every JSON value kind", "[push][cs2dt]")
+{
+    // Strings: unescaped, then URL-decoded; numbers: exact text; booleans; nested: compact JSON.
+    auto s = cs2dt::callback_string_to_sign(
+        R"({"z":"a%20b+c","b":true,"a":1.50,"n":{"k": [1, "x y", null]},"e":"fa\u0069led","big":-18446744073709551615,"B":false})");
+    REQUIRE(s);
+    CHECK(*s == R"(B=false&a=1.50&b=true&big=-18446744073709551615&e=failed&n={"k":[1,"x y",null]}&z=a b c)");
+    // Keys sort as bytes: upper case before lower case, "a" before "a_" before "ab".
+    auto k = cs2dt::callback_string_to_sign(R"({"ab":1,"a_":2,"a":3,"Z":4})");
+    REQUIRE(k);
+    CHECK(*k == "Z=4&a=3&a_=2&ab=1");
+    // A number sent as a string signs like the number (the text is the same).
+    CHECK(*cs2dt::callback_string_to_sign(R"({"orderId":"753955645187293184"})") ==
+          *cs2dt::callback_string_to_sign(R"({"orderId":753955645187293184})"));
+}
+
+TEST_CASE("cs2dt callback: a genuine status 11 callback verifies and decodes", "[push][cs2dt]")
+{
+    const std::string body = genuine(doc_body);
+    auto cb = cs2dt::verify_callback({"application/json", body}, app_secret);
+    REQUIRE(cb);
+    CHECK(cb->orderId == 753955645187293184);
+    CHECK(cb->outTradeNo == "753955643962990592");
+    REQUIRE(cb->status);
+    CHECK(*cb->status == cs2dt::OrderStatus::failed);
+    CHECK(cb->statusName == "failed");
+    CHECK_FALSE(cb->offerId);
+    CHECK_FALSE(cb->tradeOfferId);
+    CHECK(cb->type == 0);
+    CHECK(cb->typeName == "BUYER_ORDER_STATUS");
+    CHECK(cb->sign == sign_of(body));
+    CHECK(cs2dt::verify_callback_signature({"application/json; charset=UTF-8", body}, app_secret));
+    // Content type is not needed (the signature decides).
+    CHECK(cs2dt::verify_callback({"", body}, app_secret));
+    CHECK(cs2dt::callback_reply == "success");
+}
+
+TEST_CASE("cs2dt callback: status 220 with failedCode, status 3 with offer ids", "[push][cs2dt]")
+{
+    const std::string reversed = genuine(
+        R"({"orderId":753955645187293185,"outTradeNo":"m-1","status":220,"statusName":"reversed","offerId":null,
+            "tradeOfferId":"6512345678","type":0,"typeName":"BUYER_ORDER_STATUS","failedCode":"ORDER_FAILED_OF_BUYER_DECLINE"})");
+    auto cb = cs2dt::verify_callback({"application/json", reversed}, app_secret);
+    REQUIRE(cb);
+    REQUIRE(cb->status);
+    CHECK(*cb->status == cs2dt::OrderStatus::reversed);
+    REQUIRE(cb->failedCode);
+    CHECK(*cb->failedCode == cs2dt::FailedCode::ORDER_FAILED_OF_BUYER_DECLINE);
+    CHECK(cb->tradeOfferId == "6512345678");
+
+    // A failedCode this library does not know yet is kept as sent.
+    const std::string unknown = genuine(R"({"orderId":1,"status":220,"failedCode":"ORDER_FAILED_OF_SOMETHING_NEW"})");
+    auto cu = cs2dt::verify_callback({"application/json", unknown}, app_secret);
+    REQUIRE(cu);
+    REQUIRE(cu->failedCode);
+    CHECK_FALSE(cu->failedCode->is_known());
+    CHECK(cu->failedCode->raw() == "ORDER_FAILED_OF_SOMETHING_NEW");
+
+    // offerId may come as a number; the model keeps its digits as a string.
+    const std::string waiting = genuine(R"({"orderId":2,"status":3,"offerId":987654321012345678,"tradeOfferId":"77"})");
+    auto cw = cs2dt::verify_callback({"application/json", waiting}, app_secret);
+    REQUIRE(cw);
+    CHECK(*cw->status == cs2dt::OrderStatus::waiting_receipt);
+    CHECK(cw->offerId == "987654321012345678");
+}
+
+TEST_CASE("cs2dt callback: a typed OrderStatusCallback can be turned into a genuine body", "[push][cs2dt]")
+{
+    cs2dt::OrderStatusCallback in;
+    in.orderId = 753955645187293184;
+    in.status = cs2dt::OrderStatus::success;
+    in.statusName = "success";
+    in.sign = "ignored";
+    auto body = cs2dt::signed_callback_body(in, app_secret);
+    REQUIRE(body);
+    auto out = cs2dt::verify_callback({"application/json", *body}, app_secret);
+    REQUIRE(out);
+    CHECK(out->orderId == 753955645187293184);
+    CHECK(*out->status == cs2dt::OrderStatus::success);
+}
+
+TEST_CASE("cs2dt callback: unknown extra keys that were signed verify fine", "[push][cs2dt]")
+{
+    const std::string body = genuine(
+        R"({"orderId":753955645187293184,"status":10,"newField":"x","price":1.50,"flag":true,
+            "extra":{"assets":[{"id":31247084400,"name":"AK-47 | Redline"}]},"note":"a+b%21"})");
+    auto cb = cs2dt::verify_callback({"application/json", body}, app_secret);
+    REQUIRE(cb);
+    CHECK(*cb->status == cs2dt::OrderStatus::success);
+    // The same fields in another order and with other whitespace/escapes still verify.
+    std::string reordered = R"({ "note" : "a+b%21", "flag":true, "status":10, "price":1.50, "newField":"\u0078",
+        "extra":{"assets":[{"id":31247084400,"name":"AK-47 | Redline"}]}, "orderId":753955645187293184, "sign":")" +
+                            sign_of(body) + "\"}";
+    CHECK(cs2dt::verify_callback({"application/json", reordered}, app_secret));
+}
+
+TEST_CASE("cs2dt callback: forgeries are refused", "[push][cs2dt]")
+{
+    const std::string body = genuine(doc_body);
+    const std::string sign = sign_of(body);
+    const auto verify = [](std::string_view b, std::string_view secret = app_secret, cs2dt::callback_limits lim = {}) {
+        return cs2dt::verify_callback({"application/json", b}, secret, lim);
+    };
+    REQUIRE(verify(body));
+
+    SECTION("changed field")
+    {
+        require_refused(verify(replace(body, "\"status\":11", "\"status\":10")), "signature mismatch", sign);
+        require_refused(verify(replace(body, "753955645187293184", "753955645187293185")), "signature mismatch", sign);
+        // Even a change that a double would not see.
+        require_refused(verify(replace(body, "753955645187293184", "753955645187293184.0")), "signature mismatch", sign);
+    }
+    SECTION("documented equivalences the signature cannot tell apart (see callback.hpp)")
+    {
+        // null signs as the text `null`, a number as its digits, strings URL-decoded.
+        CHECK(verify(replace(body, "\"offerId\":null", "\"offerId\":\"null\"")));
+        CHECK(verify(replace(body, "\"status\":11", "\"status\":\"11\"")));
+        CHECK(verify(replace(body, "\"failed\"", "\"fail%65d\"")));
+    }
+    SECTION("extra field added after signing")
+    {
+        require_refused(verify(replace(body, "{", R"({"failedCode":"ORDER_FAILED_OF_BUYER_DECLINE",)")), "signature mismatch", sign);
+        require_refused(verify(replace(body, "{", R"({"x":null,)")), "signature mismatch", sign);
+    }
+    SECTION("removed field")
+    {
+        require_refused(verify(replace(body, "\"tradeOfferId\":null,", "")), "signature mismatch", sign);
+    }
+    SECTION("wrong secret")
+    {
+        require_refused(verify(body, "another-secret"), "signature mismatch", sign);
+        auto other = genuine(doc_body, "another-secret");
+        require_refused(verify(other), "signature mismatch", sign_of(other));
+    }
+    SECTION("empty secret is refused even for a body signed with an empty secret")
+    {
+        require_refused(verify(body, ""), "app_secret is empty");
+        CHECK_FALSE(cs2dt::sign_callback(doc_body, ""));
+    }
+    SECTION("lower-case sign: accepted by default, refused when strict")
+    {
+        const std::string lower = replace(body, sign, detail::hex_to_case(sign, detail::hex_case::lower));
+        CHECK(verify(lower));
+        cs2dt::callback_limits strict;
+        strict.accept_lowercase_sign = false;
+        CHECK(verify(body, app_secret, strict));
+        require_refused(verify(lower, app_secret, strict), "not upper-case hex", sign);
+    }
+    SECTION("missing, non-string or malformed sign")
+    {
+        require_refused(verify(replace(body, ",\"sign\":\"" + sign + "\"", "")), "no \"sign\"");
+        require_refused(verify(replace(body, "\"" + sign + "\"", "null")), "\"sign\" is a null, not a string");
+        require_refused(verify(replace(body, "\"" + sign + "\"", "123")), "\"sign\" is a number, not a string");
+        require_refused(verify(replace(body, "\"" + sign + "\"", "[\"" + sign + "\"]")), "not a string");
+        require_refused(verify(replace(body, sign, sign.substr(0, 31))), "not 32 hex characters");
+        require_refused(verify(replace(body, sign, sign.substr(0, 31) + "G")), "not 32 hex characters");
+        require_refused(verify(replace(body, sign, sign + "00")), "not 32 hex characters");
+        require_refused(verify(replace(body, "{", "{\"sign\":\"" + sign + "\",")), "duplicate key \"sign\"");
+    }
+    SECTION("duplicate keys")
+    {
+        require_refused(verify(replace(body, "{", R"({"status":10,)")), "duplicate key \"status\"");
+    }
+    SECTION("oversized body")
+    {
+        std::string big = replace(body, "{", "{\"pad\":\"" + std::string(70 * 1024, 'x') + "\",");
+        require_refused(verify(big), "larger than the limit of 65536");
+        // A larger limit lets a genuine large body through.
+        cs2dt::callback_limits lim;
+        lim.max_body_bytes = 1 << 20;
+        auto big_genuine = cs2dt::signed_callback_body(big, app_secret, lim);
+        REQUIRE(big_genuine);
+        CHECK(verify(*big_genuine, app_secret, lim));
+        CHECK_FALSE(verify(*big_genuine));
+    }
+    SECTION("malformed, truncated, non-object, too deep")
+    {
+        require_refused(verify(replace(body, ":11,", ":11,,")), "not valid JSON");
+        require_refused(verify(std::string_view(body).substr(0, body.size() - 10)), "not valid JSON");
+        require_refused(verify(std::string_view(body).substr(0, body.size() - 1)), "not valid JSON");
+        require_refused(verify(body + "x"), "not valid JSON");
+        require_refused(verify(""), "not valid JSON");
+        require_refused(verify("[" + body + "]"), "not a JSON object");
+        require_refused(verify("\"success\""), "not a JSON object");
+        require_refused(verify(R"({"a":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]})"), "nesting deeper than 16");
+    }
+    SECTION("form content type")
+    {
+        auto r = cs2dt::verify_callback({"application/x-www-form-urlencoded", body}, app_secret);
+        require_refused(r, "CS2DT callbacks are JSON");
+    }
+    SECTION("a genuinely signed body that does not fit the model is a decode error")
+    {
+        auto odd = genuine(R"({"orderId":"not-a-number","status":11})");
+        auto r = verify(odd);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().kind == error_kind::decode);
+        CHECK(r.error().json_path == "orderId");
+        CHECK(cs2dt::verify_callback_signature({"application/json", odd}, app_secret));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Skinify IPN
+
+namespace {
+
+constexpr std::string_view api_token = "skinify-project-token-123";
+// md5("skinify-project-token-123") via Python hashlib.
+constexpr std::string_view api_token_md5 = "af617f1a4cbfadb52ce4fa1dd5092a43";
+
+void require_ipn_refused(const result<skinify::DepositIpn>& r, std::string_view why)
+{
+    REQUIRE_FALSE(r);
+    CHECK(r.error().kind == error_kind::invalid_argument);
+    CHECK(r.error().provider == provider_id::skinify);
+    const std::string m = r.error().message();
+    INFO(m);
+    CHECK(m.find(why) != std::string::npos);
+    CHECK(m.find(api_token) == std::string::npos);
+    CHECK(m.find(api_token_md5) == std::string::npos);
+}
+
+std::string ipn_json(std::string_view token_md5)
+{
+    return R"({"token_md5":")" + std::string(token_md5) + R"(","status":"success","transaction_id":678431,"deposit_id":"dep-1",
+        "steam_id":"76561198117742847","date":1643713700,"amount":12.5,"amount_currency":"usd",
+        "amount_converted":{"usd":12.5,"eur":"11.40"},"multiplied_amount":25,"trade_offer_id":null,"settlement":null})";
+}
+
+std::string ipn_form(std::string_view token_md5)
+{
+    return "token_md5=" + std::string(token_md5) +
+           "&status=success&transaction_id=678431&deposit_id=dep%2B1+x&steam_id=76561198117742847&date=1643713700"
+           "&amount=12.5&amount_currency=usd&amount_converted%5Busd%5D=12.5&amount_converted[eur]=11.40"
+           "&multiplied_amount=25&multiplied_amount_converted%5Busd%5D=25&trade_offer_id=&settlement=";
+}
+
+} // namespace
+
+TEST_CASE("skinify ipn: token md5", "[push][skinify]")
+{
+    CHECK(skinify::ipn_token_md5(api_token) == api_token_md5);
+    CHECK(skinify::ipn_token_md5("123") == "202cb962ac59075b964b07152d234b70"); // the docs' example token_md5
+}
+
+TEST_CASE("skinify ipn: a JSON IPN verifies and decodes", "[push][skinify]")
+{
+    auto r = skinify::verify_ipn("application/json", ipn_json(api_token_md5), api_token);
+    REQUIRE(r);
+    CHECK(r->status == skinify::DepositStatus::success);
+    CHECK(r->transaction_id == "678431");
+    CHECK(r->deposit_id == "dep-1");
+    CHECK(r->steam_id == "76561198117742847");
+    REQUIRE(r->date);
+    CHECK(r->date->raw() == 1643713700);
+    REQUIRE(r->amount);
+    CHECK(r->amount->to_string() == "12.5");
+    REQUIRE(r->amount_converted);
+    CHECK(r->amount_converted->at("eur").to_string() == "11.4");
+    CHECK_FALSE(r->trade_offer_id);
+    CHECK_FALSE(r->settlement);
+    CHECK(skinify::ipn_reply == "{}");
+    // The request-struct overload and sniffing without a content type.
+    CHECK(skinify::verify_ipn(skinify::ipn_request{"", ipn_json(api_token_md5)}, api_token));
+    CHECK(skinify::verify_ipn("text/plain", "  \n" + ipn_json(api_token_md5), api_token));
+}
+
+TEST_CASE("skinify ipn: a form-encoded IPN verifies and decodes", "[push][skinify]")
+{
+    auto j = skinify::ipn_form_to_json(ipn_form(api_token_md5));
+    REQUIRE(j);
+    CHECK(*j == R"({"token_md5":")" + std::string(api_token_md5) +
+                    R"(","status":"success","transaction_id":"678431","deposit_id":"dep+1 x","steam_id":"76561198117742847",)"
+                    R"("date":1643713700,"amount":12.5,"amount_currency":"usd","amount_converted":{"usd":12.5,"eur":11.40},)"
+                    R"("multiplied_amount":25,"multiplied_amount_converted":{"usd":25},"trade_offer_id":"","settlement":null})");
+
+    for (std::string_view ct : {"application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=UTF-8", ""}) {
+        INFO(ct);
+        auto r = skinify::verify_ipn(ct, ipn_form(api_token_md5), api_token);
+        REQUIRE(r);
+        CHECK(r->status == skinify::DepositStatus::success);
+        CHECK(r->transaction_id == "678431");
+        CHECK(r->deposit_id == "dep+1 x");
+        CHECK(r->date->raw() == 1643713700);
+        CHECK(r->amount->to_string() == "12.5");
+        CHECK(r->amount_converted->at("usd").to_string() == "12.5");
+        CHECK(r->multiplied_amount_converted->at("usd").to_string() == "25");
+        CHECK(r->trade_offer_id == "");
+        CHECK_FALSE(r->settlement);
+    }
+    // A failed deposit carries only the basics; `null` text for an optional is null.
+    auto f = skinify::verify_ipn("application/x-www-form-urlencoded",
+                                 "status=failed&token_md5=" + std::string(api_token_md5) +
+                                     "&transaction_id=1&deposit_id=d&steam_id=null&date=1643713700&unknown[a][b]=c",
+                                 api_token);
+    REQUIRE(f);
+    CHECK(f->status == skinify::DepositStatus::failed);
+    CHECK_FALSE(f->steam_id);
+    CHECK_FALSE(f->amount);
+}
+
+TEST_CASE("skinify ipn: token_md5 case, wrong tokens and bad bodies", "[push][skinify]")
+{
+    const std::string upper = detail::hex_to_case(api_token_md5, detail::hex_case::upper);
+    CHECK(skinify::verify_ipn("application/json", ipn_json(upper), api_token));
+    CHECK(skinify::verify_ipn("application/x-www-form-urlencoded", ipn_form(upper), api_token));
+
+    require_ipn_refused(skinify::verify_ipn("application/json", ipn_json(api_token_md5), "another-token"),
+                        "does not match the API token");
+    require_ipn_refused(skinify::verify_ipn("application/json", ipn_json(skinify::ipn_token_md5("another-token")), api_token),
+                        "does not match the API token");
+    // The raw token instead of its MD5 is refused.
+    require_ipn_refused(skinify::verify_ipn("application/x-www-form-urlencoded", ipn_form(api_token), api_token),
+                        "not 32 hex characters");
+    require_ipn_refused(skinify::verify_ipn("application/json", ipn_json(api_token_md5), ""), "api_token is empty");
+    require_ipn_refused(skinify::verify_ipn("application/json", R"({"status":"success"})", api_token), "no \"token_md5\"");
+    require_ipn_refused(skinify::verify_ipn("application/json", R"({"token_md5":12})", api_token), "not a string");
+    require_ipn_refused(skinify::verify_ipn("application/json", "[1]", api_token), "not a JSON object");
+    require_ipn_refused(skinify::verify_ipn("application/json", ipn_json(api_token_md5).substr(0, 50), api_token),
+                        "not valid JSON");
+    require_ipn_refused(skinify::verify_ipn("application/json", replace(ipn_json(api_token_md5), "{", R"({"token_md5":"x",)"),
+                                            api_token),
+                        "duplicate key \"token_md5\"");
+    require_ipn_refused(skinify::verify_ipn("application/x-www-form-urlencoded",
+                                            ipn_form(api_token_md5) + "&token_md5=" + std::string(api_token_md5), api_token),
+                        "repeated");
+    require_ipn_refused(skinify::verify_ipn("application/x-www-form-urlencoded", ipn_form(api_token_md5) + "&items[]=1",
+                                            api_token),
+                        "lists");
+    require_ipn_refused(skinify::verify_ipn("multipart/form-data; boundary=x", ipn_form(api_token_md5), api_token),
+                        "multipart");
+    require_ipn_refused(skinify::verify_ipn("application/json", std::string(70 * 1024, ' ') + ipn_json(api_token_md5), api_token),
+                        "larger than the limit of 65536");
+
+    // Authentic but not a DepositIpn: a decode error, after the token check.
+    auto d = skinify::verify_ipn("application/json", R"({"token_md5":")" + std::string(api_token_md5) + R"(","status":"success"})",
+                                 api_token);
+    REQUIRE_FALSE(d);
+    CHECK(d.error().kind == error_kind::decode);
+    CHECK(d.error().provider == provider_id::skinify);
+}
+
+// ---------------------------------------------------------------------------
+// End to end: a receiver on the loopback HTTPS server, a Beast TLS client POSTing to it.
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+
+struct posted {
+    boost::system::error_code ec;
+    unsigned status = 0;
+    std::string body;
+};
+
+// POSTs one request over TLS (verifying the server against its test CA) and reads the answer.
+posted post(const testing::https_server& server, const std::string& target, const std::string& content_type,
+            const std::string& body)
+{
+    posted out;
+    asio::io_context ioc;
+    asio::ssl::context ctx(asio::ssl::context::tls_client);
+    ctx.set_verify_mode(asio::ssl::verify_peer);
+    ctx.add_certificate_authority(asio::buffer(server.identity().ca_cert_pem), out.ec);
+    if (out.ec)
+        return out;
+    beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
+    stream.set_verify_callback(asio::ssl::host_name_verification("127.0.0.1"));
+    auto& tcp = beast::get_lowest_layer(stream);
+    tcp.expires_after(std::chrono::seconds(10));
+    tcp.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()), out.ec);
+    if (out.ec)
+        return out;
+    stream.handshake(asio::ssl::stream_base::client, out.ec);
+    if (out.ec)
+        return out;
+    http::request<http::string_body> req{http::verb::post, target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    req.set(http::field::content_type, content_type);
+    req.body() = body;
+    req.prepare_payload();
+    http::write(stream, req, out.ec);
+    if (out.ec)
+        return out;
+    beast::flat_buffer buf;
+    http::response<http::string_body> res;
+    http::read(stream, buf, res, out.ec);
+    if (out.ec)
+        return out;
+    out.status = res.result_int();
+    out.body = res.body();
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("push end to end: a receiver on the loopback HTTPS server accepts genuine and refuses forged callbacks",
+          "[push][e2e]")
+{
+    std::vector<cs2dt::OrderStatusCallback> received;
+    std::vector<skinify::DepositIpn> deposits;
+    testing::https_server server([&](const testing::recorded_request& req) {
+        testing::canned_response res;
+        res.headers.emplace_back("Content-Type", "text/plain");
+        if (req.method != "POST") {
+            res.status = 405;
+            return res;
+        }
+        if (req.target == "/cs2dt/callback") {
+            auto cb = cs2dt::verify_callback({req.header("Content-Type"), req.body}, app_secret);
+            if (!cb) {
+                res.status = 400;
+                res.body = cb.error().message();
+                return res;
+            }
+            received.push_back(*cb);
+            res.body = std::string(cs2dt::callback_reply);
+            return res;
+        }
+        if (req.target == "/skinify/ipn") {
+            auto ipn = skinify::verify_ipn(req.header("Content-Type"), req.body, api_token);
+            if (!ipn) {
+                res.status = 400;
+                res.body = ipn.error().message();
+                return res;
+            }
+            deposits.push_back(*ipn);
+            res.headers.clear();
+            res.body = std::string(skinify::ipn_reply);
+            return res;
+        }
+        res.status = 404;
+        return res;
+    });
+
+    const std::string body = genuine(doc_body);
+    auto ok = post(server, "/cs2dt/callback", "application/json", body);
+    REQUIRE_FALSE(ok.ec);
+    CHECK(ok.status == 200);
+    CHECK(ok.body == "success");
+
+    auto forged = post(server, "/cs2dt/callback", "application/json", replace(body, "\"status\":11", "\"status\":10"));
+    REQUIRE_FALSE(forged.ec);
+    CHECK(forged.status == 400);
+    CHECK(forged.body.find("signature mismatch") != std::string::npos);
+    CHECK(forged.body.find(app_secret) == std::string::npos);
+
+    auto ipn = post(server, "/skinify/ipn", "application/x-www-form-urlencoded", ipn_form(api_token_md5));
+    REQUIRE_FALSE(ipn.ec);
+    CHECK(ipn.status == 200);
+    CHECK(ipn.body == "{}");
+    auto bad_ipn = post(server, "/skinify/ipn", "application/json", ipn_json(skinify::ipn_token_md5("wrong")));
+    REQUIRE_FALSE(bad_ipn.ec);
+    CHECK(bad_ipn.status == 400);
+
+    server.stop(); // joins the io thread: `received` is no longer touched
+    REQUIRE(received.size() == 1);
+    CHECK(received[0].orderId == 753955645187293184);
+    CHECK(*received[0].status == cs2dt::OrderStatus::failed);
+    REQUIRE(deposits.size() == 1);
+    CHECK(deposits[0].deposit_id == "dep+1 x");
+    CHECK(server.request_count() == 4);
+}
