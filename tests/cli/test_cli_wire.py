@@ -40,6 +40,35 @@ SKINIFY_INFO = {"status": "success", "items": [{"skin": {"id": "11552", "name": 
                                                 "steam_id": "76561199191754048", "date": "1643713700",
                                                 "balance_debited_amount": "0.3", "custom_id": "1234"}]}
 
+DATA = os.path.join(os.path.dirname(HERE), "data")
+CREDENTIAL_QUERY = {"cs2dt": "app-key", "csboard": None, "skinify": "token"}
+
+
+def fixtures():
+    """Every operation's fixture: (provider, operation, fixture)."""
+    for provider in sorted(CREDENTIAL_QUERY):
+        folder = os.path.join(DATA, provider)
+        for fn in sorted(os.listdir(folder)):
+            if fn.endswith(".json"):
+                with open(os.path.join(folder, fn)) as f:
+                    yield provider, fn[:-5], json.load(f)
+
+
+def cli_args(params):
+    """A params object as `name=value` arguments: scalars as text, lists comma-separated, the body as JSON."""
+    out = []
+    for k, v in params.items():
+        if k == "body":
+            out.append("body=" + json.dumps(v))
+        elif isinstance(v, list):
+            out.append(f"{k}=" + ",".join(str(x) for x in v))
+        elif isinstance(v, bool):
+            out.append(f"{k}={'true' if v else 'false'}")
+        else:
+            out.append(f"{k}={v}")
+    return out
+
+
 ROUTES = [
     {"method": "GET", "path": "/v1/order/v2/buy/detail", "body": CS2DT_DETAIL},
     {"method": "GET", "path": "/v1/orders/ord_01J9Z3K8Q2", "body": CSBOARD_ORDER},
@@ -150,6 +179,32 @@ def main():
         check(r["method"] == "GET" and r["path"] == "/api/withdraw/info", "GET /api/withdraw/info")
         check(r["query"] == {"custom_ids": ["1234,5678"], "token": [SECRETS["SKINIFY_TOKEN"]]}, "comma list and token query")
         check(r["headers"].get("token") == SECRETS["SKINIFY_TOKEN"], "Token header")
+
+        print("every operation's fixture through the CLI")
+        routes_all = []
+        for provider, op, fx in fixtures():
+            r = fx["response"]
+            routes_all.append({"method": fx["request"]["method"], "path": fx["request"]["path"],
+                               "status": r["status"], "headers": r.get("headers", {}), "body": r["body"]})
+        with open(routes, "w") as f:
+            json.dump(routes_all, f)
+        time.sleep(0.05)  # the server re-reads its routes when the file changes
+        count = 0
+        for provider, op, fx in fixtures():
+            p = cli(*(["call", provider, op] + cli_args(fx["params"])))
+            r = last_request()
+            want = fx["request"]
+            query = {k: v[0] for k, v in r["query"].items()}
+            cred = CREDENTIAL_QUERY[provider]
+            if cred and r["method"] == "GET" or provider == "cs2dt":
+                query.pop(cred, None)
+            ok = (p.returncode == 0 and r["method"] == want["method"] and r["path"] == want["path"]
+                  and query == want.get("query", {})
+                  and (want["body"] is None and r["body"] == "" or want["body"] is not None and json.loads(r["body"]) == want["body"]))
+            check(ok, f"{provider} {op}: exit 0, documented method, path, query and body"
+                      + ("" if ok else f" (rc={p.returncode} {p.stderr.strip()[:200]} got {r['method']} {r['target']})"))
+            count += 1
+        check(count == len(lines), f"{count} fixtures driven through the CLI, one per listed operation ({len(lines)})")
 
         print("TLS")
         before = sum(1 for _ in open(log))
