@@ -16,7 +16,7 @@
 // row ends (a newline; or, for arrays, the end of a top-level element, found by a
 // depth / in-string / escape state machine), the row's bytes are gathered in one
 // reused buffer only when they straddle two chunks, and each row is decoded once
-// with the library's codec (the tape + decode_node, with Row's default codec
+// with the library's codec (decode_text, straight from the parser, with Row's default codec
 // options). Memory is bounded by the largest row (at most max_row_size), never by
 // the file.
 //
@@ -247,12 +247,12 @@ private:
     result<Row> decode(std::string_view text, std::uint64_t where)
     {
         error err;
-        if (!build_tape(text, tape_, codec_, err)) {
-            err.json_path = locator(where);
-            return err;
-        }
         Row row{};
-        if (!decode_node(tape_, 0, codec_, {}, row, err)) {
+        if (!decode_text(text, codec_, {}, row, err)) {
+            if (err.kind != error_kind::decode) {
+                err.json_path = locator(where);
+                return err;
+            }
             std::string inner = std::move(err.json_path);
             err.json_path = locator(where);
             if (!inner.empty()) {
@@ -299,7 +299,6 @@ private:
     std::unique_ptr<sink_base> sink_;
     bool takes_result_ = false;
     bool lines_;
-    tape tape_;
     std::string buf_;
     std::uint64_t row_bytes_ = 0;
     bool oversized_ = false;
