@@ -67,11 +67,11 @@ boost_tu() { # $1 = source, $2 = output
 boost_tu "$W/op.cpp" "$W/boost.cpp"
 boost_tu "$W/models.cpp" "$W/boost_models.cpp"
 
-measure() { # $1 = source; prints "cpu_s wall_s maxrss_kib"
+measure() { # $1 = source, $2 = extra flags; prints "cpu_s wall_s maxrss_kib"
     best=""
     i=0
     while [ $i -lt "$REPEAT" ]; do
-        /usr/bin/time -v -o "$W/t" $CXX $FLAGS -I"$INC" -c "$1" -o "$W/x.o"
+        /usr/bin/time -v -o "$W/t" $CXX $FLAGS ${2:-} -I"$INC" -c "$1" -o "$W/x.o"
         u=$(sed -n 's/^\tUser time (seconds): //p' "$W/t")
         s=$(sed -n 's/^\tSystem time (seconds): //p' "$W/t")
         e=$(sed -n 's/^\tElapsed (wall clock) time (h:mm:ss or m:ss): //p' "$W/t")
@@ -89,6 +89,9 @@ measure() { # $1 = source; prints "cpu_s wall_s maxrss_kib"
 
 echo "measuring (each TU $REPEAT times)..." >&2
 op=$(measure "$W/op.cpp");                 echo "op: $op" >&2
+opsep=$(measure "$W/op.cpp" -DCS2MARKET_SEPARATE_COMPILATION); echo "op (separate compilation): $opsep" >&2
+printf '#include <cs2market/src.hpp>\n' > "$W/src.cpp"
+src=$(measure "$W/src.cpp" -DCS2MARKET_SEPARATE_COMPILATION); echo "src.hpp TU: $src" >&2
 models=$(measure "$W/models.cpp");         echo "models: $models" >&2
 boost=$(measure "$W/boost.cpp");           echo "boost: $boost" >&2
 boostm=$(measure "$W/boost_models.cpp");   echo "boost-models: $boostm" >&2
@@ -104,12 +107,15 @@ mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
     echo
     echo "- Compiler: \`$($CXX --version | head -1)\`, flags \`$FLAGS -c\`; $(nproc) cores shared with other builds (load average $(cut -d' ' -f1 /proc/loadavg))."
     echo "- CPU seconds (user + sys) of the compiler, best of $REPEAT; wall seconds and peak memory (max RSS) of that run."
+    echo "- \`op, CS2MARKET_SEPARATE_COMPILATION\`: the same TU when the HTTPS engine is compiled once elsewhere (\`<cs2market/src.hpp>\`)."
     echo "- \`op\`: includes \`<cs2market/csboard.hpp>\` and calls \`list_listings\`; \`models\`: includes \`<cs2market/csboard/models.hpp>\` and calls \`from_json<ListingsPage>\`;"
     echo "  \`boost (op)\` / \`boost (models)\`: only the $(grep -c '^#include' "$W/boost.cpp") / $(grep -c '^#include' "$W/boost_models.cpp") Boost headers that the cs2market headers reached by \`op\` / \`models\` include."
     echo
     echo "| TU | CPU s | wall s | peak MB |"
     echo "|---|---:|---:|---:|"
     echo "| op | $(col "$op" 1) | $(col "$op" 2) | $(mb "$(col "$op" 3)") |"
+    echo "| op, CS2MARKET_SEPARATE_COMPILATION | $(col "$opsep" 1) | $(col "$opsep" 2) | $(mb "$(col "$opsep" 3)") |"
+    echo "| the src.hpp TU (compiled once per program) | $(col "$src" 1) | $(col "$src" 2) | $(mb "$(col "$src" 3)") |"
     echo "| boost (op) | $(col "$boost" 1) | $(col "$boost" 2) | $(mb "$(col "$boost" 3)") |"
     echo "| models | $(col "$models" 1) | $(col "$models" 2) | $(mb "$(col "$models" 3)") |"
     echo "| boost (models) | $(col "$boostm" 1) | $(col "$boostm" 2) | $(mb "$(col "$boostm" 3)") |"
@@ -118,6 +124,8 @@ mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
     echo "|---|---:|---:|---|"
     r=$(ratio "$(col "$op" 1)" "$(col "$boost" 1)")
     echo "| op / boost (op) | $r | $(ratio "$(col "$op" 3)" "$(col "$boost" 3)") | <= 1.3: $(awk -v r="$r" 'BEGIN { print (r <= 1.3 ? "met" : "NOT met") }') |"
+    r2=$(ratio "$(col "$opsep" 1)" "$(col "$boost" 1)")
+    echo "| op (separate compilation) / boost (op) | $r2 | $(ratio "$(col "$opsep" 3)" "$(col "$boost" 3)") | <= 1.3: $(awk -v r="$r2" 'BEGIN { print (r <= 1.3 ? "met" : "NOT met") }') |"
     echo "| models / boost (models) | $(ratio "$(col "$models" 1)" "$(col "$boostm" 1)") | $(ratio "$(col "$models" 3)" "$(col "$boostm" 3)") | |"
     echo "| models / op | $(ratio "$(col "$models" 1)" "$(col "$op" 1)") | $(ratio "$(col "$models" 3)" "$(col "$op" 3)") | |"
     echo

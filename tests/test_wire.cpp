@@ -61,6 +61,8 @@ Client make_client(const https_server& s, std::string credential)
     o.ca_file = s.ca_file();
     o.connect_timeout = std::chrono::seconds(5);
     o.request_timeout = std::chrono::seconds(5);
+    // One exchange per call: these tests look at single answers (retries: test_async.cpp).
+    o.retry = retry_policy::none();
     return Client(o);
 }
 
@@ -367,6 +369,7 @@ TEST_CASE("timeouts: a stalled GET times out, a stalled POST ends as outcome unk
     o.base_url = server.base_url();
     o.ca_file = server.ca_file();
     o.request_timeout = std::chrono::milliseconds(300);
+    o.retry = retry_policy::none();
     csboard::client c(o);
     auto start = std::chrono::steady_clock::now();
     auto r = c.get_order({.id = "ord_1"});

@@ -1,12 +1,16 @@
 // cs2market internal: one keep-alive HTTPS/1.1 connection (Beast over OpenSSL),
-// used blocking through its own io_context with a deadline per phase.
+// driven by coroutines with a deadline per phase; base URL and Retry-After parsing.
 #ifndef CS2MARKET_DETAIL_HTTPS_CONNECTION_HPP
 #define CS2MARKET_DETAIL_HTTPS_CONNECTION_HPP
 
 #include <cs2market/client_options.hpp>
+#include <cs2market/detail/config.hpp>
 #include <cs2market/request.hpp>
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/connect.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -14,9 +18,11 @@
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -113,260 +119,218 @@ inline std::optional<std::chrono::seconds> parse_retry_after(std::string_view v)
     return d.count() > 0 ? d : std::chrono::seconds{0};
 }
 
-class https_connection {
-public:
-    https_connection(provider_id p, const client_options& o) : prov_(p), opt_(o), ssl_(boost::asio::ssl::context::tls_client) {}
-
-    /// Sends one request and reads its response. Reuses the connection when it
-    /// is still healthy; an idempotent request whose reused connection turned
-    /// out dead is sent once more on a fresh one.
-    result<http_response> exchange(const endpoint_url& ep, const http_request& rq)
-    {
-        if (auto init = init_tls(); !init)
-            return init.error();
-        bool reused = stream_ && healthy(ep);
-        if (!reused) {
-            if (auto c = connect(ep); !c)
-                return c.error();
-        }
-        bool got_bytes = false;
-        auto r = round_trip(ep, rq, got_bytes);
-        if (!r && reused && !got_bytes && rq.idempotent && r.error().kind != error_kind::timeout) {
-            close();
-            if (auto c = connect(ep); !c)
-                return c.error();
-            r = round_trip(ep, rq, got_bytes);
-        }
-        return r;
-    }
-
-    void close() noexcept
-    {
-        if (stream_) {
-            boost::system::error_code ec;
-            boost::beast::get_lowest_layer(*stream_).socket().close(ec);
-            stream_.reset();
-        }
-    }
-
-    std::size_t connections_opened() const noexcept { return opened_; }
-
-private:
+/// One keep-alive HTTPS/1.1 connection (Beast over OpenSSL) driven by coroutines
+/// on the client's strand. Every phase runs against a deadline (Beast's
+/// tcp_stream timeout), and cancel() ends whatever is pending at once.
+struct https_connection {
     using stream_t = boost::beast::ssl_stream<boost::beast::tcp_stream>;
     using clock = std::chrono::steady_clock;
 
-    error fail(error_kind k, std::string what, boost::system::error_code ec = {})
-    {
-        error e = make_error(k, std::move(what), prov_);
-        e.system_code = ec;
-        return e;
-    }
+    https_connection(const boost::asio::any_io_executor& ex, boost::asio::ssl::context& ctx) : stream(ex, ctx) {}
 
-    result<void> init_tls()
+    stream_t stream;
+    boost::beast::flat_buffer buffer;
+    clock::time_point last_used{};
+    bool open = false;
+
+    void close() noexcept
     {
-        if (tls_ready_)
-            return {};
         boost::system::error_code ec;
-        ssl_.set_verify_mode(boost::asio::ssl::verify_peer, ec);
-        if (!opt_.ca_file.empty())
-            ssl_.load_verify_file(opt_.ca_file, ec);
-        else
-            ssl_.set_default_verify_paths(ec);
-        if (ec)
-            return fail(error_kind::invalid_argument,
-                        opt_.ca_file.empty() ? "cannot load the system trust store: " + ec.message()
-                                             : "cannot load CA file " + opt_.ca_file + ": " + ec.message(),
-                        ec);
-        tls_ready_ = true;
-        return {};
-    }
-
-    /// Runs queued work until done or the deadline; on timeout cancels and drains.
-    bool run_until(clock::time_point deadline)
-    {
-        ioc_.restart();
-        ioc_.run_until(deadline);
-        if (ioc_.stopped())
-            return true;
-        close(); // cancels the pending operation
-        ioc_.restart();
-        ioc_.run();
-        return false;
+        auto& s = boost::beast::get_lowest_layer(stream);
+        s.cancel();
+        s.socket().close(ec);
+        open = false;
     }
 
     /// A kept-alive connection is reused only while idle briefly and with nothing
     /// unread on it (a peer that closed leaves EOF or a TLS close_notify behind).
-    bool healthy(const endpoint_url& ep)
+    bool healthy(std::chrono::steady_clock::duration idle_timeout)
     {
-        if (ep.host != host_ || ep.port != port_ || clock::now() - last_used_ > opt_.idle_timeout) {
-            close();
+        if (!open || clock::now() - last_used > idle_timeout)
             return false;
-        }
-        auto& sock = boost::beast::get_lowest_layer(*stream_).socket();
+        auto& sock = boost::beast::get_lowest_layer(stream).socket();
         boost::system::error_code ec;
-        if (sock.available(ec) > 0 || ec) {
-            close();
+        if (sock.available(ec) > 0 || ec)
             return false;
-        }
         char c;
+        bool was_nb = sock.non_blocking();
         sock.non_blocking(true, ec);
         sock.receive(boost::asio::buffer(&c, 1), boost::asio::socket_base::message_peek, ec);
         boost::system::error_code ignored;
-        sock.non_blocking(false, ignored);
-        if (ec != boost::asio::error::would_block) {
-            close();
-            return false;
-        }
-        return true;
+        sock.non_blocking(was_nb, ignored);
+        return ec == boost::asio::error::would_block;
     }
-
-    result<void> connect(const endpoint_url& ep)
-    {
-        close();
-        namespace net = boost::asio;
-        auto deadline = clock::now() + opt_.connect_timeout;
-        stream_.emplace(ioc_, ssl_);
-        ++opened_;
-        if (!ep.is_ip && !SSL_set_tlsext_host_name(stream_->native_handle(), ep.host.c_str()))
-            return fail(error_kind::tls, "cannot set SNI host name");
-        stream_->set_verify_callback(net::ssl::host_name_verification(ep.host));
-
-        boost::system::error_code ec;
-        net::ip::tcp::resolver resolver(ioc_);
-        net::ip::tcp::resolver::results_type endpoints;
-        bool done = false;
-        resolver.async_resolve(ep.host, ep.port, [&](boost::system::error_code e, net::ip::tcp::resolver::results_type r) {
-            ec = e;
-            endpoints = std::move(r);
-            done = true;
-        });
-        if (!run_until(deadline) || !done) {
-            resolver.cancel();
-            return fail(error_kind::timeout, "resolving " + ep.host + " timed out");
-        }
-        if (ec)
-            return fail(error_kind::transport, "cannot resolve " + ep.host + ": " + ec.message(), ec);
-
-        done = false;
-        boost::beast::get_lowest_layer(*stream_).async_connect(endpoints, [&](boost::system::error_code e, auto) {
-            ec = e;
-            done = true;
-        });
-        if (!run_until(deadline) || !done)
-            return fail(error_kind::timeout, "connecting to " + ep.host + ":" + ep.port + " timed out");
-        if (ec)
-            return fail(error_kind::transport, "cannot connect to " + ep.host + ":" + ep.port + ": " + ec.message(), ec);
-
-        done = false;
-        stream_->async_handshake(net::ssl::stream_base::client, [&](boost::system::error_code e) {
-            ec = e;
-            done = true;
-        });
-        if (!run_until(deadline) || !done)
-            return fail(error_kind::timeout, "TLS handshake with " + ep.host + ":" + ep.port + " timed out");
-        if (ec) {
-            close();
-            return fail(error_kind::tls, "TLS handshake with " + ep.host + ":" + ep.port + " failed: " + ec.message(), ec);
-        }
-        host_ = ep.host;
-        port_ = ep.port;
-        last_used_ = clock::now();
-        return {};
-    }
-
-    result<http_response> round_trip(const endpoint_url& ep, const http_request& rq, bool& got_bytes)
-    {
-        namespace http = boost::beast::http;
-        http::request<http::string_body> req;
-        req.method(rq.method == http_method::get    ? http::verb::get
-                   : rq.method == http_method::post ? http::verb::post
-                   : rq.method == http_method::put  ? http::verb::put
-                   : rq.method == http_method::patch ? http::verb::patch
-                                                      : http::verb::delete_);
-        req.target(rq.target);
-        req.version(11);
-        req.set(http::field::host, ep.host_header);
-        req.set(http::field::user_agent, opt_.user_agent);
-        req.set(http::field::accept, "application/json");
-        for (const auto& [k, v] : rq.headers)
-            req.set(k, v);
-        if (!rq.body.empty() || rq.method != http_method::get)
-            req.body() = rq.body;
-        req.keep_alive(true);
-        req.prepare_payload();
-
-        auto deadline = clock::now() + opt_.request_timeout;
-        boost::system::error_code ec;
-        bool done = false;
-        http::async_write(*stream_, req, [&](boost::system::error_code e, std::size_t) {
-            ec = e;
-            done = true;
-        });
-        bool in_time = run_until(deadline) && done;
-        // From here on the provider may have acted on the request.
-        auto lost = [&](error_kind k, std::string what, boost::system::error_code c) {
-            close();
-            if (!rq.idempotent)
-                return fail(error_kind::outcome_unknown,
-                            what + "; the request may have been processed, look the outcome up before retrying", c);
-            return fail(k, std::move(what), c);
-        };
-        if (!in_time)
-            return lost(error_kind::timeout, "sending the request timed out", boost::asio::error::timed_out);
-        if (ec)
-            return lost(error_kind::transport, "sending the request failed: " + ec.message(), ec);
-
-        http::response_parser<http::string_body> parser;
-        parser.body_limit(opt_.max_response_size);
-        parser.header_limit(64 * 1024);
-        done = false;
-        std::size_t read_bytes = 0;
-        http::async_read(*stream_, buffer_, parser, [&](boost::system::error_code e, std::size_t n) {
-            ec = e;
-            read_bytes = n;
-            done = true;
-        });
-        in_time = run_until(deadline) && done;
-        got_bytes = read_bytes > 0 || parser.got_some();
-        if (!in_time)
-            return lost(error_kind::timeout, "no response within " + std::to_string(opt_.request_timeout.count()) + " ms",
-                        boost::asio::error::timed_out);
-        if (ec == http::error::body_limit)
-            return lost(error_kind::transport, "response larger than " + std::to_string(opt_.max_response_size) + " bytes", ec);
-        if (ec)
-            return lost(error_kind::transport, "reading the response failed: " + ec.message(), ec);
-
-        auto res = parser.release();
-        http_response out;
-        out.status = res.result_int();
-        out.body = std::move(res.body());
-        if (auto it = res.find(http::field::retry_after); it != res.end())
-            out.retry_after = parse_retry_after(it->value());
-        if (auto it = res.find(http::field::content_type); it != res.end())
-            out.content_type = std::string(it->value());
-        if (auto it = res.find(http::field::content_encoding); it != res.end())
-            out.content_encoding = std::string(it->value());
-        if (auto it = res.find(http::field::etag); it != res.end())
-            out.etag = std::string(it->value());
-        if (auto it = res.find("Idempotent-Replayed"); it != res.end())
-            out.idempotent_replayed = boost::beast::iequals(it->value(), "true");
-        if (!res.keep_alive())
-            close();
-        last_used_ = clock::now();
-        return out;
-    }
-
-    provider_id prov_;
-    const client_options& opt_;
-    boost::asio::io_context ioc_{1};
-    boost::asio::ssl::context ssl_;
-    bool tls_ready_ = false;
-    std::optional<stream_t> stream_;
-    boost::beast::flat_buffer buffer_;
-    std::string host_, port_;
-    clock::time_point last_used_{};
-    std::size_t opened_ = 0;
 };
+
+/// What one exchange on one connection gave.
+struct exchange_outcome {
+    result<http_response> res = http_response{};
+    bool sent = false;      ///< the request was (maybe partly) written: the provider may have acted
+    bool got_bytes = false; ///< some of a response came back
+    bool keep_alive = false;
+};
+
+inline error transport_error(provider_id p, error_kind k, std::string what, boost::system::error_code ec = {})
+{
+    error e = make_error(k, std::move(what), p);
+    e.system_code = ec;
+    return e;
+}
+
+inline bool is_timeout(boost::system::error_code ec)
+{
+    return ec == boost::beast::error::timeout || ec == boost::asio::error::timed_out;
+}
+
+/// Resolve (names only), TCP connect, SNI + host-name verification, TLS handshake.
+CS2MARKET_DECL boost::asio::awaitable<result<void>> async_open(https_connection& c, const endpoint_url& ep, const client_options& opt,
+                                                                provider_id prov, std::chrono::steady_clock::time_point deadline);
+
+/// Writes one request and reads its response. Failures are reported with the
+/// facts the caller needs to decide (sent, got_bytes); turning a lost write into
+/// outcome_unknown is the caller's decision.
+CS2MARKET_DECL boost::asio::awaitable<exchange_outcome> async_round_trip(https_connection& c, const endpoint_url& ep,
+                                                                          const http_request& rq, const client_options& opt,
+                                                                          provider_id prov,
+                                                                          std::chrono::steady_clock::time_point deadline);
+
+#if !defined(CS2MARKET_SEPARATE_COMPILATION) || defined(CS2MARKET_SOURCE)
+/// Resolve (names only), TCP connect, SNI + host-name verification, TLS handshake.
+CS2MARKET_DECL boost::asio::awaitable<result<void>> async_open(https_connection& c, const endpoint_url& ep, const client_options& opt,
+                                                        provider_id prov, std::chrono::steady_clock::time_point deadline)
+{
+    namespace net = boost::asio;
+    using clock = std::chrono::steady_clock;
+    auto& tcp = boost::beast::get_lowest_layer(c.stream);
+    if (!ep.is_ip && !SSL_set_tlsext_host_name(c.stream.native_handle(), ep.host.c_str()))
+        co_return transport_error(prov, error_kind::tls, "cannot set SNI host name");
+    c.stream.set_verify_callback(net::ssl::host_name_verification(ep.host));
+
+    boost::system::error_code ec;
+    net::ip::tcp::resolver::results_type endpoints;
+    if (ep.is_ip) {
+        endpoints = net::ip::tcp::resolver::results_type::create(
+            net::ip::tcp::endpoint(net::ip::make_address(ep.host), static_cast<unsigned short>(std::stoi(ep.port))), ep.host, ep.port);
+    } else {
+        net::ip::tcp::resolver resolver(c.stream.get_executor());
+        endpoints = co_await resolver.async_resolve(ep.host, ep.port, net::redirect_error(net::use_awaitable, ec));
+        if (ec)
+            co_return transport_error(prov, error_kind::transport, "cannot resolve " + ep.host + ": " + ec.message(), ec);
+    }
+    tcp.expires_at(std::min(clock::now() + opt.connect_timeout, deadline));
+    co_await tcp.async_connect(endpoints, net::redirect_error(net::use_awaitable, ec));
+    if (is_timeout(ec))
+        co_return transport_error(prov, error_kind::timeout, "connecting to " + ep.host + ":" + ep.port + " timed out", ec);
+    if (ec)
+        co_return transport_error(prov, error_kind::transport, "cannot connect to " + ep.host + ":" + ep.port + ": " + ec.message(), ec);
+
+    tcp.expires_at(std::min(clock::now() + opt.tls_handshake_timeout, deadline));
+    co_await c.stream.async_handshake(net::ssl::stream_base::client, net::redirect_error(net::use_awaitable, ec));
+    if (is_timeout(ec))
+        co_return transport_error(prov, error_kind::timeout, "TLS handshake with " + ep.host + ":" + ep.port + " timed out", ec);
+    if (ec == net::error::operation_aborted)
+        co_return transport_error(prov, error_kind::transport, "cancelled", ec);
+    if (ec == net::ssl::error::stream_truncated || ec == net::error::eof || ec == net::error::connection_reset ||
+        ec == net::error::broken_pipe) // the peer hung up: a connection failure, not a TLS verdict
+        co_return transport_error(prov, error_kind::transport, "TLS handshake with " + ep.host + ":" + ep.port +
+                                      " failed: the connection was closed: " + ec.message(), ec);
+    if (ec)
+        co_return transport_error(prov, error_kind::tls, "TLS handshake with " + ep.host + ":" + ep.port + " failed: " + ec.message(), ec);
+    c.open = true;
+    c.last_used = clock::now();
+    c.buffer.clear();
+    co_return result<void>{};
+}
+
+/// Writes one request and reads its response. Failures are reported with the
+/// facts the caller needs to decide (sent, got_bytes); turning a lost write into
+/// outcome_unknown is the caller's decision.
+CS2MARKET_DECL boost::asio::awaitable<exchange_outcome> async_round_trip(https_connection& c, const endpoint_url& ep, const http_request& rq,
+                                                                  const client_options& opt, provider_id prov,
+                                                                  std::chrono::steady_clock::time_point deadline)
+{
+    namespace net = boost::asio;
+    namespace http = boost::beast::http;
+    using clock = std::chrono::steady_clock;
+    exchange_outcome out;
+    http::request<http::string_body> req;
+    req.method(rq.method == http_method::get     ? http::verb::get
+               : rq.method == http_method::post  ? http::verb::post
+               : rq.method == http_method::put   ? http::verb::put
+               : rq.method == http_method::patch ? http::verb::patch
+                                                 : http::verb::delete_);
+    req.target(rq.target);
+    req.version(11);
+    req.set(http::field::host, ep.host_header);
+    req.set(http::field::user_agent, opt.user_agent);
+    req.set(http::field::accept, "application/json");
+    for (const auto& [k, v] : rq.headers)
+        req.set(k, v);
+    if (!rq.body.empty() || rq.method != http_method::get)
+        req.body() = rq.body;
+    req.keep_alive(true);
+    req.prepare_payload();
+
+    auto phase_deadline = std::min(clock::now() + opt.request_timeout, deadline);
+    bool total = phase_deadline == deadline && deadline < clock::now() + opt.request_timeout;
+    auto& tcp = boost::beast::get_lowest_layer(c.stream);
+    tcp.expires_at(phase_deadline);
+    boost::system::error_code ec;
+    out.sent = true; // from here on the provider may have acted on the request
+    co_await http::async_write(c.stream, req, net::redirect_error(net::use_awaitable, ec));
+    auto lost = [&](error_kind k, std::string what, boost::system::error_code code) {
+        c.close();
+        out.res = transport_error(prov, k, std::move(what), code);
+        return out;
+    };
+    auto timeout_text = [&] {
+        return total ? std::string("the call's deadline passed")
+                     : "no response within " + std::to_string(opt.request_timeout.count()) + " ms";
+    };
+    if (is_timeout(ec))
+        co_return lost(error_kind::timeout, "sending the request timed out; " + timeout_text(), ec);
+    if (ec == net::error::operation_aborted)
+        co_return lost(error_kind::transport, "cancelled", ec);
+    if (ec)
+        co_return lost(error_kind::transport, "sending the request failed: " + ec.message(), ec);
+
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(opt.max_response_size);
+    parser.header_limit(64 * 1024);
+    std::size_t n = co_await http::async_read(c.stream, c.buffer, parser, net::redirect_error(net::use_awaitable, ec));
+    out.got_bytes = n > 0 || parser.got_some();
+    if (is_timeout(ec))
+        co_return lost(error_kind::timeout, timeout_text(), ec);
+    if (ec == net::error::operation_aborted)
+        co_return lost(error_kind::transport, "cancelled", ec);
+    if (ec == http::error::body_limit)
+        co_return lost(error_kind::transport, "response larger than " + std::to_string(opt.max_response_size) + " bytes", ec);
+    if (ec)
+        co_return lost(error_kind::transport, "reading the response failed: " + ec.message(), ec);
+
+    auto res = parser.release();
+    http_response r;
+    r.status = res.result_int();
+    r.body = std::move(res.body());
+    if (auto it = res.find(http::field::retry_after); it != res.end())
+        r.retry_after = parse_retry_after(it->value());
+    if (auto it = res.find(http::field::content_type); it != res.end())
+        r.content_type = std::string(it->value());
+    if (auto it = res.find(http::field::content_encoding); it != res.end())
+        r.content_encoding = std::string(it->value());
+    if (auto it = res.find(http::field::etag); it != res.end())
+        r.etag = std::string(it->value());
+    if (auto it = res.find("Idempotent-Replayed"); it != res.end())
+        r.idempotent_replayed = boost::beast::iequals(it->value(), "true");
+    out.keep_alive = res.keep_alive();
+    if (!out.keep_alive)
+        c.close();
+    c.last_used = clock::now();
+    out.res = std::move(r);
+    co_return out;
+}
+
+#endif // definitions
 
 } // namespace cs2market::detail
 

@@ -6,6 +6,13 @@
 // background thread; the handler is always invoked on that thread, one call at
 // a time, so it needs no locking of its own (but it must not block for long:
 // use canned_response::delay_before_headers to simulate a slow peer).
+//
+// Faults, for tests of what a client does when the network misbehaves:
+//  - drop_next_connections(n): the next n TCP connections are closed as soon as
+//    they are accepted, before TLS and before any request is read;
+//  - canned_response::close_without_response: read the request, then drop;
+//  - canned_response::delay_before_headers: stall before anything is written;
+//  - canned_response::stall_body: write the headers, stall, then the body.
 #pragma once
 
 #include <cs2market/testing/tls_identity.hpp>
@@ -22,6 +29,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -92,15 +100,17 @@ struct canned_response {
     std::chrono::milliseconds delay_before_headers{0};  // stall: wait this long before writing anything
     bool close_without_response = false;                // read the request, then close the TCP connection
     bool keep_alive = true;                             // false -> Connection: close and close after writing
+    std::chrono::milliseconds stall_body{0};            // after the headers, before the body
 };
 
 class https_server {
 public:
     using handler = std::function<canned_response(const recorded_request&)>;
 
-    explicit https_server(handler h, tls_identity id = make_tls_identity())
+    // `port` 0 lets the OS choose (see port()).
+    explicit https_server(handler h, tls_identity id = make_tls_identity(), unsigned short port = 0)
         : impl_(std::make_shared<impl>(std::move(h), std::move(id))) {
-        impl_->start();
+        impl_->start(port);
         // The thread keeps its own reference: if a user handler ever wedges the
         // io thread, the destructor detaches instead of hanging, and everything
         // the thread touches stays alive until it finishes.
@@ -117,7 +127,7 @@ public:
         std::filesystem::remove(impl_->ca_file, ec);
     }
 
-    // Bound to 127.0.0.1; the port was chosen by the OS.
+    // Bound to 127.0.0.1; the port asked for, or one the OS chose.
     unsigned short port() const { return impl_->port; }
     // "https://127.0.0.1:<port>"
     std::string base_url() const { return "https://127.0.0.1:" + std::to_string(impl_->port); }
@@ -136,6 +146,8 @@ public:
     }
     // TCP connections accepted so far (whether or not the TLS handshake succeeded).
     std::size_t connection_count() const { return impl_->connections.load(); }
+    // Closes the next n accepted TCP connections at once (before TLS, before any request).
+    void drop_next_connections(int n) { impl_->drop_next.store(n); }
 
     // Closes the listener and every open connection, stops the io_context and
     // joins the io thread. Idempotent. Bounded: never waits more than ~5 s in
@@ -174,6 +186,7 @@ private:
         mutable std::mutex mutex;
         std::vector<recorded_request> requests;
         std::atomic<std::size_t> connections{0};
+        std::atomic<int> drop_next{0};
 
         std::mutex done_mutex;
         std::condition_variable done_cv;
@@ -219,8 +232,8 @@ private:
             return (std::filesystem::temp_directory_path() / name).string();
         }
 
-        void start() {
-            const tcp::endpoint ep(boost::asio::ip::make_address_v4("127.0.0.1"), 0);
+        void start(unsigned short want_port) {
+            const tcp::endpoint ep(boost::asio::ip::make_address_v4("127.0.0.1"), want_port);
             acceptor.open(ep.protocol());
             acceptor.set_option(tcp::acceptor::reuse_address(true));
             acceptor.bind(ep);
@@ -267,6 +280,13 @@ private:
             acceptor.async_accept([this](error_code ec, tcp::socket socket) {
                 if (ec || stopping) return;  // acceptor closed
                 connections.fetch_add(1);
+                if (drop_next.fetch_sub(1) > 0) {
+                    error_code ignored;
+                    socket.shutdown(tcp::socket::shutdown_both, ignored);
+                    socket.close(ignored);
+                    return do_accept();
+                }
+                drop_next.fetch_add(1);
                 std::erase_if(sessions, [](const std::weak_ptr<session>& w) { return w.expired(); });
                 auto s = std::make_shared<session>(*this, std::move(socket));
                 sessions.push_back(s);
@@ -290,6 +310,8 @@ private:
         boost::beast::flat_buffer buffer;
         std::optional<request_parser> parser;
         response_type response;
+        std::optional<boost::beast::http::response_serializer<boost::beast::http::string_body>> serializer;
+        std::chrono::milliseconds stall_body{0};
         boost::asio::steady_timer timer;
         bool closed = false;
 
@@ -364,6 +386,7 @@ private:
             if (!canned.close_without_response) {
                 try {
                     build_response(canned, req.version(), keep, req.method() == boost::beast::http::verb::head);
+                    stall_body = canned.stall_body;
                 } catch (const std::exception& e) {
                     build_response(internal_error(std::string("invalid canned_response: ") + e.what()),
                                    req.version(), keep, false);
@@ -423,6 +446,22 @@ private:
         void write_response() {
             if (closed) return;
             boost::beast::get_lowest_layer(stream).expires_after(write_timeout);
+            if (stall_body.count() > 0) {
+                auto wait = stall_body;
+                stall_body = std::chrono::milliseconds{0};
+                serializer.emplace(response);
+                boost::beast::http::async_write_header(
+                    stream, *serializer, [self = this->shared_from_this(), wait](error_code ec, std::size_t) {
+                        if (ec || self->closed) return self->close();
+                        self->timer.expires_after(wait);
+                        self->timer.async_wait([self](error_code wait_ec) {
+                            if (wait_ec || self->closed) return self->close();
+                            boost::beast::http::async_write(self->stream, *self->serializer,
+                                                            [self](error_code ec2, std::size_t) { self->on_write(ec2); });
+                        });
+                    });
+                return;
+            }
             boost::beast::http::async_write(stream, response,
                                             [self = this->shared_from_this()](error_code ec, std::size_t) {
                                                 self->on_write(ec);
