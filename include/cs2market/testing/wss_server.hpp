@@ -147,6 +147,21 @@ public:
         });
     }
 
+    /// Sends a text message on the open connections whose upgrade target (path + query)
+    /// satisfies `which`; returns how many. Waits (bounded) until queued.
+    std::size_t push_if(std::function<bool(const std::string& target)> which, std::string text)
+    {
+        return impl_->on_io([which = std::move(which), text = std::move(text)](impl& s) {
+            std::size_t n = 0;
+            for (auto& sp : s.live())
+                if (sp->is_open() && which(std::string(sp->request.target()))) {
+                    sp->send(text);
+                    ++n;
+                }
+            return n;
+        });
+    }
+
     /// Ends every open connection abruptly: TCP close, no close frame, no TLS close_notify.
     std::size_t drop_all()
     {

@@ -1,0 +1,711 @@
+// Integration tests: the real blocking clients against the embedded sandbox
+// (cs2market::sandbox::server). Lifecycles run on an accelerated clock; every
+// scenario ends by checking that no money was created or lost.
+#include <catch2/catch.hpp>
+
+#include <cs2market/cs2dt.hpp>
+#include <cs2market/csboard.hpp>
+#include <cs2market/sandbox/sandbox.hpp>
+#include <cs2market/skinify.hpp>
+#include <cs2market/testing/https_server.hpp>
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace sb = cs2market::sandbox;
+using cs2market::decimal;
+using namespace std::chrono_literals;
+
+namespace {
+
+sb::options fast_options(std::int64_t step_ms = 40)
+{
+    sb::options o;
+    o.step_ms = step_ms;
+    o.default_rate_limits = false;
+    return o;
+}
+
+cs2market::client_options opts_for(const sb::server& s, const std::string& key)
+{
+    cs2market::client_options o;
+    o.credential = key;
+    o.base_url = s.base_url();
+    o.ca_file = s.ca_file();
+    // One exchange per call: these tests check the sandbox's own answers (429s,
+    // injected faults), which the default retry policy would hide.
+    o.retry = cs2market::retry_policy::none();
+    return o;
+}
+
+// Polls `f` until it returns true (bounded: generous for a loaded 2-core machine).
+template <class F>
+bool eventually(F f, std::chrono::milliseconds limit = 20s)
+{
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < until) {
+        if (f())
+            return true;
+        std::this_thread::sleep_for(30ms);
+    }
+    return f();
+}
+
+decimal dec(const char* s) { return decimal::from_string(s); }
+
+void check_money(sb::server& s, sb::provider p)
+{
+    auto a = s.audit(p);
+    INFO("minted " << a.minted << " balances " << a.balances << " seller proceeds " << a.seller_proceeds);
+    CHECK(a.balanced());
+}
+
+} // namespace
+
+// ------------------------------------------------------------------ CSBoard
+
+TEST_CASE("sandbox csboard: catalogue and read-only endpoints", "[sandbox][csboard]")
+{
+    sb::server s(fast_options());
+    cs2market::csboard::client c(opts_for(s, "csb_pub_reader"));
+    namespace d = cs2market::csboard;
+
+    auto h = c.get_health().value();
+    CHECK(h.status == "ok");
+    CHECK(h.groups >= 300);
+
+    d::list_listings_params lp;
+    lp.limit = 200;
+    auto p1 = c.list_listings(lp).value();
+    REQUIRE(p1.items.size() == 200);
+    REQUIRE(p1.next_cursor);
+    lp.cursor = p1.next_cursor;
+    auto p2 = c.list_listings(lp).value();
+    REQUIRE(!p2.items.empty());
+    CHECK(p2.items.front().id != p1.items.front().id);
+    CHECK(s.listing_count(sb::provider::csboard) >= 500);
+
+    d::list_listings_params search;
+    search.search = "AK-47 | Redline";
+    search.sort = d::ListingSort::price_asc;
+    auto red = c.list_listings(search).value();
+    REQUIRE(!red.items.empty());
+    for (std::size_t i = 0; i < red.items.size(); ++i) {
+        CHECK(red.items[i].market_hash_name.find("AK-47 | Redline") != std::string::npos);
+        CHECK(red.items[i].float_value);
+        CHECK(red.items[i].paint_seed);
+        if (i > 0)
+            CHECK(red.items[i - 1].price_usd <= red.items[i].price_usd);
+    }
+
+    d::get_listings_availability_params ap;
+    ap.ids = {p1.items.front().id, "itm_1"};
+    auto av = c.get_listings_availability(ap).value();
+    CHECK(av.data.available.count(p1.items.front().id) == 1);
+    CHECK(av.data.unavailable_ids == std::vector<std::string>{"itm_1"});
+
+    d::list_prices_params pp;
+    pp.limit = 500;
+    auto prices = c.list_prices(pp).value();
+    REQUIRE(!prices.items.empty());
+    for (const auto& r : prices.items)
+        CHECK(r.min_price_usd > decimal{});
+
+    auto snap = c.get_price_snapshot().value();
+    CHECK(!snap.bytes.empty());
+    CHECK(snap.content_encoding == "gzip");
+    REQUIRE(!snap.etag.empty());
+    d::get_price_snapshot_params sp;
+    sp.If_None_Match = snap.etag;
+    CHECK(c.get_price_snapshot(sp).value().not_modified);
+
+    auto cur = c.get_currency().value();
+    CHECK(cur.base == "USD");
+    CHECK(cur.rates.count("EUR") == 1);
+
+    auto bal = c.get_balance().value();
+    CHECK(bal.balance_usd == dec("1000"));
+    CHECK(bal.settled_balance_usd == dec("1000"));
+}
+
+TEST_CASE("sandbox csboard: create_order success, idempotent replay, price ceiling, balances add up", "[sandbox][csboard]")
+{
+    sb::server s(fast_options());
+    namespace d = cs2market::csboard;
+    cs2market::csboard::client c(opts_for(s, "csb_pub_alice"));
+
+    d::list_listings_params lp;
+    lp.max_price = dec("50");
+    lp.sort = d::ListingSort::price_desc;
+    lp.limit = 50;
+    auto page = c.list_listings(lp).value();
+    std::vector<d::Listing> tradable;
+    for (auto& l : page.items)
+        if (l.tradable.value_or(true))
+            tradable.push_back(l);
+    REQUIRE(tradable.size() >= 3);
+    const auto item = tradable[0];
+
+    d::create_order_params op;
+    op.Idempotency_Key = "attempt-1";
+    op.body.item_ids = {item.id};
+    op.body.max_price_usd = item.price_usd;
+    auto first = c.send<d::ops::create_order>(op).value();
+    CHECK(!first.idempotent_replayed);
+    CHECK(first.value.total_charged_usd == item.price_usd);
+    auto replay = c.send<d::ops::create_order>(op).value();
+    CHECK(replay.idempotent_replayed);
+    CHECK(replay.value.order_id == first.value.order_id);
+
+    d::get_order_params gp;
+    gp.id = first.value.order_id;
+    d::Order last;
+    REQUIRE(eventually([&] {
+        last = c.get_order(gp).value();
+        return last.status == d::OrderStatus::completed;
+    }));
+    REQUIRE(last.items.size() == 1);
+    CHECK(last.items[0].status == d::OrderItemStatus::delivered);
+    CHECK(last.items[0].steam_trade_offer_id);
+
+    auto orders = c.list_orders().value();
+    REQUIRE(orders.data.size() == 1);
+    CHECK(orders.data[0].order_id == first.value.order_id);
+    d::get_orders_info_params ip;
+    ip.order_ids = std::vector<std::string>{first.value.order_id};
+    CHECK(c.get_orders_info(ip).value().data.size() == 1);
+
+    // Price ceiling below the live total: price_moved, nothing charged.
+    const auto other = tradable[1];
+    d::create_order_params moved;
+    moved.body.item_ids = {other.id};
+    moved.body.max_price_usd = other.price_usd - dec("0.01");
+    auto pm = c.create_order(moved);
+    REQUIRE(!pm);
+    CHECK(pm.error().provider_code == "price_moved");
+    CHECK(pm.error().http_status == 409);
+    auto body = cs2market::from_json<d::ApiError>(pm.error().body).value();
+    CHECK(body.current_total_usd == other.price_usd);
+    CHECK(body.quoted_max_usd == *moved.body.max_price_usd);
+
+    // The sold listing is gone.
+    d::create_order_params again;
+    again.body.item_ids = {item.id};
+    auto gone = c.create_order(again);
+    REQUIRE(!gone);
+    CHECK(gone.error().provider_code == "item_unavailable");
+
+    // Insufficient balance.
+    s.fund(sb::provider::csboard, "csb_pub_poor", dec("0.01"));
+    cs2market::csboard::client poor(opts_for(s, "csb_pub_poor"));
+    d::create_order_params pricey;
+    pricey.body.item_ids = {tradable[2].id};
+    auto ins = poor.create_order(pricey);
+    REQUIRE(!ins);
+    CHECK(ins.error().provider_code == "insufficient_balance");
+    CHECK(ins.error().http_status == 402);
+
+    CHECK(c.get_balance().value().balance_usd == dec("1000") - item.price_usd);
+    check_money(s, sb::provider::csboard);
+}
+
+TEST_CASE("sandbox csboard: market_buy decline and reversal refund; settled-only funding; custom_id replay", "[sandbox][csboard]")
+{
+    sb::server s(fast_options());
+    namespace d = cs2market::csboard;
+    s.fund(sb::provider::csboard, "csb_pub_bob", dec("100"), dec("50"), 600000);
+    cs2market::csboard::client c(opts_for(s, "csb_pub_bob"));
+    auto b0 = c.get_balance().value();
+    CHECK(b0.balance_usd == dec("150"));
+    CHECK(b0.settled_balance_usd == dec("100"));
+    CHECK(b0.held_usd == dec("50"));
+    CHECK(b0.held_until);
+
+    d::list_listings_params lp;
+    lp.max_price = dec("20");
+    lp.sort = d::ListingSort::price_desc;
+    auto page = c.list_listings(lp).value();
+    std::vector<d::Listing> tradable;
+    for (auto& l : page.items)
+        if (l.tradable.value_or(true))
+            tradable.push_back(l);
+    REQUIRE(tradable.size() >= 2);
+
+    auto buy = [&](const d::Listing& l, const std::string& custom_id) {
+        d::market_buy_params mp;
+        mp.body.item_ids = {l.id};
+        mp.body.partner = "447383001";
+        mp.body.token = "Ab3xZ9Qp";
+        mp.body.max_price_usd = l.price_usd;
+        mp.body.custom_id = custom_id;
+        return c.send<d::ops::market_buy>(mp);
+    };
+    auto final_order = [&](const std::string& custom_id) {
+        d::get_orders_info_params ip;
+        ip.custom_ids = std::vector<std::string>{custom_id};
+        d::Order o;
+        bool done = eventually([&] {
+            auto r = c.get_orders_info(ip).value();
+            if (r.data.empty())
+                return false;
+            o = r.data[0];
+            return o.status == d::OrderStatus::cancelled || o.status == d::OrderStatus::failed ||
+                   (o.status == d::OrderStatus::completed && !s.stages(sb::provider::csboard, o.order_id).empty() &&
+                    s.stages(sb::provider::csboard, o.order_id).back() == "settled");
+        });
+        REQUIRE(done);
+        return o;
+    };
+
+    // Decline: the buyer declines the offer -> cancelled, item returned, refunded.
+    s.set_next_outcome(sb::provider::csboard, sb::outcome::decline);
+    auto r1 = buy(tradable[0], "mb-1").value();
+    CHECK(!r1.idempotent_replayed);
+    auto r1b = buy(tradable[0], "mb-1").value();
+    CHECK(r1b.idempotent_replayed);
+    CHECK(r1b.value.data.purchase_id == r1.value.data.purchase_id);
+    auto o1 = final_order("mb-1");
+    CHECK(o1.status == d::OrderStatus::cancelled);
+    REQUIRE(o1.items.size() == 1);
+    CHECK(o1.items[0].status == d::OrderItemStatus::returned);
+    CHECK(o1.items[0].return_reason == std::optional<std::string>("trade_declined"));
+
+    // Reversal after acceptance -> failed, item returned, refunded.
+    s.set_next_outcome(sb::provider::csboard, sb::outcome::reversed_by_buyer);
+    buy(tradable[1], "mb-2").value();
+    auto o2 = final_order("mb-2");
+    CHECK(o2.status == d::OrderStatus::failed);
+    auto st = s.stages(sb::provider::csboard, o2.order_id);
+    CHECK(std::find(st.begin(), st.end(), "accepted") != st.end());
+    CHECK(st.back() == "reversed_by_buyer");
+
+    // market_buy is funded from the settled part only.
+    d::list_listings_params big;
+    big.min_price = dec("100.01");
+    big.max_price = dec("149");
+    auto bigp = c.list_listings(big).value();
+    REQUIRE(!bigp.items.empty());
+    d::market_buy_params mp;
+    mp.body.item_ids = {bigp.items[0].id};
+    mp.body.partner = "447383001";
+    mp.body.token = "Ab3xZ9Qp";
+    auto ins = c.market_buy(mp);
+    REQUIRE(!ins);
+    CHECK(ins.error().provider_code == "insufficient_settled_balance");
+    auto e = cs2market::from_json<d::ApiError>(ins.error().body).value();
+    CHECK(e.settled_usd == dec("100"));
+    CHECK(e.required_usd == bigp.items[0].price_usd);
+
+    auto b1 = c.get_balance().value();
+    CHECK(b1.balance_usd == dec("150"));
+    check_money(s, sb::provider::csboard);
+}
+
+TEST_CASE("sandbox csboard: rate limit answers 429 with Retry-After", "[sandbox][csboard]")
+{
+    sb::server s(fast_options());
+    s.set_rate_limit(sb::provider::csboard, "get", 3);
+    cs2market::csboard::client c(opts_for(s, "csb_pub_limited"));
+    int ok = 0;
+    cs2market::error last;
+    for (int i = 0; i < 4; ++i) {
+        auto r = c.get_balance();
+        if (r)
+            ++ok;
+        else
+            last = r.error();
+    }
+    CHECK(ok == 3);
+    CHECK(last.kind == cs2market::error_kind::rate_limited);
+    CHECK(last.http_status == 429);
+    CHECK(last.provider_code == "rate_limit_exceeded");
+    REQUIRE(last.retry_after);
+    CHECK(last.retry_after->count() >= 1);
+    // Another key has its own window.
+    cs2market::csboard::client other(opts_for(s, "csb_pub_other"));
+    CHECK(other.get_balance());
+}
+
+// -------------------------------------------------------------------- CS2DT
+
+namespace {
+struct cb_sink {
+    std::mutex mu;
+    std::vector<std::pair<std::string, std::int64_t>> got; // (orderId, status)
+    std::vector<std::string> failed_codes;
+    int bad = 0;
+};
+} // namespace
+
+TEST_CASE("sandbox cs2dt: buy, poll and signed callbacks to settlement; documented buy errors", "[sandbox][cs2dt]")
+{
+    namespace d = cs2market::cs2dt;
+    cb_sink sink;
+    const std::string secret = "test-secret";
+    cs2market::testing::https_server receiver([&](const cs2market::testing::recorded_request& req) {
+        cs2market::testing::canned_response res;
+        auto cb = d::verify_callback({req.header("Content-Type"), req.body}, secret);
+        std::lock_guard lk(sink.mu);
+        if (!cb) {
+            ++sink.bad;
+            res.status = 400;
+            return res;
+        }
+        sink.got.emplace_back(std::to_string(*cb->orderId), cb->status->raw());
+        res.headers.emplace_back("Content-Type", "text/plain");
+        res.body = "success";
+        return res;
+    });
+    auto o = fast_options();
+    o.cs2dt_app_secret = secret;
+    o.cs2dt_callback_url = receiver.base_url() + "/cb";
+    sb::server s(o);
+    d::client c(opts_for(s, "alicecs2dtkey"));
+
+    CHECK(c.user_balance().value().data == dec("1000"));
+    d::market_search_params sp;
+    sp.appId = 730;
+    sp.maxPrice = dec("20");
+    sp.orderBy = d::MarketSearchOrderBy::price_desc;
+    auto found = c.market_search(sp).value();
+    REQUIRE(found.list);
+    REQUIRE(!found.list->empty());
+    const auto item = found.list->front();
+    CHECK(*item.priceInfo->price <= dec("20"));
+
+    d::sell_list_params lp;
+    lp.itemId = *item.itemId;
+    auto sells = c.sell_list(lp).value();
+    REQUIRE(sells.list);
+    REQUIRE(!sells.list->empty());
+    const auto product = sells.list->front();
+    CHECK(product.assetInfo->wear);
+    d::product_sales_detail_params pd;
+    pd.productId = std::to_string(*product.id);
+    CHECK(c.product_sales_detail(pd).value().id == product.id);
+    d::batch_products_on_sale_params bp;
+    bp.body.productIds = {*product.id};
+    CHECK(c.batch_products_on_sale(bp).value()->size() == 1);
+    d::product_sales_status_params ps;
+    ps.body.productIdList = {*product.id, 42};
+    CHECK(c.product_sales_status(ps).value().totalCount == 1);
+    d::item_price_query_params iq;
+    iq.body.appId = 730;
+    iq.body.marketHashNameList = {*item.marketHashName};
+    auto ip = c.item_price_query(iq).value();
+    REQUIRE(ip);
+    REQUIRE(ip->size() == 1);
+    CHECK((*ip)[0].price == item.priceInfo->price);
+
+    const std::string trade_url = "https://steamcommunity.com/tradeoffer/new/?partner=447383001&token=Ab3xZ9Qp";
+    auto attempt = [&](const std::string& out_trade_no, std::optional<decimal> max, std::optional<decimal> buy_price) {
+        d::buy_item_params b;
+        b.body.productId = product.id;
+        b.body.outTradeNo = out_trade_no;
+        b.body.tradeUrl = trade_url;
+        b.body.maxPrice = max;
+        b.body.buyPrice = buy_price;
+        return c.buy_item(b);
+    };
+    auto e1 = attempt("o-ceiling", *product.price - dec("0.01"), std::nullopt);
+    REQUIRE(!e1);
+    CHECK(e1.error().provider_code == "1454");
+    auto e2 = attempt("o-moved", std::nullopt, *product.price + dec("1"));
+    REQUIRE(!e2);
+    CHECK(e2.error().provider_code == "1403");
+
+    auto ok = attempt("o-1", *product.price, *product.price).value();
+    REQUIRE(ok.orderId);
+    auto dup = attempt("o-1", *product.price, std::nullopt);
+    REQUIRE(!dup);
+    CHECK(dup.error().provider_code == "140014");
+    auto sold = attempt("o-2", *product.price, std::nullopt);
+    REQUIRE(!sold);
+    CHECK(sold.error().provider_code == "1207");
+
+    d::buyer_order_detail_params dp;
+    dp.orderId = std::stoll(*ok.orderId);
+    std::vector<std::int64_t> seen;
+    REQUIRE(eventually([&] {
+        auto det = c.buyer_order_detail(dp).value();
+        if (seen.empty() || seen.back() != det.status->raw())
+            seen.push_back(det.status->raw());
+        return det.status->raw() == 200;
+    }));
+    CHECK(seen.back() == 200);
+    d::buyer_order_detail_params by_ref;
+    by_ref.outTradeNo = "o-1";
+    CHECK(c.buyer_order_detail(by_ref).value().orderId == ok.orderId);
+
+    // Callbacks: every status in order, each with a valid signature.
+    REQUIRE(eventually([&] {
+        std::lock_guard lk(sink.mu);
+        return !sink.got.empty() && sink.got.back().second == 200;
+    }));
+    {
+        std::lock_guard lk(sink.mu);
+        CHECK(sink.bad == 0);
+        std::vector<std::int64_t> statuses;
+        for (auto& [id, st] : sink.got) {
+            CHECK(id == *ok.orderId);
+            statuses.push_back(st);
+        }
+        CHECK(statuses == std::vector<std::int64_t>{1, 3, 10, 200});
+    }
+
+    d::buyer_order_list_v2_params l2;
+    l2.appId = 730;
+    auto list2 = c.buyer_order_list_v2(l2).value();
+    REQUIRE(list2.list);
+    REQUIRE(list2.list->size() == 1);
+    CHECK((*list2.list)[0].orderId == ok.orderId);
+    d::buyer_order_list_params l1;
+    l1.appId = 730;
+    l1.status = d::OrderStatus::settled;
+    auto list1 = c.buyer_order_list(l1).value();
+    REQUIRE(list1.list);
+    CHECK(list1.list->size() == 1);
+
+    s.fund(sb::provider::cs2dt, "poorcs2dtkey", dec("0.01"));
+    d::client poor(opts_for(s, "poorcs2dtkey"));
+    d::quick_buy_item_params qb;
+    qb.body.itemId = item.itemId;
+    qb.body.outTradeNo = "poor-1";
+    qb.body.tradeUrl = trade_url;
+    qb.body.maxPrice = dec("1000");
+    auto ins = poor.quick_buy_item(qb);
+    REQUIRE(!ins);
+    CHECK(ins.error().provider_code == "70001");
+
+    CHECK(c.user_balance().value().data == dec("1000") - *product.price);
+    check_money(s, sb::provider::cs2dt);
+}
+
+TEST_CASE("sandbox cs2dt: scenario-chosen reversals, recall, decline and cancel all refund", "[sandbox][cs2dt]")
+{
+    namespace d = cs2market::cs2dt;
+    const std::string scenario = R"({
+      "step_ms": 100, "delivery_steps": 15, "default_rate_limits": false,
+      "accounts": [{"provider": "cs2dt", "key": "scenariokey1", "balance": "500.00"}],
+      "outcomes": [
+        {"provider": "cs2dt", "nth": 1, "outcome": "reversed_by_buyer"},
+        {"provider": "cs2dt", "nth": 2, "outcome": "reversed_by_seller"},
+        {"provider": "cs2dt", "nth": 3, "outcome": "seller_recalled"},
+        {"provider": "cs2dt", "ref": "will-decline", "outcome": "decline"},
+        {"provider": "cs2dt", "ref": "will-time-out", "outcome": "timeout"}
+      ]
+    })";
+    sb::server s(sb::options{}, scenario);
+    d::client c(opts_for(s, "scenariokey1"));
+    CHECK(c.user_balance().value().data == dec("500"));
+
+    d::market_search_params sp;
+    sp.appId = 730;
+    sp.maxPrice = dec("10");
+    sp.limit = 50;
+    auto found = c.market_search(sp).value();
+    REQUIRE(found.list->size() >= 6);
+    const std::string trade_url = "https://steamcommunity.com/tradeoffer/new/?partner=447383001&token=Ab3xZ9Qp";
+    std::vector<std::string> refs = {"r1", "r2", "r3", "will-decline", "will-time-out", "to-cancel"};
+    std::vector<std::string> ids;
+    for (std::size_t i = 0; i < refs.size(); ++i) {
+        d::quick_buy_item_params qb;
+        qb.body.itemId = (*found.list)[i].itemId;
+        qb.body.outTradeNo = refs[i];
+        qb.body.tradeUrl = trade_url;
+        qb.body.maxPrice = dec("10");
+        ids.push_back(*c.quick_buy_item(qb).value().orderId);
+    }
+    d::buyer_cancel_order_params cp;
+    cp.body.orderId = ids.back();
+    REQUIRE(c.buyer_cancel_order(cp));
+
+    auto final_of = [&](const std::string& id) {
+        d::buyer_order_detail_params dp;
+        dp.orderId = std::stoll(id);
+        d::OrderDetailDTO det;
+        REQUIRE(eventually([&] {
+            det = c.buyer_order_detail(dp).value();
+            auto st = det.status->raw();
+            return st == 200 || st == 11 || st == 220 || st == 221;
+        }));
+        return det;
+    };
+    auto a = final_of(ids[0]);
+    CHECK(a.status->raw() == 220);
+    CHECK(a.failedCode == d::FailedCode::ORDER_FAILED_OF_BUYER_CANCEL_BY_ROLLBACK);
+    auto b = final_of(ids[1]);
+    CHECK(b.status->raw() == 220);
+    CHECK(b.failedCode == d::FailedCode::ORDER_FAILED_OF_SELLER_CANCEL_BY_ROLLBACK);
+    CHECK(final_of(ids[2]).status->raw() == 221);
+    auto dcl = final_of(ids[3]);
+    CHECK(dcl.status->raw() == 11);
+    CHECK(dcl.failedCode == d::FailedCode::ORDER_FAILED_OF_BUYER_DECLINE);
+    auto to = final_of(ids[4]);
+    CHECK(to.status->raw() == 11);
+    CHECK(to.failedCode == d::FailedCode::ORDER_FAILED_OF_AUTO_DELIVER_ORDER_CANCEL_OF_BUYER_NOT_ACCEPT);
+    auto cc = final_of(ids[5]);
+    CHECK(cc.status->raw() == 11);
+    CHECK(cc.failedCode == d::FailedCode::ORDER_FAILED_OF_CHANNEL_BUYER_CANCEL);
+
+    // Everything was refunded: no money created or lost.
+    CHECK(c.user_balance().value().data == dec("500"));
+    check_money(s, sb::provider::cs2dt);
+
+    // The remaining read-only operations.
+    CHECK(c.usd_cny_rate().value());
+    CHECK(c.get_wss_address().value());
+    d::filters_query_params fq;
+    fq.appId = 730;
+    CHECK(c.filters_query(fq).value().appId == 730);
+    d::steam_account_status_params sa;
+    sa.type = d::SteamCheckType::purchase;
+    sa.appId = 730;
+    CHECK(c.steam_account_status(sa).value().checkStatus == d::SteamCheckStatus::normal);
+    d::create_steam_check_params sc;
+    sc.body.type = d::SteamCheckType::purchase;
+    sc.body.appId = 730;
+    sc.body.tradeUrl = trade_url;
+    CHECK(c.create_steam_check(sc));
+    d::get_full_items_params fi;
+    fi.appId = 730;
+    auto link = c.get_full_items(fi).value();
+    REQUIRE(link);
+    CHECK(link->find("/sandbox/cs2dt/full/730.json") != std::string::npos);
+}
+
+// ------------------------------------------------------------------ Skinify
+
+TEST_CASE("sandbox skinify: buy with max_price and custom_id replay, decline and rollback refund, history", "[sandbox][skinify]")
+{
+    namespace d = cs2market::skinify;
+    sb::server s(fast_options());
+    d::client c(opts_for(s, "skinifytoken1"));
+    CHECK(c.project_balance().value().balance == dec("1000"));
+
+    d::withdraw_prices_params pp;
+    pp.game = d::Game::csgo;
+    auto grouped = c.withdraw_prices(pp).value();
+    REQUIRE(!grouped.skins.empty());
+    CHECK(grouped.skins[0].count);
+    pp.full_list = 1;
+    pp.extended = 1;
+    auto full = c.withdraw_prices(pp).value();
+    std::vector<d::SkinPriceEntry> cheap;
+    for (auto& e : full.skins)
+        if (e.price <= dec("15") && e.price >= dec("1") && !e.properties.unhold_at)
+            cheap.push_back(e);
+    REQUIRE(cheap.size() >= 3);
+    CHECK(cheap[0].properties.floatvalue);
+    d::withdraw_price_params one;
+    one.id = *cheap[0].id;
+    CHECK(c.withdraw_price(one).value().skin.price == cheap[0].price);
+
+    auto buy = [&](const d::SkinPriceEntry& e, const std::string& cid, std::optional<decimal> max) {
+        d::withdraw_buy_params bp;
+        bp.body.partner = "447383001";
+        bp.body.token = "Ab3xZ9Qp";
+        bp.body.id = e.id;
+        bp.body.max_price = max;
+        bp.body.custom_id = cid;
+        return c.withdraw_buy(bp);
+    };
+    auto low = buy(cheap[0], "too-low", cheap[0].price - dec("0.01"));
+    REQUIRE(!low);
+    CHECK(low.error().provider_code == "max_price_exceeded");
+    d::withdraw_buy_params none;
+    none.body.partner = "1";
+    none.body.token = "x";
+    auto missing = c.withdraw_buy(none);
+    REQUIRE(!missing);
+    CHECK(missing.error().provider_code == "missing_skin_parameters");
+
+    auto p1 = buy(cheap[0], "c-1", cheap[0].price).value();
+    CHECK(p1.purchase_status == d::PurchaseStatus::processing);
+    auto p1b = buy(cheap[0], "c-1", cheap[0].price).value();
+    CHECK(p1b.purchase_id == p1.purchase_id);
+
+    s.set_next_outcome(sb::provider::skinify, sb::outcome::reversed_by_buyer);
+    auto p2 = buy(cheap[1], "c-2", cheap[1].price).value();
+    s.set_next_outcome(sb::provider::skinify, sb::outcome::decline);
+    auto p3 = buy(cheap[2], "c-3", cheap[2].price).value();
+
+    auto status_of = [&](const std::string& cid) {
+        d::withdraw_info_params ip;
+        ip.custom_ids = std::vector<std::string>{cid};
+        auto r = c.withdraw_info(ip).value();
+        REQUIRE(r.items.size() == 1);
+        return r.items[0];
+    };
+    REQUIRE(eventually([&] { return status_of("c-2").purchase_status == d::PurchaseStatus::rollback_user; }));
+    REQUIRE(eventually([&] { return status_of("c-3").purchase_status == d::PurchaseStatus::canceled; }));
+    REQUIRE(eventually([&] {
+        auto it = status_of("c-1");
+        return it.purchase_status == d::PurchaseStatus::accepted && it.settlement.has_value() &&
+               s.stages(sb::provider::skinify, p1.purchase_id).back() == "settled";
+    }));
+    CHECK(status_of("c-1").trade_offer_id);
+
+    d::withdraw_history_params hp;
+    hp.start_date = cs2market::unix_seconds(std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now() - 1h));
+    hp.end_date = cs2market::unix_seconds(std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now() + 1h));
+    auto hist = c.withdraw_history(hp).value();
+    CHECK(hist.items.size() == 3);
+    hp.purchase_statuses = std::vector<cs2market::open_enum<d::PurchaseStatus>>{d::PurchaseStatus::rollback_user};
+    auto rolled = c.withdraw_history(hp).value();
+    REQUIRE(rolled.items.size() == 1);
+    CHECK(rolled.items[0].purchase_id == p2.purchase_id);
+    (void)p3;
+
+    CHECK(c.project_balance().value().balance == dec("1000") - cheap[0].price);
+    check_money(s, sb::provider::skinify);
+
+    // Skinify reports its rate limit in the body.
+    s.set_rate_limit(sb::provider::skinify, "all", 1);
+    d::client limited(opts_for(s, "skinifytoken2"));
+    CHECK(limited.project_balance());
+    auto rl = limited.project_balance();
+    REQUIRE(!rl);
+    CHECK(rl.error().kind == cs2market::error_kind::rate_limited);
+    CHECK(rl.error().provider_code == "request_limit_exceeded");
+}
+
+// ---------------------------------------------------- scenario: keys, faults
+
+TEST_CASE("sandbox: scenario accounts with strict keys, and fault injection", "[sandbox]")
+{
+    const std::string scenario = R"({
+      "accept_any_key": false, "default_rate_limits": false,
+      "accounts": [{"provider": "csboard", "key": "csb_pub_known", "balance": 12.5},
+                   {"provider": "skinify", "key": "skinifyknown", "balance": "3"}],
+      "faults": [{"provider": "csboard", "path": "/v1/balance", "status": 503, "count": 1}]
+    })";
+    sb::server s(sb::options{}, scenario);
+    cs2market::csboard::client known(opts_for(s, "csb_pub_known"));
+    auto f = known.get_balance();
+    REQUIRE(!f);
+    CHECK(f.error().http_status == 503);
+    CHECK(known.get_balance().value().balance_usd == dec("12.5"));
+
+    cs2market::csboard::client unknown(opts_for(s, "csb_pub_stranger"));
+    auto u = unknown.get_balance();
+    REQUIRE(!u);
+    CHECK(u.error().provider_code == "invalid_api_key");
+    cs2market::csboard::client malformed(opts_for(s, "not-a-csboard-key"));
+    auto m = malformed.get_balance();
+    REQUIRE(!m);
+    CHECK(m.error().provider_code == "missing_api_key");
+
+    cs2market::skinify::client sk(opts_for(s, "skinifyknown"));
+    CHECK(sk.project_balance().value().balance == dec("3"));
+    cs2market::skinify::client sk2(opts_for(s, "skinifystranger"));
+    CHECK(!sk2.project_balance());
+
+    s.inject_fault({"csboard", "/v1/health", "close", 0, "", 0, 1});
+    cs2market::csboard::client h(opts_for(s, "csb_pub_known"));
+    CHECK(!h.get_health());
+    CHECK(h.get_health());
+}
