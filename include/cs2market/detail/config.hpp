@@ -1,17 +1,19 @@
-// cs2market internal: header-only (default) or separate compilation.
+// cs2market internal: header-only (the default) or separate compilation.
 //
-// Header-only: every function is inline and defined in the headers. With
-// CS2MARKET_SEPARATE_COMPILATION defined for the whole program, the I/O engine
-// (the HTTPS connection, the pool and the retry loop: the Beast/Asio-heavy,
-// non-template part) is only declared in the headers and compiled once, in the
-// one translation unit that includes <cs2market/src.hpp>. Every other TU then
-// compiles like a TU that only includes the Boost headers.
+// Layout (as in Boost.JSON and Beast): a public header declares a concept's API;
+// template bodies live in impl/<name>.hpp, included at the end of the public
+// header; non-template bodies live in impl/<name>.ipp and are declared
+// CS2MARKET_DECL. Header-only (default), every public header includes its .ipp
+// files and CS2MARKET_DECL is `inline`. With CS2MARKET_SEPARATE_COMPILATION
+// defined for the whole program, the .ipp files are compiled once, in the one
+// translation unit that includes <cs2market/src.hpp>.
 #ifndef CS2MARKET_DETAIL_CONFIG_HPP
 #define CS2MARKET_DETAIL_CONFIG_HPP
 
 #ifdef CS2MARKET_SEPARATE_COMPILATION
 #define CS2MARKET_DECL
 #else
+#define CS2MARKET_HEADER_ONLY
 #define CS2MARKET_DECL inline
 #endif
 
