@@ -2,6 +2,8 @@
 #ifndef CS2MARKET_ERROR_HPP
 #define CS2MARKET_ERROR_HPP
 
+#include <cs2market/detail/config.hpp>
+
 #include <boost/assert/source_location.hpp>
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
@@ -15,17 +17,28 @@
 
 namespace cs2market {
 
-/// Which marketplace an error (or a call) belongs to.
-enum class provider_id : std::uint8_t { none, cs2dt, csboard, skinify };
+/// Which marketplace a call, an error or an order belongs to: the provider's
+/// name as its schema gives it (`x-cs2market.provider`: "cs2dt", "csboard",
+/// "skinify", ...). The core knows no provider by name; each provider's generated
+/// header defines its id as `<provider>::provider::id`. Default-constructed: none.
+/// The name must have static storage (a string literal or a generated constant).
+class provider_id {
+public:
+    constexpr provider_id() noexcept = default;
+    constexpr explicit provider_id(std::string_view name) noexcept : name_(name) {}
 
+    constexpr std::string_view name() const noexcept { return name_; }
+    constexpr bool empty() const noexcept { return name_.empty(); }
+    friend constexpr bool operator==(provider_id a, provider_id b) noexcept { return a.name_ == b.name_; }
+
+private:
+    std::string_view name_;
+};
+
+/// The provider's name, or "cs2market" for none.
 inline constexpr std::string_view to_string(provider_id p) noexcept
 {
-    switch (p) {
-    case provider_id::cs2dt: return "cs2dt";
-    case provider_id::csboard: return "csboard";
-    case provider_id::skinify: return "skinify";
-    default: return "cs2market";
-    }
+    return p.empty() ? std::string_view("cs2market") : p.name();
 }
 
 /// What went wrong, coarse enough to branch on.
@@ -65,7 +78,7 @@ inline constexpr std::string_view to_string(error_kind k) noexcept
 /// bodies and messages that echo a credential are redacted before they get here.
 struct error {
     error_kind kind = error_kind::none;
-    provider_id provider = provider_id::none;
+    provider_id provider{};
     unsigned http_status = 0;         ///< 0 when no HTTP response was read
     std::string provider_code;        ///< CS2DT errorCode, CSBoard code, Skinify error_message
     std::string detail;               ///< human-readable text (the provider's message or ours)
@@ -73,46 +86,14 @@ struct error {
     std::optional<std::chrono::seconds> retry_after; ///< from Retry-After when present
     std::string body;                 ///< response body for diagnostics (truncated, redacted)
     boost::system::error_code system_code; ///< the underlying asio / OpenSSL error, if any
+    /// The buy's idempotency id (caller's or generated: CS2DT outTradeNo, CSBoard
+    /// custom_id / Idempotency-Key, Skinify custom_id) once a buy was sent: look
+    /// the buy up by it before buying again (always set for outcome_unknown).
+    std::string idempotency_id;
 
     /// One line: "items[1].price_usd: expected number" for decode errors,
     /// "csboard: HTTP 404, code order_not_found: Order not found" for API errors.
-    std::string message() const
-    {
-        if (kind == error_kind::decode || kind == error_kind::invalid_json) {
-            std::string m;
-            if (provider != provider_id::none) {
-                m += to_string(provider);
-                m += ": ";
-            }
-            if (!json_path.empty()) {
-                m += json_path;
-                m += ": ";
-            }
-            m += detail;
-            return m;
-        }
-        std::string m{to_string(provider)};
-        m += ": ";
-        m += to_string(kind);
-        if (http_status != 0) {
-            m += ", HTTP ";
-            m += std::to_string(http_status);
-        }
-        if (!provider_code.empty()) {
-            m += ", code ";
-            m += provider_code;
-        }
-        if (!detail.empty()) {
-            m += ": ";
-            m += detail;
-        }
-        if (retry_after) {
-            m += " (retry after ";
-            m += std::to_string(retry_after->count());
-            m += " s)";
-        }
-        return m;
-    }
+    CS2MARKET_DECL std::string message() const;
 
     explicit operator bool() const noexcept { return kind != error_kind::none; }
 };
@@ -139,7 +120,7 @@ template <class T>
 using result = boost::system::result<T, error>;
 
 namespace detail {
-inline error make_error(error_kind k, std::string detail, provider_id p = provider_id::none)
+inline error make_error(error_kind k, std::string detail, provider_id p = {})
 {
     error e;
     e.kind = k;
@@ -150,5 +131,9 @@ inline error make_error(error_kind k, std::string detail, provider_id p = provid
 } // namespace detail
 
 } // namespace cs2market
+
+#ifdef CS2MARKET_HEADER_ONLY
+#include <cs2market/impl/error.ipp>
+#endif
 
 #endif

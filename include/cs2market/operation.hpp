@@ -4,9 +4,11 @@
 
 #include <cs2market/error.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <utility>
 
 namespace cs2market {
 
@@ -61,6 +63,15 @@ struct rate_limit_rule {
     unsigned status = 0;
     std::string_view code{};
     std::string_view body_prefix{};
+};
+
+/// A documented rate limit: at most `requests` in any sliding `window`, counted
+/// per key and bucket (`x-cs2market.rate_limits` in the schema). Operations name
+/// the buckets they draw from (`Op::rate_limits`).
+struct rate_bucket {
+    std::string_view name;
+    unsigned requests;
+    std::chrono::milliseconds window;
 };
 
 /// Provider-wide facts from the schema's `x-cs2market` block.

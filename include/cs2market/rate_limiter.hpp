@@ -1,110 +1,93 @@
-// cs2market: client-side token buckets, one per provider + credential (+ operation
-// for per-operation limits). Pure bookkeeping: the executor does the (async,
-// cancellable) waiting.
+// cs2market: client-side rate limiting with the providers' documented limits.
+//
+// Limits are counted the way the providers count them: at most N requests in
+// any sliding window (CSBoard: rolling 60-second windows), per key and bucket.
+// Which buckets exist and which operations draw from them comes from each
+// provider's schema (`x-cs2market.rate_limits`, generated as `Op::rate_limits`);
+// nothing here names a provider.
 #ifndef CS2MARKET_RATE_LIMITER_HPP
 #define CS2MARKET_RATE_LIMITER_HPP
 
+#include <cs2market/detail/config.hpp>
 #include <cs2market/error.hpp>
+#include <cs2market/operation.hpp>
 
 #include <chrono>
-#include <functional>
+#include <cstddef>
+#include <deque>
 #include <map>
-#include <memory>
 #include <mutex>
-#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
-#include <tuple>
 
 namespace cs2market {
 
-/// `burst` tokens at most, refilled at `per_second`.
+/// At most `requests` in any sliding `window`. requests == 0: unlimited.
 struct rate_limit {
-    double per_second = 0; ///< 0 or less: unlimited
-    double burst = 1;
+    unsigned requests = 0;
+    std::chrono::milliseconds window{0};
 
-    static rate_limit per_minute(double n) { return {n / 60.0, n}; }
-    static rate_limit per_second_limit(double n) { return {n, n}; }
+    static constexpr rate_limit per_minute(unsigned n) noexcept { return {n, std::chrono::minutes(1)}; }
+    static constexpr rate_limit per_second(unsigned n) noexcept { return {n, std::chrono::seconds(1)}; }
+    static constexpr rate_limit none() noexcept { return {}; }
+    constexpr bool unlimited() const noexcept { return requests == 0 || window.count() <= 0; }
 };
 
-/// The documented limits: CSBoard 30 requests/min, Skinify 300/min, CS2DT's
-/// for-sale list (sell_list) 10 QPS. Other CS2DT operations have none documented.
-inline std::optional<rate_limit> default_rate_limit(provider_id p)
-{
-    switch (p) {
-    case provider_id::csboard: return rate_limit::per_minute(30);
-    case provider_id::skinify: return rate_limit::per_minute(300);
-    default: return std::nullopt;
-    }
-}
-inline std::optional<rate_limit> default_operation_rate_limit(provider_id p, std::string_view op)
-{
-    if (p == provider_id::cs2dt && op == "sell_list")
-        return rate_limit::per_second_limit(10);
-    return std::nullopt;
-}
+/// Which budget a request draws from: provider, key and bucket. The key is kept
+/// only as a hash, never as text.
+struct rate_key {
+    provider_id provider;
+    std::size_t key_hash = 0;
+    std::string_view bucket;
 
-/// Token buckets keyed by (provider, credential, scope). Thread-safe; share one
-/// between clients (client_options::rate_limiter) so that all clients using the
-/// same key draw from the same buckets.
+    /// The key of `credential`'s budget in `bucket`.
+    CS2MARKET_DECL static rate_key of(provider_id p, std::string_view credential, std::string_view bucket);
+};
+
+/// One budget a request draws from, and its limit.
+struct rate_draw {
+    rate_key key;
+    rate_limit limit;
+};
+
+/// Sliding-window budgets keyed by rate_key. Thread-safe; share one between
+/// clients (client_options::limiter) so that every client of the same key draws
+/// from the same budget. Pure bookkeeping: the executor does the (async,
+/// cancellable) waiting.
 class rate_limiter {
 public:
     using clock = std::chrono::steady_clock;
 
-    /// Takes a token now, or reserves the next one: returns how long the caller
-    /// must wait before sending (zero when a token was available). A reservation
-    /// not used (the caller gave up) must be handed back with release().
-    std::chrono::nanoseconds reserve(provider_id p, std::string_view credential, std::string_view scope, rate_limit lim)
-    {
-        if (lim.per_second <= 0)
-            return std::chrono::nanoseconds{0};
-        std::lock_guard<std::mutex> g(m_);
-        auto& b = buckets_[key(p, credential, scope)];
-        auto now = clock::now();
-        if (!b.init) {
-            b.init = true;
-            b.tokens = lim.burst;
-            b.last = now;
-        }
-        double dt = std::chrono::duration<double>(now - b.last).count();
-        b.last = now;
-        b.tokens = std::min(lim.burst, b.tokens + dt * lim.per_second);
-        b.tokens -= 1;
-        if (b.tokens >= 0)
-            return std::chrono::nanoseconds{0};
-        return std::chrono::nanoseconds{static_cast<long long>(-b.tokens / lim.per_second * 1e9)};
-    }
+    virtual ~rate_limiter() = default;
 
-    /// Gives back a token reserved by reserve() and not used.
-    void release(provider_id p, std::string_view credential, std::string_view scope, rate_limit lim)
-    {
-        if (lim.per_second <= 0)
-            return;
-        std::lock_guard<std::mutex> g(m_);
-        auto& b = buckets_[key(p, credential, scope)];
-        b.tokens = std::min(lim.burst, b.tokens + 1);
-    }
+    /// Reserves one request in every budget of `draws` (atomically): the
+    /// earliest time at which all of them have room, `now` when they have it now.
+    /// A reservation not used (the caller gave up) is handed back with release().
+    CS2MARKET_DECL virtual clock::time_point reserve(std::span<const rate_draw> draws, clock::time_point now);
+
+    /// Hands back a reservation made by reserve() and not used.
+    CS2MARKET_DECL virtual void release(std::span<const rate_draw> draws, clock::time_point slot);
+
+    /// The provider said "too many requests" (429, Retry-After): no request of
+    /// these budgets is sent before `until`, by any client sharing the limiter.
+    CS2MARKET_DECL virtual void pause(std::span<const rate_draw> draws, clock::time_point until);
 
 private:
-    struct bucket {
-        bool init = false;
-        double tokens = 0;
-        clock::time_point last{};
+    struct budget {
+        std::deque<clock::time_point> sent; ///< reserved slots, oldest first; at most `requests` kept
+        clock::time_point paused_until{};
     };
-    static std::string key(provider_id p, std::string_view credential, std::string_view scope)
-    {
-        // The credential is hashed, never stored.
-        std::string k(to_string(p));
-        k += '\x1f';
-        k += std::to_string(std::hash<std::string_view>{}(credential));
-        k += '\x1f';
-        k += scope;
-        return k;
-    }
+    CS2MARKET_DECL static std::string key_text(const rate_key& k);
+
     std::mutex m_;
-    std::map<std::string, bucket> buckets_;
+    std::map<std::string, budget, std::less<>> budgets_;
 };
 
 } // namespace cs2market
+
+#ifdef CS2MARKET_HEADER_ONLY
+#include <cs2market/impl/rate_limiter.ipp>
+#endif
 
 #endif

@@ -2,33 +2,41 @@
 //
 // Define CS2MARKET_SEPARATE_COMPILATION for every translation unit of the program
 // (e.g. target_compile_definitions(app PRIVATE CS2MARKET_SEPARATE_COMPILATION)),
-// and include this header in exactly one .cpp file, before anything else:
+// and include this header in exactly one .cpp file:
 //
 //   // cs2market_src.cpp
 //   #include <cs2market/src.hpp>
 //
-// The other TUs then see the HTTPS engine only as declarations and compile in
-// about the time of the Boost headers alone (see bench/results/compile_time.md).
+// That TU compiles every non-template body (the impl/*.ipp files: the HTTPS
+// engine, the WebSocket client, the codec's and the policies' functions); the
+// other TUs see only declarations (see bench/results/compile_time.md).
 #ifndef CS2MARKET_SRC_HPP
 #define CS2MARKET_SRC_HPP
 
 #ifndef CS2MARKET_SEPARATE_COMPILATION
 #error "cs2market/src.hpp is for programs built with CS2MARKET_SEPARATE_COMPILATION defined"
 #endif
-#if defined(CS2MARKET_DETAIL_CONFIG_HPP)
-#error "include cs2market/src.hpp first in its translation unit"
-#endif
 
-#define CS2MARKET_SOURCE
 #if defined(__GNUC__) && !defined(__clang__)
 // The coroutine frames hold small lambdas; g++ warns about those for functions
 // defined in an included file with external linkage. Harmless here: one TU.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wsubobject-linkage"
 #endif
-#include <cs2market/detail/call_engine.hpp>
-#include <cs2market/detail/connection_pool.hpp>
-#include <cs2market/detail/https_connection.hpp>
+
+#include <cs2market/impl/error.ipp>
+#include <cs2market/impl/policies.ipp>
+#include <cs2market/impl/rate_limiter.ipp>
+#include <cs2market/impl/redact.ipp>
+#include <cs2market/impl/retry_after.ipp>
+#include <cs2market/impl/url.ipp>
+#include <cs2market/impl/envelope.ipp>
+#include <cs2market/impl/transport.ipp>
+#include <cs2market/impl/https_connection.ipp>
+#include <cs2market/impl/connection_pool.ipp>
+#include <cs2market/impl/call_engine.ipp>
+#include <cs2market/impl/websocket.ipp>
+
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif

@@ -77,11 +77,11 @@ struct callback_limits {
     bool accept_lowercase_sign = true;      ///< false: only upper-case hex `sign` (as documented)
 };
 
-namespace callback_detail {
+namespace detail {
 
 inline error refuse(std::string why)
 {
-    return ::cs2market::detail::make_error(error_kind::invalid_argument, std::move(why), provider_id::cs2dt);
+    return ::cs2market::detail::make_error(error_kind::invalid_argument, std::move(why), cs2dt::id);
 }
 
 /// The parsed body: its tape, the index of the `sign` value (0 when absent) and
@@ -197,7 +197,7 @@ inline bool check_secret(std::string_view app_secret, error& err)
     return true;
 }
 
-} // namespace callback_detail
+} // namespace detail
 
 /// The documented string-to-sign of a callback body, before `&sign=<app_secret>`
 /// is appended: all top-level keys but `sign`, `key=value`, sorted, `&`-joined.
@@ -205,9 +205,9 @@ inline bool check_secret(std::string_view app_secret, error& err)
 /// `offerId=null&orderId=753955645187293184&outTradeNo=...&typeName=BUYER_ORDER_STATUS`.
 inline result<std::string> callback_string_to_sign(std::string_view json_body, const callback_limits& limits = {})
 {
-    callback_detail::parsed p;
+    detail::parsed p;
     error err;
-    if (!callback_detail::parse({}, json_body, limits, p, err))
+    if (!detail::parse({}, json_body, limits, p, err))
         return err;
     return std::move(p.to_sign);
 }
@@ -218,14 +218,14 @@ inline result<std::string> sign_callback(std::string_view json_body, std::string
                                          const callback_limits& limits = {})
 {
     error err;
-    if (!callback_detail::check_secret(app_secret, err))
+    if (!detail::check_secret(app_secret, err))
         return err;
-    callback_detail::parsed p;
-    if (!callback_detail::parse({}, json_body, limits, p, err))
+    detail::parsed p;
+    if (!detail::parse({}, json_body, limits, p, err))
         return err;
-    std::string s = callback_detail::signature(p.to_sign, app_secret);
+    std::string s = detail::signature(p.to_sign, app_secret);
     if (s.empty())
-        return callback_detail::refuse("MD5 is not available from OpenSSL");
+        return detail::refuse("MD5 is not available from OpenSSL");
     return s;
 }
 
@@ -236,7 +236,7 @@ inline result<std::string> sign_callback_fields(const std::map<std::string, std:
                                                 std::string_view app_secret)
 {
     error err;
-    if (!callback_detail::check_secret(app_secret, err))
+    if (!detail::check_secret(app_secret, err))
         return err;
     std::string to_sign;
     for (const auto& [k, v] : fields) {
@@ -248,9 +248,9 @@ inline result<std::string> sign_callback_fields(const std::map<std::string, std:
         to_sign += '=';
         to_sign += ::cs2market::detail::form_decode(v);
     }
-    std::string s = callback_detail::signature(to_sign, app_secret);
+    std::string s = detail::signature(to_sign, app_secret);
     if (s.empty())
-        return callback_detail::refuse("MD5 is not available from OpenSSL");
+        return detail::refuse("MD5 is not available from OpenSSL");
     return s;
 }
 
@@ -261,14 +261,14 @@ inline result<std::string> signed_callback_body(std::string_view json_body, std:
 {
     namespace d = ::cs2market::detail;
     error err;
-    if (!callback_detail::check_secret(app_secret, err))
+    if (!detail::check_secret(app_secret, err))
         return err;
-    callback_detail::parsed p;
-    if (!callback_detail::parse({}, json_body, limits, p, err))
+    detail::parsed p;
+    if (!detail::parse({}, json_body, limits, p, err))
         return err;
-    std::string sign = callback_detail::signature(p.to_sign, app_secret);
+    std::string sign = detail::signature(p.to_sign, app_secret);
     if (sign.empty())
-        return callback_detail::refuse("MD5 is not available from OpenSSL");
+        return detail::refuse("MD5 is not available from OpenSSL");
     const auto& t = p.t;
     std::string out = "{";
     for (std::uint32_t i = 1; i < t.nodes[0].end;) {
@@ -296,7 +296,7 @@ inline result<std::string> signed_callback_body(const OrderStatusCallback& cb, s
     return signed_callback_body(::cs2market::to_json(copy), app_secret);
 }
 
-namespace callback_detail {
+namespace detail {
 
 inline bool verify(const callback_request& req, std::string_view app_secret, const callback_limits& limits, parsed& p,
                    error& err)
@@ -336,16 +336,16 @@ inline bool verify(const callback_request& req, std::string_view app_secret, con
     return true;
 }
 
-} // namespace callback_detail
+} // namespace detail
 
 /// Checks the signature only (for callers that read the body themselves, e.g.
 /// into a map, as the CS2DT doc suggests).
 inline result<void> verify_callback_signature(const callback_request& req, std::string_view app_secret,
                                               const callback_limits& limits = {})
 {
-    callback_detail::parsed p;
+    detail::parsed p;
     error err;
-    if (!callback_detail::verify(req, app_secret, limits, p, err))
+    if (!detail::verify(req, app_secret, limits, p, err))
         return err;
     return {};
 }
@@ -354,13 +354,13 @@ inline result<void> verify_callback_signature(const callback_request& req, std::
 inline result<OrderStatusCallback> verify_callback(const callback_request& req, std::string_view app_secret,
                                                    const callback_limits& limits = {})
 {
-    callback_detail::parsed p;
+    detail::parsed p;
     error err;
-    if (!callback_detail::verify(req, app_secret, limits, p, err))
+    if (!detail::verify(req, app_secret, limits, p, err))
         return err;
     OrderStatusCallback out{};
     if (!::cs2market::detail::decode_node(p.t, 0, default_codec_options<OrderStatusCallback>(), {}, out, err)) {
-        err.provider = provider_id::cs2dt;
+        err.provider = cs2dt::id;
         return err;
     }
     return out;

@@ -17,7 +17,7 @@
 #ifndef CS2MARKET_CS2DT_MARKET_FEED_HPP
 #define CS2MARKET_CS2DT_MARKET_FEED_HPP
 
-#include <cs2market/cs2dt/client.hpp>
+#include <cs2market/cs2dt.hpp>
 #include <cs2market/cs2dt/models.hpp>
 #include <cs2market/json.hpp>
 #include <cs2market/websocket.hpp>
@@ -35,7 +35,7 @@ struct market_feed_options : websocket_options {
     market_feed_options()
     {
         max_session_age = std::chrono::minutes(25);
-        provider = provider_id::cs2dt;
+        provider = cs2dt::id;
     }
 };
 
@@ -50,9 +50,9 @@ inline websocket_client::url_provider wss_address_provider(client& rest)
         if (!r)
             return r.error();
         if (!*r || (*r)->empty())
-            return detail::make_error(error_kind::provider,
+            return ::cs2market::detail::make_error(error_kind::provider,
                                       "get_wss_address returned no address (is WebSocket permission enabled for the account?)",
-                                      provider_id::cs2dt);
+                                      cs2dt::id);
         return std::move(**r);
     };
 }
@@ -118,7 +118,7 @@ private:
         auto msg = from_json<MarketPushMessage>(text);
         if (!msg) {
             error e = msg.error();
-            e.provider = provider_id::cs2dt;
+            e.provider = cs2dt::id;
             e.detail = "market push message: " + e.detail;
             ws_.report_message_error(std::move(e));
             return;

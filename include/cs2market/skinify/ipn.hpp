@@ -80,11 +80,11 @@ inline std::string ipn_token_md5(std::string_view api_token)
     return ::cs2market::detail::md5_hex(api_token, ::cs2market::detail::hex_case::lower);
 }
 
-namespace ipn_detail {
+namespace detail {
 
 inline error refuse(std::string why)
 {
-    return ::cs2market::detail::make_error(error_kind::invalid_argument, std::move(why), provider_id::skinify);
+    return ::cs2market::detail::make_error(error_kind::invalid_argument, std::move(why), skinify::id);
 }
 
 /// One field of a form body, or an object made of `name[key]` fields.
@@ -393,21 +393,21 @@ inline bool check_token(const ::cs2market::detail::tape& t, std::string_view api
     return true;
 }
 
-} // namespace ipn_detail
+} // namespace detail
 
 /// The JSON that verify_ipn decodes a form-encoded IPN body from (for logging
 /// and tests; see the header comment for the rules).
 inline result<std::string> ipn_form_to_json(std::string_view form_body, const ipn_limits& limits = {})
 {
-    ipn_detail::form_node root;
+    detail::form_node root;
     error err;
     if (form_body.size() > limits.max_body_bytes)
-        return ipn_detail::refuse("body of " + std::to_string(form_body.size()) + " bytes is larger than the limit of " +
+        return detail::refuse("body of " + std::to_string(form_body.size()) + " bytes is larger than the limit of " +
                                   std::to_string(limits.max_body_bytes));
-    if (!ipn_detail::parse_form(form_body, limits, root, err))
+    if (!detail::parse_form(form_body, limits, root, err))
         return err;
     std::string json;
-    ipn_detail::emit<DepositIpn>(json, root);
+    detail::emit<DepositIpn>(json, root);
     return json;
 }
 
@@ -418,13 +418,13 @@ inline result<DepositIpn> verify_ipn(std::string_view content_type, std::string_
     ::cs2market::detail::tape t;
     std::string json;
     error err;
-    if (!ipn_detail::load(content_type, body, limits, t, json, err))
+    if (!detail::load(content_type, body, limits, t, json, err))
         return err;
-    if (!ipn_detail::check_token(t, api_token, err))
+    if (!detail::check_token(t, api_token, err))
         return err;
     DepositIpn out{};
     if (!::cs2market::detail::decode_node(t, 0, default_codec_options<DepositIpn>(), {}, out, err)) {
-        err.provider = provider_id::skinify;
+        err.provider = skinify::id;
         return err;
     }
     return out;

@@ -42,7 +42,7 @@ inline result<std::string> realtime_signature(std::int64_t project_id, std::stri
     auto h = ::cs2market::detail::md5_hex(text);
     if (h.empty())
         return ::cs2market::detail::make_error(error_kind::invalid_argument, "MD5 is not available in this OpenSSL",
-                                               provider_id::skinify);
+                                               skinify::id);
     return h;
 }
 
@@ -75,7 +75,7 @@ using realtime_event = std::variant<realtime_auth_success, SkinPurchaseEvent, Sk
 
 /// websocket_options for Skinify, plus the server to use.
 struct realtime_options : websocket_options {
-    realtime_options() { provider = provider_id::skinify; }
+    realtime_options() { provider = skinify::id; }
     /// "wss://host[:port]"; the path and query are added (realtime_url).
     std::string base_url = "wss://skinify.io";
 };
@@ -138,14 +138,14 @@ private:
             if (token.empty())
                 return ::cs2market::detail::make_error(error_kind::invalid_argument,
                                                        "no Skinify token (pass one or set SKINIFY_TOKEN)",
-                                                       provider_id::skinify);
+                                                       skinify::id);
             return realtime_url(project_id, token, base);
         };
     }
 
     error tagged(error e, std::string_view what)
     {
-        e.provider = provider_id::skinify;
+        e.provider = skinify::id;
         e.detail = std::string(what) + ": " + e.detail;
         return e;
     }
@@ -154,7 +154,7 @@ private:
     void dispatch_data(const RealtimeMessage& m)
     {
         if (!m.data || m.data->text.empty()) {
-            error e = ::cs2market::detail::make_error(error_kind::decode, "missing required key", provider_id::skinify);
+            error e = ::cs2market::detail::make_error(error_kind::decode, "missing required key", skinify::id);
             e.json_path = "data";
             ws_.report_message_error(tagged(std::move(e), m.event.raw() + " event"));
             return;
@@ -185,7 +185,7 @@ private:
             case RealtimeEvent::auth_failed: {
                 error e = ::cs2market::detail::make_error(
                     error_kind::provider, "authorization failed: check the project id and the token; not reconnecting",
-                    provider_id::skinify);
+                    skinify::id);
                 e.provider_code = "auth_failed";
                 ws_.fail(std::move(e));
                 return;

@@ -32,7 +32,7 @@ struct tls_identity {
     std::string server_key_pem;   // the server private key (unencrypted PKCS#8)
 };
 
-namespace detail::tls {
+namespace detail {
 
 struct evp_pkey_deleter { void operator()(EVP_PKEY* p) const noexcept { EVP_PKEY_free(p); } };
 struct x509_deleter { void operator()(X509* p) const noexcept { X509_free(p); } };
@@ -146,7 +146,7 @@ inline std::string to_pem(EVP_PKEY* key) {
     return std::string(data, static_cast<std::size_t>(len));
 }
 
-}  // namespace detail::tls
+}  // namespace detail
 
 // A fresh throwaway CA (P-256, SHA-256) and a server leaf certificate signed by
 // it with subjectAltName DNS:localhost, IP:127.0.0.1, IP:::1, valid from one
@@ -156,7 +156,7 @@ inline std::string to_pem(EVP_PKEY* key) {
 // strict (X509_V_FLAG_X509_STRICT) verification accepts them too.
 // Throws std::runtime_error carrying OpenSSL's error text on failure.
 inline tls_identity make_tls_identity(std::string_view ca_common_name = "cs2market test CA") {
-    namespace d = detail::tls;
+    namespace d = detail;
     ERR_clear_error();
 
     // --- certificate authority (self-signed) ---

@@ -59,7 +59,7 @@
 
 namespace cs2market::testing {
 
-namespace detail::https {
+namespace detail {
 
 inline bool iequals(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) return false;
@@ -70,7 +70,7 @@ inline bool iequals(std::string_view a, std::string_view b) noexcept {
     return true;
 }
 
-}  // namespace detail::https
+}  // namespace detail
 
 // One request as the server read it.
 struct recorded_request {
@@ -82,12 +82,12 @@ struct recorded_request {
     // Value of the first header named `name` (case-insensitive); "" if absent.
     std::string header(std::string_view name) const {
         for (const auto& [k, v] : headers)
-            if (detail::https::iequals(k, name)) return v;
+            if (detail::iequals(k, name)) return v;
         return {};
     }
     bool has_header(std::string_view name) const {
         for (const auto& h : headers)
-            if (detail::https::iequals(h.first, name)) return true;
+            if (detail::iequals(h.first, name)) return true;
         return false;
     }
 };
@@ -423,7 +423,7 @@ private:
             res.result(canned.status);
             bool has_content_type = false;
             for (const auto& [name, value] : canned.headers) {
-                if (detail::https::iequals(name, "Content-Type")) has_content_type = true;
+                if (detail::iequals(name, "Content-Type")) has_content_type = true;
                 res.insert(name, value);
             }
             if (!has_content_type) res.set(http::field::content_type, "application/json");

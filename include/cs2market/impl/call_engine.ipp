@@ -1,0 +1,346 @@
+// cs2market: bodies of detail/call_engine.hpp.
+#ifndef CS2MARKET_IMPL_CALL_ENGINE_IPP
+#define CS2MARKET_IMPL_CALL_ENGINE_IPP
+
+#include <cs2market/detail/call_engine.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/error.hpp>
+
+#include <algorithm>
+#include <array>
+
+namespace cs2market::detail {
+
+CS2MARKET_DECL std::string generate_id()
+{
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string s(32, '0');
+    for (int half = 0; half < 2; ++half) {
+        auto v = rng();
+        for (int i = 0; i < 16; ++i, v >>= 4)
+            s[half * 16 + i] = hex[v & 15];
+    }
+    return s;
+}
+
+CS2MARKET_DECL retry_decision decide(const call_policies& pol, const attempt_result& a, bool write, double random,
+                                     steady_clock::time_point now, steady_clock::time_point deadline)
+{
+    using action = retry_decision::action;
+    // Never resend a write that may have been processed unless the idempotency
+    // policy allows it: whatever the retry policy says, a double buy costs money.
+    if (write && a.sent && !a.answered && !a.resendable && a.kind != error_kind::rate_limited)
+        return {action::reconcile, {}};
+    if (!pol.retry.should_retry(a) || a.attempt >= pol.retry.max_attempts)
+        return {action::give_up, {}};
+    const auto wait = std::max(pol.backoff.delay_for(a.attempt, random), a.retry_after.value_or(std::chrono::milliseconds{0}));
+    if (now + wait >= deadline)
+        return {action::give_up, wait};
+    return {action::retry, wait};
+}
+
+CS2MARKET_DECL error cancelled_error(provider_id p, bool unknown)
+{
+    error e = make_error(unknown ? error_kind::outcome_unknown : error_kind::transport,
+                         unknown ? "cancelled after the request was sent; the request may have been processed" : "cancelled", p);
+    e.system_code = boost::asio::error::operation_aborted;
+    return e;
+}
+
+CS2MARKET_DECL call_event event_of(call_event::type t, const erased_call& c)
+{
+    call_event ev{};
+    ev.kind = t;
+    ev.provider = c.provider;
+    ev.operation = c.operation;
+    ev.method = to_string(c.method);
+    ev.redacted_target = c.request.redacted_target;
+    ev.id = c.id;
+    return ev;
+}
+
+CS2MARKET_DECL boost::asio::awaitable<result<void>> unknown_outcome(std::shared_ptr<call_env> env, std::shared_ptr<erased_call> c,
+                                                            std::shared_ptr<call_state> cs, error e, call_policies pol,
+                                                            steady_clock::time_point deadline)
+{
+    e.kind = error_kind::outcome_unknown;
+    e.detail += "; the request may have been processed, look the outcome up before retrying";
+    e.idempotency_id = c->id;
+    if (c->lookup && pol.idempotency.reconcile && !c->id.empty() && !cs->cancelled && env->now() < deadline) {
+        env->emit(event_of(call_event::type::reconcile, *c));
+        call_policies lp = pol;
+        lp.retry.max_attempts = std::max(3u, pol.retry.max_attempts);
+        lp.idempotency.reconcile = false;
+        lp.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - env->now());
+        auto found = co_await run_call(env, c->lookup(), lp, cs);
+        if (found)
+            co_return result<void>{};
+        if (found.error().kind == error_kind::outcome_unknown)
+            e.detail += " (no order under this id yet)";
+        else
+            e.detail += " (lookup failed: " + found.error().message() + ")";
+    }
+    co_return e;
+}
+
+CS2MARKET_DECL boost::asio::awaitable<result<void>> run_call(std::shared_ptr<call_env> env, std::shared_ptr<erased_call> c,
+                                                             call_policies pol, std::shared_ptr<call_state> cs)
+{
+    using action = retry_decision::action;
+    const auto pid = c->provider;
+    const auto deadline = env->now() + pol.timeout;
+    const bool write = c->method != http_method::get;
+    const bool resendable = c->request.idempotent;
+    bool ever_sent = false;
+    auto with_id = [&](error e) {
+        if (ever_sent && !c->id.empty())
+            e.idempotency_id = c->id;
+        return e;
+    };
+
+    for (unsigned n = 1;; ++n) {
+        if (cs->cancelled)
+            co_return with_id(cancelled_error(pid, false));
+        // Client-side rate limit: wait for a slot of every budget the operation draws from.
+        auto now = env->now();
+        const auto slot = env->reserve(*c, now);
+        if (slot > now) {
+            if (slot > deadline) {
+                env->release(*c, slot);
+                co_return with_id(transport_error(pid, error_kind::timeout,
+                                                  "client-side rate limit: no slot before the call's deadline",
+                                                  boost::asio::error::timed_out));
+            }
+            auto ev = event_of(call_event::type::rate_limit_wait, *c);
+            ev.wait = std::chrono::duration_cast<std::chrono::milliseconds>(slot - now);
+            env->emit(ev);
+            if (!co_await env->sleep_until(slot, *cs)) {
+                env->release(*c, slot);
+                co_return with_id(cancelled_error(pid, false));
+            }
+        }
+        auto ev = event_of(call_event::type::request_start, *c);
+        ev.attempt = n;
+        env->emit(ev);
+        const auto t0 = env->now();
+        auto out = co_await env->attempt(*c, deadline, *cs);
+        ever_sent = ever_sent || out.sent;
+        ev.kind = call_event::type::request_end;
+        ev.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(env->now() - t0);
+
+        attempt_result a;
+        a.attempt = n;
+        a.sent = out.sent;
+        a.resendable = resendable;
+        std::optional<error> failure;
+        if (out.res) {
+            a.answered = true;
+            ev.http_status = out.res->status;
+            auto dec = c->decode(*out.res);
+            ev.error = dec ? error_kind::none : dec.error().kind;
+            env->emit(ev);
+            if (dec)
+                co_return dec;
+            failure = dec.error();
+            a.kind = failure->kind;
+            a.http_status = out.res->status;
+            if (failure->retry_after)
+                a.retry_after = std::chrono::duration_cast<std::chrono::milliseconds>(*failure->retry_after);
+        } else {
+            failure = out.res.error();
+            a.kind = failure->kind;
+            a.response_too_large = failure->system_code == boost::beast::http::error::body_limit;
+            ev.error = failure->kind;
+            env->emit(ev);
+            if (cs->cancelled)
+                co_return with_id(cancelled_error(pid, out.sent && write && !resendable));
+        }
+        const auto d = decide(pol, a, write, env->random(), env->now(), deadline);
+        if (a.kind == error_kind::rate_limited) // every client sharing the budget holds back too
+            env->pause(*c, env->now() + (d.what == action::retry ? d.wait : a.retry_after.value_or(std::chrono::milliseconds{0})));
+        if (d.what == action::reconcile)
+            co_return co_await unknown_outcome(env, c, cs, std::move(*failure), pol, deadline);
+        if (d.what == action::give_up) {
+            error e = std::move(*failure);
+            if (!a.answered && a.sent && write) { // a resendable buy whose last attempt was lost
+                e.kind = error_kind::outcome_unknown;
+                e.detail += "; the request may have been processed, look the outcome up before retrying";
+            }
+            co_return with_id(std::move(e));
+        }
+        auto rv = event_of(call_event::type::retry, *c);
+        rv.attempt = n + 1;
+        rv.wait = d.wait;
+        rv.http_status = failure->http_status;
+        rv.error = failure->kind;
+        env->emit(rv);
+        if (!co_await env->sleep_until(env->now() + d.wait, *cs))
+            co_return with_id(cancelled_error(pid, false));
+    }
+}
+
+// ---- client_state: the real world of the loop --------------------------------
+
+CS2MARKET_DECL client_state::client_state(boost::asio::any_io_executor ex, client_options o, provider_id p)
+    : opts(std::move(o)), strand(boost::asio::make_strand(ex)), pool(strand, opts, p), provider(p), rng_(std::random_device{}())
+{
+    if (!opts.limiter)
+        opts.limiter = std::make_shared<rate_limiter>();
+}
+
+CS2MARKET_DECL call_policies client_state::policies(const call_options& co) const
+{
+    return {co.retry.value_or(opts.retry), co.backoff.value_or(opts.backoff), co.idempotency.value_or(opts.idempotency),
+            co.timeout.value_or(opts.total_timeout)};
+}
+
+CS2MARKET_DECL steady_clock::time_point client_state::now()
+{
+    return steady_clock::now();
+}
+
+CS2MARKET_DECL boost::asio::awaitable<bool> client_state::sleep_until(steady_clock::time_point t, call_state& cs)
+{
+    if (cs.cancelled)
+        co_return false;
+    boost::asio::steady_timer timer(strand, t);
+    cs.timer = &timer;
+    boost::system::error_code ec;
+    co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+    cs.timer = nullptr;
+    co_return !cs.cancelled;
+}
+
+CS2MARKET_DECL boost::asio::awaitable<exchange_outcome> client_state::attempt(const erased_call& c, steady_clock::time_point deadline,
+                                                                              call_state& cs)
+{
+    const auto p = c.provider;
+    const http_request& rq = c.request;
+    exchange_outcome out;
+    if (!endpoint) {
+        out.res = endpoint.error();
+        co_return out;
+    }
+    if (auto t = pool.init_tls(); !t) {
+        out.res = t.error();
+        co_return out;
+    }
+    auto acq = co_await pool.acquire(deadline, cs);
+    if (!acq) {
+        out.res = acq.error();
+        co_return out;
+    }
+    auto conn = std::move(*acq);
+    if (cs.cancelled) {
+        pool.release(std::move(conn), true);
+        out.res = cancelled_error(p, false);
+        co_return out;
+    }
+    cs.conn = conn.get();
+    for (int round = 0; round < 2; ++round) {
+        const bool reused = conn->open;
+        if (!conn->open) {
+            pool.note_opened();
+            auto o = co_await async_open(*conn, *endpoint, opts, p, deadline);
+            if (!o) {
+                out = {};
+                out.res = cs.cancelled ? cancelled_error(p, false) : o.error();
+                break;
+            }
+        }
+        out = co_await async_round_trip(*conn, *endpoint, rq, opts, p, deadline);
+        // A kept-alive connection the peer closed while idle fails before any
+        // answer: replaced once, for requests that may be resent.
+        if (!out.res && reused && !out.got_bytes && rq.idempotent && !cs.cancelled && out.res.error().kind != error_kind::timeout) {
+            conn->close();
+            conn = pool.fresh(); // same slot, new TLS state
+            cs.conn = conn.get();
+            continue;
+        }
+        break;
+    }
+    cs.conn = nullptr;
+    pool.release(std::move(conn), out.res && out.keep_alive);
+    co_return out;
+}
+
+/// The budgets a call draws from (operations name at most a few; the generator checks).
+struct rate_draws {
+    std::array<rate_draw, 4> items{};
+    std::size_t n = 0;
+    std::span<const rate_draw> span() const { return {items.data(), n}; }
+};
+
+CS2MARKET_DECL rate_draws draws_of(const client_state& st, const erased_call& c)
+{
+    rate_draws d;
+    for (const auto& b : c.rate_limits)
+        if (d.n < d.items.size())
+            d.items[d.n++] = {rate_key::of(c.provider, st.opts.credential, b.name), st.limit_of(b)};
+    return d;
+}
+
+CS2MARKET_DECL rate_limit client_state::limit_of(const rate_bucket& b) const
+{
+    if (auto it = opts.rate_limits.find(b.name); it != opts.rate_limits.end())
+        return it->second;
+    return {b.requests, b.window};
+}
+
+CS2MARKET_DECL steady_clock::time_point client_state::reserve(const erased_call& c, steady_clock::time_point now)
+{
+    if (!opts.rate_limiting || c.rate_limits.empty())
+        return now;
+    return opts.limiter->reserve(draws_of(*this, c).span(), now);
+}
+
+CS2MARKET_DECL void client_state::release(const erased_call& c, steady_clock::time_point slot)
+{
+    opts.limiter->release(draws_of(*this, c).span(), slot);
+}
+
+CS2MARKET_DECL void client_state::pause(const erased_call& c, steady_clock::time_point until)
+{
+    opts.limiter->pause(draws_of(*this, c).span(), until);
+}
+
+CS2MARKET_DECL void client_state::emit(const call_event& ev)
+{
+    if (opts.hook)
+        opts.hook(ev);
+}
+
+CS2MARKET_DECL double client_state::random()
+{
+    return std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
+}
+
+CS2MARKET_DECL void call_completion::operator()(std::exception_ptr ep, result<void> r)
+{
+    if (ep) {
+        try {
+            std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+            r = make_error(error_kind::transport, e.what());
+        } catch (...) {
+            r = make_error(error_kind::transport, "unknown exception");
+        }
+    }
+    impl->complete(std::move(r));
+}
+
+CS2MARKET_DECL void spawn_call(std::shared_ptr<client_state> st, std::shared_ptr<erased_call> c, call_policies pol,
+                               std::shared_ptr<call_state> cs, call_completion done)
+{
+    auto ex = st->strand;
+    boost::asio::co_spawn(ex, run_call(std::move(st), std::move(c), std::move(pol), std::move(cs)), std::move(done));
+}
+
+} // namespace cs2market::detail
+
+#endif
