@@ -1,0 +1,48 @@
+# The list of providers, from schemas/*.json, for programs that serve or call
+# every provider (the CLI, the sandbox, the tests). Written into the build tree
+# at configure time, so that a new provider needs no edit outside its schema,
+# its include/cs2market/<p>/ folder and its sandbox/providers/<p>.hpp.
+#
+#   <cs2market_registry/providers.hpp>          cs2market::registry::providers (mp_list of <p>::provider)
+#   <cs2market_registry/sandbox_providers.hpp>  cs2market::sandbox::registry::frontends (mp_list of <p>_frontend)
+file(GLOB cs2market_schema_files CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/schemas/*.json)
+list(SORT cs2market_schema_files)
+set(cs2market_provider_names)
+foreach(f IN LISTS cs2market_schema_files)
+  get_filename_component(n ${f} NAME_WE)
+  list(APPEND cs2market_provider_names ${n})
+endforeach()
+
+set(_dir ${CMAKE_BINARY_DIR}/cs2market_registry/include/cs2market_registry)
+set(_inc "")
+set(_types "")
+set(_sb_inc "")
+set(_sb_types "")
+foreach(n IN LISTS cs2market_provider_names)
+  string(APPEND _inc "#include <cs2market/${n}.hpp>\n")
+  list(APPEND _types "::cs2market::${n}::provider")
+  string(APPEND _sb_inc "#include <cs2market/sandbox/providers/${n}.hpp>\n")
+  list(APPEND _sb_types "::cs2market::sandbox::${n}_frontend")
+endforeach()
+list(JOIN _types ", " _types)
+list(JOIN _sb_types ", " _sb_types)
+file(CONFIGURE OUTPUT ${_dir}/providers.hpp CONTENT "// Written by CMake (cmake/provider_registry.cmake) from schemas/*.json.
+#ifndef CS2MARKET_REGISTRY_PROVIDERS_HPP
+#define CS2MARKET_REGISTRY_PROVIDERS_HPP
+${_inc}#include <boost/mp11/list.hpp>
+namespace cs2market::registry {
+using providers = boost::mp11::mp_list<${_types}>;
+}
+#endif
+")
+file(CONFIGURE OUTPUT ${_dir}/sandbox_providers.hpp CONTENT "// Written by CMake (cmake/provider_registry.cmake) from schemas/*.json.
+#ifndef CS2MARKET_REGISTRY_SANDBOX_PROVIDERS_HPP
+#define CS2MARKET_REGISTRY_SANDBOX_PROVIDERS_HPP
+${_sb_inc}#include <boost/mp11/list.hpp>
+namespace cs2market::sandbox::registry {
+using frontends = boost::mp11::mp_list<${_sb_types}>;
+}
+#endif
+")
+add_library(cs2market-registry INTERFACE)
+target_include_directories(cs2market-registry INTERFACE ${CMAKE_BINARY_DIR}/cs2market_registry/include)
