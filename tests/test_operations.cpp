@@ -2,10 +2,9 @@
 // (tests/data/<provider>/<operation>.json) decodes, and replayed through the one
 // executor against a loopback HTTPS server it produces exactly the documented request.
 // docs/coverage.md is generated from the same fixtures.
-#include <cs2market/cs2dt.hpp>
 #include <cs2market/csboard.hpp>
-#include <cs2market/skinify.hpp>
 #include <cs2market/sandbox/sandbox.hpp>
+#include <cs2market_registry/providers.hpp>
 #include <cs2market/testing/https_server.hpp>
 
 #include <boost/asio/co_spawn.hpp>
@@ -26,8 +25,11 @@ using namespace cs2market;
 
 namespace {
 
-using all_operations = boost::mp11::mp_rename<
-    boost::mp11::mp_append<cs2dt::ops::all, csboard::ops::all, skinify::ops::all>, std::tuple>;
+template <class P>
+using operations_of = typename provider_operations<P>::type;
+
+/// Every operation of every provider with a schema.
+using all_operations = boost::mp11::mp_flatten<boost::mp11::mp_transform<operations_of, registry::providers>>;
 
 template <class Op>
 boost::json::object load_fixture()
@@ -118,28 +120,13 @@ typename Op::params params_of(const boost::json::object& fx)
 }
 
 template <class Op>
-struct client_for;
-template <class Op>
-    requires std::is_same_v<typename Op::provider, cs2dt::provider>
-struct client_for<Op> {
-    using type = cs2dt::client;
-};
-template <class Op>
-    requires std::is_same_v<typename Op::provider, csboard::provider>
-struct client_for<Op> {
-    using type = csboard::client;
-};
-template <class Op>
-    requires std::is_same_v<typename Op::provider, skinify::provider>
-struct client_for<Op> {
-    using type = skinify::client;
-};
+using client_for = basic_client<typename Op::provider>;
 
 } // namespace
 
-TEMPLATE_LIST_TEST_CASE("every operation decodes its documented example", "[operations][decode]", all_operations)
+template <class Op>
+void decode_test()
 {
-    using Op = TestType;
     INFO(Op::provider::info.name << " " << Op::name);
     auto fx = load_fixture<Op>();
     auto decoded = decode_response<Op>(response_of(fx), "TEST-KEY-0000");
@@ -156,9 +143,9 @@ TEMPLATE_LIST_TEST_CASE("every operation decodes its documented example", "[oper
     }
 }
 
-TEMPLATE_LIST_TEST_CASE("every operation sends its documented request over HTTPS", "[operations][wire]", all_operations)
+template <class Op>
+void wire_test()
 {
-    using Op = TestType;
     INFO(Op::provider::info.name << " " << Op::name);
     auto fx = load_fixture<Op>();
     const auto& want = fx.at("request").as_object();
@@ -170,7 +157,7 @@ TEMPLATE_LIST_TEST_CASE("every operation sends its documented request over HTTPS
     o.credential = key;
     o.base_url = server.base_url();
     o.ca_file = server.ca_file();
-    typename client_for<Op>::type client(o);
+    client_for<Op> client(o);
 
     auto result = client.template send<Op>(params_of<Op>(fx));
     INFO((result ? std::string("ok") : result.error().message()));
@@ -215,10 +202,9 @@ TEMPLATE_LIST_TEST_CASE("every operation sends its documented request over HTTPS
     CHECK(rq.body.find(key) == std::string::npos);
 }
 
-TEMPLATE_LIST_TEST_CASE("every operation completes with a callback, use_future and use_awaitable", "[operations][async]",
-                        all_operations)
+template <class Op>
+void async_test()
 {
-    using Op = TestType;
     INFO(Op::provider::info.name << " " << Op::name);
     auto fx = load_fixture<Op>();
     const auto& answer = fx.at("response").as_object();
@@ -228,7 +214,7 @@ TEMPLATE_LIST_TEST_CASE("every operation completes with a callback, use_future a
     o.base_url = server.base_url();
     o.ca_file = server.ca_file();
     boost::asio::io_context ioc;
-    typename client_for<Op>::type client(ioc.get_executor(), o);
+    client_for<Op> client(ioc.get_executor(), o);
     using R = result<response<typename Op::response_type>>;
     const auto params = params_of<Op>(fx);
 
@@ -258,9 +244,9 @@ TEMPLATE_LIST_TEST_CASE("every operation completes with a callback, use_future a
 // parameters: the sandbox serves the path, and the answer decodes — as the typed
 // response, or as a typed provider error (the example's ids may not exist there).
 // Never a decode, transport or "no such endpoint" failure.
-TEMPLATE_LIST_TEST_CASE("every operation is served by the sandbox", "[operations][sandbox]", all_operations)
+template <class Op>
+void sandbox_test()
 {
-    using Op = TestType;
     INFO(Op::provider::info.name << " " << Op::name);
     static sandbox::server box([] {
         sandbox::options o;
@@ -269,7 +255,7 @@ TEMPLATE_LIST_TEST_CASE("every operation is served by the sandbox", "[operations
     }());
     auto fx = load_fixture<Op>();
     client_options o;
-    o.credential = Op::provider::info.id == provider_id::csboard ? "csb_pub_every_operation" : "every-operation-key";
+    o.credential = Op::provider::info.id == csboard::id ? "csb_pub_every_operation" : "every-operation-key";
     o.base_url = box.base_url();
     o.ca_file = box.ca_file();
     basic_client<typename Op::provider> client(o);
@@ -284,3 +270,30 @@ TEMPLATE_LIST_TEST_CASE("every operation is served by the sandbox", "[operations
         CHECK(r->http_status < 300);
     }
 }
+
+// ---- one test case per operation and aspect, named by provider and operation ---------
+// (registered at start-up so that a failure names its endpoint: "csboard get_order: ...")
+
+namespace {
+
+template <class Op>
+void add_case(void (*fn)(), std::string_view what, std::string_view tags)
+{
+    const std::string name = std::string(Op::provider::info.name) + " " + std::string(Op::name) + ": " + std::string(what);
+    const std::string all_tags = std::string(tags) + "[" + std::string(Op::provider::info.name) + "]";
+    Catch::AutoReg(Catch::makeTestInvoker(fn), CATCH_INTERNAL_LINEINFO, Catch::StringRef(),
+                   Catch::NameAndTags{name, all_tags});
+}
+
+const bool registered = [] {
+    boost::mp11::mp_for_each<all_operations>([](auto op) {
+        using Op = decltype(op);
+        add_case<Op>(&decode_test<Op>, "decodes its documented example", "[operations][decode]");
+        add_case<Op>(&wire_test<Op>, "sends its documented request over HTTPS", "[operations][wire]");
+        add_case<Op>(&async_test<Op>, "completes with a callback, use_future and use_awaitable", "[operations][async]");
+        add_case<Op>(&sandbox_test<Op>, "is served by the sandbox", "[operations][sandbox]");
+    });
+    return true;
+}();
+
+} // namespace

@@ -73,7 +73,7 @@ void require_refused(const result<cs2dt::OrderStatusCallback>& r, std::string_vi
 {
     REQUIRE_FALSE(r);
     CHECK(r.error().kind == error_kind::invalid_argument);
-    CHECK(r.error().provider == provider_id::cs2dt);
+    CHECK(r.error().provider == cs2dt::id);
     const std::string m = r.error().message();
     INFO(m);
     CHECK(m.find(why) != std::string::npos);
@@ -340,7 +340,7 @@ void require_ipn_refused(const result<skinify::DepositIpn>& r, std::string_view 
 {
     REQUIRE_FALSE(r);
     CHECK(r.error().kind == error_kind::invalid_argument);
-    CHECK(r.error().provider == provider_id::skinify);
+    CHECK(r.error().provider == skinify::id);
     const std::string m = r.error().message();
     INFO(m);
     CHECK(m.find(why) != std::string::npos);
@@ -465,7 +465,7 @@ TEST_CASE("skinify ipn: token_md5 case, wrong tokens and bad bodies", "[push][sk
                                  api_token);
     REQUIRE_FALSE(d);
     CHECK(d.error().kind == error_kind::decode);
-    CHECK(d.error().provider == provider_id::skinify);
+    CHECK(d.error().provider == skinify::id);
 }
 
 // ---------------------------------------------------------------------------

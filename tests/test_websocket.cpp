@@ -127,10 +127,10 @@ Opts fast(Opts o, const wss_server& s)
 {
     o.ca_file = s.ca_file();
     o.connect_timeout = 5s;
-    o.handshake_timeout = 5s;
+    o.upgrade_timeout = 5s;
     o.idle_timeout = 20s;
-    o.reconnect_min = 10ms;
-    o.reconnect_max = 100ms;
+    o.reconnect.initial = 10ms;
+    o.reconnect.max = 100ms;
     return o;
 }
 
@@ -147,36 +147,6 @@ struct counting_urls {
 };
 
 } // namespace
-
-TEST_CASE("websocket: wss URLs are parsed without echoing them", "[websocket]")
-{
-    auto u = detail::ws::parse_wss_url("wss://example.com/ws?token=abc", provider_id::cs2dt);
-    REQUIRE(u.has_value());
-    CHECK(u->host == "example.com");
-    CHECK(u->port == "443");
-    CHECK(u->host_header == "example.com");
-    CHECK(u->target == "/ws?token=abc");
-    CHECK(u->endpoint == "example.com:443");
-
-    auto q = detail::ws::parse_wss_url("WSS://127.0.0.1:8443?project_id=1#frag", provider_id::none);
-    REQUIRE(q.has_value());
-    CHECK(q->is_ip);
-    CHECK(q->target == "/?project_id=1");
-    CHECK(q->host_header == "127.0.0.1:8443");
-
-    auto v6 = detail::ws::parse_wss_url("wss://[::1]:9000", provider_id::none);
-    REQUIRE(v6.has_value());
-    CHECK(v6->target == "/");
-    CHECK(v6->endpoint == "[::1]:9000");
-
-    for (const char* bad : {"ws://example.com/?token=SECRET", "https://example.com/SECRET", "wss://user:SECRET@example.com/",
-                            "wss://example.com:SECRET/", "wss:///SECRET", "wss://example.com/a SECRET"}) {
-        auto r = detail::ws::parse_wss_url(bad, provider_id::skinify);
-        REQUIRE(r.has_error());
-        CHECK(r.error().kind == error_kind::invalid_argument);
-        CHECK(r.error().message().find("SECRET") == std::string::npos);
-    }
-}
 
 TEST_CASE("cs2dt market_feed: typed new/update/remove from a fresh REST address, unknown events kept", "[websocket]")
 {
@@ -246,7 +216,7 @@ TEST_CASE("cs2dt market_feed: typed new/update/remove from a fresh REST address,
     REQUIRE(errs.size() == 1);
     REQUIRE(errs[0].reason);
     CHECK(errs[0].reason->kind == error_kind::invalid_json);
-    CHECK(errs[0].reason->provider == provider_id::cs2dt);
+    CHECK(errs[0].reason->provider == cs2dt::id);
 
     auto connected = rec.of(websocket_state::connected);
     REQUIRE(connected.size() == 1);
@@ -304,7 +274,7 @@ TEST_CASE("websocket: a dropped or closed connection reconnects with a fresh URL
     for (const auto& d : drops) {
         REQUIRE(d.reason);
         CHECK(d.reason->kind == error_kind::transport);
-        CHECK(d.reason->provider == provider_id::cs2dt);
+        CHECK(d.reason->provider == cs2dt::id);
         CHECK(d.connected_for > 0ms);
     }
     CHECK(drops[1].reason->detail.find("1001") != std::string::npos);
@@ -359,9 +329,9 @@ TEST_CASE("websocket: backoff grows between refused upgrades and is bounded", "[
     recorder<std::string> rec;
     io_runner io;
     auto o = fast(websocket_options{}, wss);
-    o.reconnect_min = 20ms;
-    o.reconnect_max = 160ms;
-    o.reconnect_jitter = 0.25;
+    o.reconnect.initial = 20ms;
+    o.reconnect.max = 160ms;
+    o.reconnect.jitter = 0.25;
     websocket_client ws(
         io.ioc, urls.provider(), [&](std::string_view m) { rec.event(std::string(m)); }, o,
         [&](const websocket_status& s) { rec.status(s); });
@@ -407,8 +377,8 @@ TEST_CASE("websocket: a server that accepts and drops at once gets growing delay
     recorder<std::string> rec;
     io_runner io;
     auto o = fast(websocket_options{}, flaky);
-    o.reconnect_min = 20ms;
-    o.reconnect_max = 160ms;
+    o.reconnect.initial = 20ms;
+    o.reconnect.max = 160ms;
     websocket_client ws(
         io.ioc,
         [&]() -> result<std::string> {
@@ -455,7 +425,7 @@ TEST_CASE("websocket: an untrusted certificate is refused", "[websocket]")
         io_runner io;
         auto o = fast(websocket_options{}, wss);
         o.ca_file = ca;
-        o.reconnect_min = 50ms;
+        o.reconnect.initial = 50ms;
         websocket_client ws(
             io.ioc, urls.provider(), [&](std::string_view m) { rec.event(std::string(m)); }, o,
             [&](const websocket_status& s) { rec.status(s); });
@@ -579,7 +549,7 @@ TEST_CASE("skinify realtime_feed: typed events by name, auth_success reported, u
     auto err = rec.of(websocket_state::message_error).at(0);
     REQUIRE(err.reason);
     CHECK(err.reason->kind == error_kind::decode);
-    CHECK(err.reason->provider == provider_id::skinify);
+    CHECK(err.reason->provider == skinify::id);
     CHECK(err.reason->json_path == "data.purchase_id");
     feed.stop();
 }
@@ -606,7 +576,7 @@ TEST_CASE("skinify realtime_feed: auth_failed stops reconnecting and run_for ret
     auto fatal = feed.fatal_error();
     REQUIRE(fatal);
     CHECK(fatal->kind == error_kind::provider);
-    CHECK(fatal->provider == provider_id::skinify);
+    CHECK(fatal->provider == skinify::id);
     CHECK(fatal->provider_code == "auth_failed");
     REQUIRE_FALSE(statuses.empty());
     CHECK(statuses.back().state == websocket_state::stopped);

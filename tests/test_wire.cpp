@@ -4,6 +4,7 @@
 #include <cs2market/csboard.hpp>
 #include <cs2market/skinify.hpp>
 #include <cs2market/testing/https_server.hpp>
+#include "support/wire_helpers.hpp"
 
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
@@ -16,6 +17,7 @@ using namespace cs2market;
 using testing::canned_response;
 using testing::https_server;
 using testing::recorded_request;
+using namespace cs2market::test;
 
 namespace {
 
@@ -42,64 +44,6 @@ constexpr std::string_view skinify_info_body = R"j({"status":"success","items":[
  "date":"1643713700","balance_debited_amount":"0.3","trade_offer_id":"123123123","custom_id":"1234"},{"skin":{"id":11054,
  "name":"Taunt: Giddy Up!","price":0.3,"properties":{"classid":"959992716"}},"purchase_id":2,"purchase_status":"processing",
  "steam_id":"76561197972611406","date":"1643714026","balance_debited_amount":"0.3","custom_id":"1234"}]})j";
-
-canned_response json(unsigned status, std::string_view body, std::vector<std::pair<std::string, std::string>> headers = {})
-{
-    canned_response r;
-    r.status = status;
-    r.body = std::string(body);
-    r.headers = std::move(headers);
-    return r;
-}
-
-template <class Client>
-Client make_client(const https_server& s, std::string credential)
-{
-    client_options o;
-    o.credential = std::move(credential);
-    o.base_url = s.base_url();
-    o.ca_file = s.ca_file();
-    o.connect_timeout = std::chrono::seconds(5);
-    o.request_timeout = std::chrono::seconds(5);
-    // One exchange per call: these tests look at single answers (retries: test_async.cpp).
-    o.retry = retry_policy::none();
-    return Client(o);
-}
-
-/// Splits "a=1&b=2" into decoded pairs.
-std::multimap<std::string, std::string> query_of(const std::string& target)
-{
-    std::multimap<std::string, std::string> q;
-    auto pos = target.find('?');
-    if (pos == std::string::npos)
-        return q;
-    std::string s = target.substr(pos + 1);
-    auto decode = [](std::string v) {
-        std::string out;
-        for (std::size_t i = 0; i < v.size(); ++i) {
-            if (v[i] == '%' && i + 2 < v.size()) {
-                out += static_cast<char>(std::stoi(v.substr(i + 1, 2), nullptr, 16));
-                i += 2;
-            } else {
-                out += v[i];
-            }
-        }
-        return out;
-    };
-    std::size_t start = 0;
-    while (start <= s.size()) {
-        auto amp = s.find('&', start);
-        auto part = s.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
-        auto eq = part.find('=');
-        q.emplace(decode(part.substr(0, eq)), eq == std::string::npos ? "" : decode(part.substr(eq + 1)));
-        if (amp == std::string::npos)
-            break;
-        start = amp + 1;
-    }
-    return q;
-}
-
-std::string path_of(const std::string& target) { return target.substr(0, target.find('?')); }
 
 } // namespace
 
@@ -142,7 +86,7 @@ TEST_CASE("cs2dt in-body errors become typed provider errors without the key", "
     REQUIRE_FALSE(r);
     const error& e = r.error();
     CHECK(e.kind == error_kind::provider);
-    CHECK(e.provider == provider_id::cs2dt);
+    CHECK(e.provider == cs2dt::id);
     CHECK(e.http_status == 200);
     CHECK(e.provider_code == "140015");
     CHECK(e.message().find("cs2dt-app-key-123") == std::string::npos);
@@ -370,6 +314,7 @@ TEST_CASE("timeouts: a stalled GET times out, a stalled POST ends as outcome unk
     o.ca_file = server.ca_file();
     o.request_timeout = std::chrono::milliseconds(300);
     o.retry = retry_policy::none();
+    o.idempotency.reconcile = false;
     csboard::client c(o);
     auto start = std::chrono::steady_clock::now();
     auto r = c.get_order({.id = "ord_1"});
@@ -474,141 +419,3 @@ TEST_CASE("responses over the size limit are refused", "[wire]")
     CHECK_THAT(r.error().message(), Catch::Contains("larger than"));
 }
 
-namespace {
-std::string query_value(const std::string& target, const std::string& name)
-{
-    auto q = query_of(target);
-    auto it = q.find(name);
-    return it == q.end() ? std::string("<absent>") : it->second;
-}
-} // namespace
-
-TEST_CASE("pager: CSBoard cursors keep the filters and stop at a null next_cursor", "[wire][pagination]")
-{
-    https_server server([](const recorded_request& rq) {
-        auto cursor = query_value(rq.target, "cursor");
-        auto listing = [](const char* id, const char* price) {
-            return std::string(R"j({"id":")j") + id + R"j(","market_hash_name":"AK-47 | Redline (Field-Tested)","price_usd":)j" + price + "}";
-        };
-        if (cursor == "<absent>")
-            return json(200, R"j({"items":[)j" + listing("itm_1", "10.5") + "," + listing("itm_2", "11") + R"j(],"next_cursor":"c2"})j");
-        if (cursor == "c2")
-            return json(200, R"j({"items":[)j" + listing("itm_3", "12.25") + R"j(],"next_cursor":"c3"})j");
-        return json(200, R"j({"items":[],"next_cursor":null})j");
-    });
-    auto c = make_client<csboard::client>(server, "csb_pub_secret_abc");
-    csboard::list_listings_params p;
-    p.search = "Redline";
-    p.max_price = decimal::from_string("20");
-    std::vector<std::string> ids;
-    decimal total;
-    auto n = for_each_item<csboard::ops::list_listings>(c, p, [&](const csboard::Listing& l) {
-        ids.push_back(l.id);
-        total += l.price_usd;
-    });
-    REQUIRE(n);
-    CHECK(*n == 3);
-    CHECK(ids == std::vector<std::string>{"itm_1", "itm_2", "itm_3"});
-    CHECK(total == decimal::from_string("33.75"));
-    auto reqs = server.requests();
-    REQUIRE(reqs.size() == 3);
-    for (const auto& rq : reqs) { // the caller's filters on every page
-        CHECK(query_value(rq.target, "search") == "Redline");
-        CHECK(query_value(rq.target, "max_price") == "20");
-    }
-    CHECK(query_value(reqs[1].target, "cursor") == "c2");
-    CHECK(query_value(reqs[2].target, "cursor") == "c3");
-}
-
-TEST_CASE("pager: a cursor that does not advance stops with an error instead of looping", "[wire][pagination]")
-{
-    https_server server([](const recorded_request&) {
-        return json(200, R"j({"items":[{"id":"itm_1","market_hash_name":"x","price_usd":1}],"next_cursor":"same"})j");
-    });
-    auto c = make_client<csboard::client>(server, "csb_pub_secret_abc");
-    pager<csboard::ops::list_listings, csboard::client> pg(c, {});
-    std::size_t items = 0;
-    for (int guard = 0; guard < 100; ++guard) {
-        auto it = pg.next();
-        if (!it) {
-            CHECK_THAT(it.error().message(), Catch::Contains("did not advance"));
-            break;
-        }
-        REQUIRE(*it);
-        ++items;
-    }
-    CHECK(items == 2);
-    CHECK(server.request_count() == 2);
-}
-
-TEST_CASE("pager: CS2DT page numbers stop after the last page", "[wire][pagination]")
-{
-    https_server server([](const recorded_request& rq) {
-        auto page = query_value(rq.target, "page");
-        std::string list = page == "1" ? R"j([{"id":"1046108517917470720","price":"1.5"},{"id":"2","price":2}])j"
-                                       : R"j([{"id":"3","price":3.25}])j";
-        return json(200, R"j({"success":true,"data":{"total":3,"pages":2,"page":)j" + page + R"j(,"limit":2,"list":)j" + list +
-                             R"j(},"errorCode":0})j");
-    });
-    auto c = make_client<cs2dt::client>(server, "k-12345");
-    cs2dt::sell_list_params p;
-    p.itemId = 553370749;
-    p.limit = 2;
-    std::vector<std::int64_t> ids;
-    std::vector<decimal> prices;
-    auto n = for_each_item<cs2dt::ops::sell_list>(c, p, [&](const cs2dt::ProductSellListDTO& row) {
-        ids.push_back(row.id.value_or(-1));
-        prices.push_back(row.price.value_or(decimal{}));
-    });
-    REQUIRE(n);
-    CHECK(*n == 3);
-    CHECK(ids == std::vector<std::int64_t>{1046108517917470720, 2, 3}); // above 2^53, exact
-    CHECK(prices == std::vector<decimal>{decimal::from_string("1.5"), decimal::from_string("2"), decimal::from_string("3.25")});
-    auto reqs = server.requests();
-    REQUIRE(reqs.size() == 2);
-    CHECK(query_value(reqs[0].target, "page") == "1");
-    CHECK(query_value(reqs[1].target, "page") == "2");
-    CHECK(query_value(reqs[1].target, "itemId") == "553370749");
-    CHECK(query_value(reqs[1].target, "limit") == "2");
-}
-
-TEST_CASE("pager: Skinify start_from while has_more, and errors surface", "[wire][pagination]")
-{
-    int calls = 0;
-    https_server server([&](const recorded_request& rq) {
-        ++calls;
-        auto from = query_value(rq.target, "start_from");
-        auto item = [](const char* id) {
-            return std::string(R"j({"skin":{"id":"1","name":"Crimson Pique","price":"0.3"},"purchase_id":")j") + id +
-                   R"j(","purchase_status":"accepted","date":"1643713700","balance_debited_amount":"0.3"})j";
-        };
-        if (from == "<absent>")
-            return json(200, R"j({"status":"success","items":[)j" + item("1") + R"j(],"total_count":"2","has_more":true,"start_from":999})j");
-        if (from == "999" && calls == 2)
-            return json(200, R"j({"status":"error","error_message":"request_limit_exceeded"})j");
-        return json(200, R"j({"status":"success","items":[)j" + item("2") + R"j(],"total_count":"2","has_more":false,"start_from":1000})j");
-    });
-    auto c = make_client<skinify::client>(server, "skinify-token-xyz");
-    skinify::withdraw_history_params p;
-    p.start_date = *unix_seconds::from_raw(1643700000);
-    p.end_date = *unix_seconds::from_raw(1643800000);
-    pager<skinify::ops::withdraw_history, skinify::client> pg(c, p);
-    auto first = pg.next();
-    REQUIRE(first);
-    REQUIRE(*first);
-    CHECK((*first)->purchase_id == "1");
-    auto limited = pg.next(); // the second page is rate limited ...
-    REQUIRE_FALSE(limited);
-    CHECK(limited.error().kind == error_kind::rate_limited);
-    auto second = pg.next(); // ... and asked for again on the next call
-    REQUIRE(second);
-    REQUIRE(*second);
-    CHECK((*second)->purchase_id == "2");
-    auto end = pg.next();
-    REQUIRE(end);
-    CHECK(*end == nullptr);
-    auto reqs = server.requests();
-    REQUIRE(reqs.size() == 3);
-    CHECK(query_value(reqs[2].target, "start_from") == "999");
-    CHECK(query_value(reqs[2].target, "start_date") == "1643700000");
-}

@@ -138,15 +138,24 @@ def gen_operations(self):
     out.append("} // namespace ops")
     out.append(f"}} // namespace {self.ns}")
     out.append("")
-    if buys:
-        out += gen_exactly_once(self, buys)
+    out.append("namespace cs2market {")
+    out.append("")
+    out.append(f"/// Every operation of {self.name}.")
+    out.append("template <>")
+    out.append(f"struct provider_operations<{self.name}::provider> {{")
+    out.append(f"    using type = {self.name}::ops::all;")
+    out.append("};")
+    out.append("")
+    out += gen_exactly_once(self, buys)
+    out.append("} // namespace cs2market")
+    out.append("")
     out.append("#endif")
     return "\n".join(out) + "\n"
 
 
 def gen_exactly_once(self, buys):
     """exactly_once_traits specialisations from x-cs2market-exactly-once."""
-    out = ["namespace cs2market {", ""]
+    out = []
     for name, x in buys:
         op = f"{self.name}::ops::{name}"
         out.append(f"/// `{name}`: the idempotency id is `{x['wire']}`; the provider "
@@ -169,15 +178,12 @@ def gen_exactly_once(self, buys):
             out.append(f"        q.{lmember} = {value};")
             out.append("        return q;")
             out.append("    }")
-            out.append(f"    static std::optional<result<response<{op}::response_type>>> from_lookup(const lookup::response_type& r,")
-            out.append("                                                                              const std::string& id)")
+            out.append("    static auto from_lookup(const lookup::response_type& r, const std::string& id)")
             out.append("    {")
             out.append(f"        return {self.name}::{answer}(r, id);")
             out.append("    }")
         out.append("};")
         out.append("")
-    out.append("} // namespace cs2market")
-    out.append("")
     return out
 
 

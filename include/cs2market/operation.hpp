@@ -95,6 +95,11 @@ struct documented_error {
     std::string_view description;
 };
 
+/// Every operation of `Provider` (a boost::mp11::mp_list of operation types);
+/// each provider's generated operations header specialises it.
+template <class Provider>
+struct provider_operations;
+
 } // namespace cs2market
 
 #endif

@@ -75,7 +75,7 @@ public:
 
 private:
     struct budget {
-        std::deque<clock::time_point> sent; ///< reserved slots, oldest first; at most `requests` kept
+        std::deque<clock::time_point> sent; ///< reserved slots, oldest first, none older than a window
         clock::time_point paused_until{};
     };
     CS2MARKET_DECL static std::string key_text(const rate_key& k);

@@ -6,9 +6,7 @@
 // Parameter names are the wire names; list values are comma-separated; request
 // body fields are given by their wire names too (or the whole body as body='{...}').
 // Keys come from CS2DT_APP_KEY, CSBOARD_API_KEY and SKINIFY_TOKEN.
-#include <cs2market/cs2dt.hpp>
-#include <cs2market/csboard.hpp>
-#include <cs2market/skinify.hpp>
+#include <cs2market_registry/providers.hpp> // every provider with a schema
 
 #include <iostream>
 #include <map>
@@ -19,12 +17,9 @@
 
 namespace {
 
-using providers = boost::mp11::mp_list<cs2market::cs2dt::provider, cs2market::csboard::provider, cs2market::skinify::provider>;
-
-template <class Provider> struct ops_of;
-template <> struct ops_of<cs2market::cs2dt::provider> { using type = cs2market::cs2dt::ops::all; };
-template <> struct ops_of<cs2market::csboard::provider> { using type = cs2market::csboard::ops::all; };
-template <> struct ops_of<cs2market::skinify::provider> { using type = cs2market::skinify::ops::all; };
+using providers = cs2market::registry::providers;
+template <class P>
+using ops_of = cs2market::provider_operations<P>;
 
 struct cli_args {
     std::vector<std::pair<std::string, std::string>> params;
@@ -215,7 +210,13 @@ int main(int argc, char** argv)
         });
     });
     if (!provider_found) {
-        std::cerr << "error: unknown provider '" << args[1] << "' (cs2dt, csboard, skinify)\n";
+        std::cerr << "error: unknown provider '" << args[1] << "' (";
+        const char* sep = "";
+        boost::mp11::mp_for_each<providers>([&](auto p) {
+            std::cerr << sep << decltype(p)::info.name;
+            sep = ", ";
+        });
+        std::cerr << ")\n";
         return 2;
     }
     if (rc == -1) {

@@ -43,7 +43,8 @@ CS2MARKET_DECL rate_limiter::clock::time_point rate_limiter::reserve(std::span<c
             continue;
         auto& s = budgets_[key_text(d.key)].sent;
         s.insert(std::upper_bound(s.begin(), s.end(), t), t); // at the end unless a slot was released
-        while (s.size() > d.limit.requests)
+        // Slots a whole window old no longer count for any request from now on.
+        while (!s.empty() && s.front() + d.limit.window <= now)
             s.pop_front();
     }
     return t;

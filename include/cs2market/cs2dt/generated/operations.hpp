@@ -691,6 +691,12 @@ using all = boost::mp11::mp_list<user_balance, create_steam_check, steam_account
 
 namespace cs2market {
 
+/// Every operation of cs2dt.
+template <>
+struct provider_operations<cs2dt::provider> {
+    using type = cs2dt::ops::all;
+};
+
 /// `buy_item`: the idempotency id is `outTradeNo`; the provider does not replay a repeated id.
 template <>
 struct exactly_once_traits<cs2dt::ops::buy_item> {
@@ -706,8 +712,7 @@ struct exactly_once_traits<cs2dt::ops::buy_item> {
         q.outTradeNo = id;
         return q;
     }
-    static std::optional<result<response<cs2dt::ops::buy_item::response_type>>> from_lookup(const lookup::response_type& r,
-                                                                              const std::string& id)
+    static auto from_lookup(const lookup::response_type& r, const std::string& id)
     {
         return cs2dt::buy_answer_from_order_detail(r, id);
     }
@@ -728,8 +733,7 @@ struct exactly_once_traits<cs2dt::ops::quick_buy_item> {
         q.outTradeNo = id;
         return q;
     }
-    static std::optional<result<response<cs2dt::ops::quick_buy_item::response_type>>> from_lookup(const lookup::response_type& r,
-                                                                              const std::string& id)
+    static auto from_lookup(const lookup::response_type& r, const std::string& id)
     {
         return cs2dt::buy_answer_from_order_detail(r, id);
     }

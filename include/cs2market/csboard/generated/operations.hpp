@@ -477,6 +477,12 @@ using all = boost::mp11::mp_list<get_health, list_listings, get_listings_availab
 
 namespace cs2market {
 
+/// Every operation of csboard.
+template <>
+struct provider_operations<csboard::provider> {
+    using type = csboard::ops::all;
+};
+
 /// `create_order`: the idempotency id is `Idempotency-Key`; the provider replays a repeated id with the original outcome.
 template <>
 struct exactly_once_traits<csboard::ops::create_order> {

@@ -415,6 +415,12 @@ using all = boost::mp11::mp_list<withdraw_prices, withdraw_price, withdraw_buy, 
 
 namespace cs2market {
 
+/// Every operation of skinify.
+template <>
+struct provider_operations<skinify::provider> {
+    using type = skinify::ops::all;
+};
+
 /// `withdraw_buy`: the idempotency id is `custom_id`; the provider does not replay a repeated id.
 template <>
 struct exactly_once_traits<skinify::ops::withdraw_buy> {
@@ -430,8 +436,7 @@ struct exactly_once_traits<skinify::ops::withdraw_buy> {
         q.custom_ids = std::vector<std::string>{id};
         return q;
     }
-    static std::optional<result<response<skinify::ops::withdraw_buy::response_type>>> from_lookup(const lookup::response_type& r,
-                                                                              const std::string& id)
+    static auto from_lookup(const lookup::response_type& r, const std::string& id)
     {
         return skinify::buy_answer_from_withdraw_info(r, id);
     }
