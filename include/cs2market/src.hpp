@@ -33,4 +33,8 @@
 #pragma GCC diagnostic pop
 #endif
 
+// The models (no Beast, Asio or OpenSSL).
+#include <cs2market/impl/decimal.ipp>
+#include <cs2market/impl/time.ipp>
+
 #endif
