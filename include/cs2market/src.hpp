@@ -33,8 +33,10 @@
 #pragma GCC diagnostic pop
 #endif
 
-// The models (no Beast, Asio or OpenSSL).
+// The models and the codec (no Beast, Asio or OpenSSL).
 #include <cs2market/impl/decimal.ipp>
 #include <cs2market/impl/time.ipp>
+#include <cs2market/impl/json_tape.ipp>
+#include <cs2market/impl/json.ipp>
 
 #endif
