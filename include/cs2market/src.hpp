@@ -33,10 +33,11 @@
 #pragma GCC diagnostic pop
 #endif
 
-// The models and the codec (no Beast, Asio or OpenSSL).
+// The models, the codec and the bulk readers (no Beast, Asio or OpenSSL).
 #include <cs2market/impl/decimal.ipp>
 #include <cs2market/impl/time.ipp>
 #include <cs2market/impl/json_tape.ipp>
 #include <cs2market/impl/json.ipp>
+#include <cs2market/impl/bulk.ipp>
 
 #endif
