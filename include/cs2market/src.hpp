@@ -24,7 +24,15 @@
 #pragma GCC diagnostic ignored "-Wsubobject-linkage"
 #endif
 
+// The models, the codec and the bulk readers (no Beast, Asio or OpenSSL).
 #include <cs2market/impl/error.ipp>
+#include <cs2market/impl/decimal.ipp>
+#include <cs2market/impl/time.ipp>
+#include <cs2market/impl/json_tape.ipp>
+#include <cs2market/impl/json.ipp>
+#include <cs2market/impl/bulk.ipp>
+
+// The executor, the transport and the WebSocket client.
 #include <cs2market/impl/policies.ipp>
 #include <cs2market/impl/rate_limiter.ipp>
 #include <cs2market/impl/redact.ipp>
