@@ -33,7 +33,7 @@ static double run_cs2market(const testing::https_server& s, int inflight, int to
     o.base_url = s.base_url();
     o.ca_file = s.ca_file();
     o.max_connections = static_cast<std::size_t>(inflight);
-    o.rate_limit_override = rate_limit{0, 1};
+    o.rate_limiting = false;
     csboard::client c(ioc.get_executor(), o);
     int started = 0, done = 0;
     std::function<void()> next = [&] {

@@ -45,20 +45,32 @@ using Catch::Matchers::EndsWith;
 using Catch::Matchers::StartsWith;
 using namespace std::chrono_literals;
 
-std::string read_data(const std::string& name)
+struct fixture_side {
+    cs2market::raw_json body;
+};
+BOOST_DESCRIBE_STRUCT(fixture_side, (), (body))
+struct fixture_doc {
+    std::optional<fixture_side> request;
+    std::optional<fixture_side> response;
+};
+BOOST_DESCRIBE_STRUCT(fixture_doc, (), (request, response))
+
+/// The body of a fixture's response (or request), exactly as documented (numbers
+/// keep their text), compacted: tests/data/<provider>/<name>.json.
+std::string read_data(const std::string& fixture, const char* part = "response")
 {
-    const std::string path = std::string(CS2MARKET_TEST_DATA_DIR) + "/" + name;
+    const std::string path = std::string(CS2MARKET_TEST_DATA_DIR) + "/" + fixture;
     std::ifstream f(path, std::ios::binary);
     INFO("reading " << path);
     REQUIRE(f.good());
     std::ostringstream ss;
     ss << f.rdbuf();
-    std::string s = ss.str();
-    // The fixture files end with a newline; the documents themselves end at the last '}'.
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' '))
-        s.pop_back();
-    REQUIRE(!s.empty());
-    return s;
+    auto doc = from_json<fixture_doc>(ss.str());
+    REQUIRE(doc);
+    const auto& side = std::string_view(part) == "request" ? doc->request : doc->response;
+    REQUIRE(side);
+    REQUIRE(!side->body.text.empty());
+    return side->body.text;
 }
 
 decimal dec(std::string_view s) { return decimal::from_string(s); }
@@ -139,7 +151,7 @@ cs2market::error decode_err(std::string_view json, error_kind kind)
 
 TEST_CASE("CS2DT seed 001: documented buyer order detail envelope and payload decode", "[seed][cs2dt]")
 {
-    const std::string doc = read_data("cs2dt_order_detail.json");
+    const std::string doc = read_data("cs2dt/buyer_order_detail.seed.json");
     auto res = decode_ok<cs2dt::WebApiRes>(doc);
 
     REQUIRE(res.success.has_value());
@@ -363,7 +375,7 @@ TEST_CASE("CS2DT: integers beyond int64 are refused, not rounded", "[cs2dt][erro
 
 TEST_CASE("CSBoard seed 002: documented Order decodes", "[seed][csboard]")
 {
-    const std::string doc = read_data("csboard_order.json");
+    const std::string doc = read_data("csboard/get_order.seed.json");
     auto o = decode_ok<csboard::Order>(doc);
 
     CHECK(o.order_id == "ord_01J9Z3K8Q2");
@@ -404,7 +416,7 @@ TEST_CASE("CSBoard seed 002: documented Order decodes", "[seed][csboard]")
 
 TEST_CASE("CSBoard seed 003: documented MarketBuyResponse decodes", "[seed][csboard]")
 {
-    const std::string doc = read_data("csboard_market_buy_response.json");
+    const std::string doc = read_data("csboard/market_buy.seed.json");
     auto r = decode_ok<csboard::MarketBuyResponse>(doc);
     const auto& p = r.data;
     CHECK(p.purchase_id == std::optional<std::string>{"pur_01J9Z3K8Q2"});
@@ -437,13 +449,13 @@ TEST_CASE("CSBoard seed 003: MarketBuyRequest encodes as the documented request 
     req.skip_unavailable = false;
 
     const std::string out = to_json(req);
-    const bj::value documented = bj::parse(read_data("csboard_market_buy_request.json"));
+    const bj::value documented = bj::parse(read_data("csboard/market_buy.seed.json", "request"));
     CHECK(bj::parse(out) == documented); // exact: even the number kinds agree (30 is an integer)
     CHECK(out == R"({"item_ids":["itm_8841201","itm_8841340"],"partner":"447383001","token":"Ab3xZ9Qp",)"
                  R"("max_price_usd":30,"custom_id":"batch-2026-06-29-01","skip_unavailable":false})");
 
     // The docs' second request example writes 30.00: same request.
-    auto from_docs = decode_ok<csboard::MarketBuyRequest>(read_data("csboard_market_buy_request_docs_example.json"));
+    auto from_docs = decode_ok<csboard::MarketBuyRequest>(read_data("csboard/market_buy.docs.json", "request"));
     CHECK(from_docs.max_price_usd == std::optional<decimal>{dec("30")});
     CHECK(to_json(from_docs) == out);
 
@@ -475,7 +487,7 @@ TEST_CASE("CSBoard seed 003: MarketBuyRequest encodes as the documented request 
 
 TEST_CASE("Skinify seed 004: documented WithdrawInfoResponse decodes", "[seed][skinify]")
 {
-    const std::string doc = read_data("skinify_withdraw_info.json");
+    const std::string doc = read_data("skinify/withdraw_info.seed.json");
     auto w = decode_ok<skinify::WithdrawInfoResponse>(doc);
     CHECK(w.status == "success");
     REQUIRE(w.items.size() == 2u);
@@ -544,7 +556,7 @@ TEST_CASE("Skinify: ids and prices as numbers or strings decode to the same valu
     CHECK(a.purchase_status == skinify::PurchaseStatus::accepted);
 
     // Same instant as the documented quoted form.
-    auto doc = decode_ok<skinify::WithdrawInfoResponse>(read_data("skinify_withdraw_info.json"));
+    auto doc = decode_ok<skinify::WithdrawInfoResponse>(read_data("skinify/withdraw_info.seed.json"));
     CHECK(a.date == doc.items[0].date);
     CHECK(*a.skin.price == *doc.items[0].skin.price);
 
@@ -561,7 +573,7 @@ TEST_CASE("Round trip: decode -> encode -> decode is stable for every documented
 {
     SECTION("csboard Order")
     {
-        auto a = decode_ok<csboard::Order>(read_data("csboard_order.json"));
+        auto a = decode_ok<csboard::Order>(read_data("csboard/get_order.seed.json"));
         const std::string e1 = to_json(a);
         auto b = decode_ok<csboard::Order>(e1);
         CHECK(to_json(b) == e1);
@@ -575,7 +587,7 @@ TEST_CASE("Round trip: decode -> encode -> decode is stable for every documented
     }
     SECTION("csboard MarketBuyResponse")
     {
-        auto a = decode_ok<csboard::MarketBuyResponse>(read_data("csboard_market_buy_response.json"));
+        auto a = decode_ok<csboard::MarketBuyResponse>(read_data("csboard/market_buy.seed.json"));
         const std::string e1 = to_json(a);
         auto b = decode_ok<csboard::MarketBuyResponse>(e1);
         CHECK(to_json(b) == e1);
@@ -583,7 +595,7 @@ TEST_CASE("Round trip: decode -> encode -> decode is stable for every documented
     }
     SECTION("csboard MarketBuyRequest")
     {
-        auto a = decode_ok<csboard::MarketBuyRequest>(read_data("csboard_market_buy_request.json"));
+        auto a = decode_ok<csboard::MarketBuyRequest>(read_data("csboard/market_buy.seed.json", "request"));
         const std::string e1 = to_json(a);
         auto b = decode_ok<csboard::MarketBuyRequest>(e1);
         CHECK(to_json(b) == e1);
@@ -592,7 +604,7 @@ TEST_CASE("Round trip: decode -> encode -> decode is stable for every documented
     }
     SECTION("skinify WithdrawInfoResponse")
     {
-        auto a = decode_ok<skinify::WithdrawInfoResponse>(read_data("skinify_withdraw_info.json"));
+        auto a = decode_ok<skinify::WithdrawInfoResponse>(read_data("skinify/withdraw_info.seed.json"));
         const std::string e1 = to_json(a);
         auto b = decode_ok<skinify::WithdrawInfoResponse>(e1);
         CHECK(to_json(b) == e1);
@@ -604,7 +616,7 @@ TEST_CASE("Round trip: decode -> encode -> decode is stable for every documented
     }
     SECTION("cs2dt WebApiRes and its OrderDetailDTO payload")
     {
-        auto a = decode_ok<cs2dt::WebApiRes>(read_data("cs2dt_order_detail.json"));
+        auto a = decode_ok<cs2dt::WebApiRes>(read_data("cs2dt/buyer_order_detail.seed.json"));
         const std::string e1 = to_json(a);
         auto b = decode_ok<cs2dt::WebApiRes>(e1);
         CHECK(to_json(b) == e1);
@@ -724,7 +736,7 @@ TEST_CASE("Unknown string enum values are kept, known() is empty, and they encod
     }
     SECTION("Skinify PurchaseStatus some_new_status")
     {
-        std::string doc = replace_once(read_data("skinify_withdraw_info.json"), "\"waiting_accept\"", "\"some_new_status\"");
+        std::string doc = replace_once(read_data("skinify/withdraw_info.seed.json"), "\"waiting_accept\"", "\"some_new_status\"");
         auto w = decode_ok<skinify::WithdrawInfoResponse>(doc);
         CHECK_FALSE(w.items[0].purchase_status.known().has_value());
         CHECK(w.items[0].purchase_status.raw() == "some_new_status");
@@ -757,10 +769,10 @@ TEST_CASE("Numbers given as strings, and strings given as numbers", "[lenient]")
 {
     SECTION("numeric strings where numbers are expected")
     {
-        std::string doc = read_data("csboard_order.json");
-        doc = replace_once(doc, "\"charged_total_usd\": 26.47", "\"charged_total_usd\": \"26.47\"");
-        doc = replace_once(doc, "\"item_count\": 2", "\"item_count\": \"2\"");
-        doc = replace_once(doc, "\"price_usd\": 14.37", "\"price_usd\": \"14.37\"");
+        std::string doc = read_data("csboard/get_order.seed.json");
+        doc = replace_once(doc, "\"charged_total_usd\":26.47", "\"charged_total_usd\":\"26.47\"");
+        doc = replace_once(doc, "\"item_count\":2", "\"item_count\":\"2\"");
+        doc = replace_once(doc, "\"price_usd\":14.37", "\"price_usd\":\"14.37\"");
         auto o = decode_ok<csboard::Order>(doc);
         CHECK(o.charged_total_usd == dec("26.47"));
         CHECK(o.item_count == 2);
@@ -789,7 +801,7 @@ TEST_CASE("Numbers given as strings, and strings given as numbers", "[lenient]")
     }
     SECTION("steam_id as a JSON number keeps all its digits")
     {
-        std::string doc = replace_once(read_data("csboard_order.json"), "\"steam_id\": \"76561198000000000\"",
+        std::string doc = replace_once(read_data("csboard/get_order.seed.json"), "\"steam_id\":\"76561198000000000\"",
                                        "\"steam_id\": 76561198000000000");
         auto o = decode_ok<csboard::Order>(doc);
         CHECK(o.steam_id == std::optional<std::string>{"76561198000000000"});
@@ -800,13 +812,13 @@ TEST_CASE("Numbers given as strings, and strings given as numbers", "[lenient]")
     }
     SECTION("strict options refuse what the provider defaults accept")
     {
-        std::string doc = replace_once(read_data("csboard_order.json"), "\"charged_total_usd\": 26.47", "\"charged_total_usd\": \"26.47\"");
+        std::string doc = replace_once(read_data("csboard/get_order.seed.json"), "\"charged_total_usd\":26.47", "\"charged_total_usd\":\"26.47\"");
         auto r = from_json<csboard::Order>(doc, cs2market::codec_options{});
         REQUIRE_FALSE(r);
         CHECK(r.error().kind == error_kind::decode);
         CHECK(r.error().message() == "charged_total_usd: expected number, got string");
 
-        std::string doc2 = replace_once(read_data("csboard_order.json"), "\"steam_id\": \"76561198000000000\"",
+        std::string doc2 = replace_once(read_data("csboard/get_order.seed.json"), "\"steam_id\":\"76561198000000000\"",
                                         "\"steam_id\": 76561198000000000");
         auto r2 = from_json<csboard::Order>(doc2, cs2market::codec_options{});
         REQUIRE_FALSE(r2);
@@ -830,14 +842,14 @@ TEST_CASE("Missing required keys give a decode error naming the path", "[error]"
     }
     SECTION("inside an array element")
     {
-        std::string doc = replace_once(read_data("skinify_withdraw_info.json"), "\"purchase_id\": \"2\",", "");
+        std::string doc = replace_once(read_data("skinify/withdraw_info.seed.json"), "\"purchase_id\":\"2\",", "");
         auto e = decode_err<skinify::WithdrawInfoResponse>(doc, error_kind::decode);
         CHECK(e.json_path == "items[1].purchase_id");
         CHECK_THAT(e.message(), Contains("items[1].purchase_id"));
     }
     SECTION("nested three levels deep")
     {
-        std::string doc = replace_once(read_data("skinify_withdraw_info.json"), "\"classid\": \"1723113626\"", "\"x\": 1");
+        std::string doc = replace_once(read_data("skinify/withdraw_info.seed.json"), "\"classid\":\"1723113626\"", "\"x\":1");
         auto e = decode_err<skinify::WithdrawInfoResponse>(doc, error_kind::decode);
         CHECK(e.json_path == "items[0].skin.properties.classid");
         CHECK_THAT(e.message(), StartsWith("items[0].skin.properties.classid: "));
@@ -897,10 +909,10 @@ TEST_CASE("Wrong types give a decode error with path and expected/actual kinds",
     CHECK(top.message() == "expected object, got array");
 
     auto sk = decode_err<skinify::WithdrawInfoResponse>(
-        replace_once(read_data("skinify_withdraw_info.json"), "\"date\": \"1643714026\"", "\"date\": true"), error_kind::decode);
+        replace_once(read_data("skinify/withdraw_info.seed.json"), "\"date\":\"1643714026\"", "\"date\":true"), error_kind::decode);
     CHECK(sk.message() == "items[1].date: expected Unix timestamp, got boolean");
     auto sk2 = decode_err<skinify::WithdrawInfoResponse>(
-        replace_once(read_data("skinify_withdraw_info.json"), "\"date\": \"1643714026\"", "\"date\": \"2022-02-01\""), error_kind::decode);
+        replace_once(read_data("skinify/withdraw_info.seed.json"), "\"date\":\"1643714026\"", "\"date\":\"2022-02-01\""), error_kind::decode);
     CHECK(sk2.json_path == "items[1].date");
     auto cd = decode_err<cs2dt::OrderDetailDTO>(R"({"assetInfo":{"styles":[{"locked":"yes"}]}})", error_kind::decode);
     CHECK(cd.message() == "assetInfo.styles[0].locked: expected boolean, got string");
@@ -934,8 +946,8 @@ TEST_CASE("null: an error where not nullable, nullopt where nullable", "[error][
             error_kind::decode);
         CHECK(items.message() == "items: expected array, got null");
         auto sk = decode_err<skinify::WithdrawInfoResponse>(
-            replace_once(read_data("skinify_withdraw_info.json"), "\"balance_debited_amount\": \"0.3\",\n    \"trade_offer_id\"",
-                         "\"balance_debited_amount\": null,\n    \"trade_offer_id\""),
+            replace_once(read_data("skinify/withdraw_info.seed.json"), "\"balance_debited_amount\":\"0.3\",\"trade_offer_id\"",
+                         "\"balance_debited_amount\":null,\"trade_offer_id\""),
             error_kind::decode);
         CHECK(sk.json_path == "items[0].balance_debited_amount");
         auto sk2 = decode_err<skinify::WithdrawInfoResponse>(R"({"status":"success","items":[null]})", error_kind::decode);
@@ -980,15 +992,15 @@ TEST_CASE("null: an error where not nullable, nullopt where nullable", "[error][
 
 TEST_CASE("Truncated documents give an invalid_json error at every cut, never a crash", "[malformed]")
 {
-    const std::vector<std::string> docs = {read_data("cs2dt_order_detail.json"), read_data("csboard_order.json"),
-                                           read_data("csboard_market_buy_response.json"), read_data("skinify_withdraw_info.json")};
+    const std::vector<std::string> docs = {read_data("cs2dt/buyer_order_detail.seed.json"), read_data("csboard/get_order.seed.json"),
+                                           read_data("csboard/market_buy.seed.json"), read_data("skinify/withdraw_info.seed.json")};
     std::size_t cuts = 0;
     for (std::size_t k = 0; k < docs.size(); ++k) {
         const std::string& doc = docs[k];
         REQUIRE(doc.back() == '}');
-        // Every 7th byte offset, plus the last few (a missing final brace).
+        // Every 5th byte offset (of the compact documents), plus the last few (a missing final brace).
         std::vector<std::size_t> offsets;
-        for (std::size_t n = 0; n < doc.size(); n += 7)
+        for (std::size_t n = 0; n < doc.size(); n += 5)
             offsets.push_back(n);
         for (std::size_t n = doc.size() - 3; n < doc.size(); ++n)
             offsets.push_back(n);
@@ -1032,7 +1044,7 @@ TEST_CASE("Truncated documents give an invalid_json error at every cut, never a 
 
 TEST_CASE("Malformed JSON gives invalid_json", "[malformed]")
 {
-    const std::string order = read_data("csboard_order.json");
+    const std::string order = read_data("csboard/get_order.seed.json");
     const std::vector<std::string> bad = {
         "",
         "   \n\t",
