@@ -83,6 +83,7 @@ def gen_models(self):
            "// Decode with cs2market::from_json<T>(text); encode with cs2market::to_json(value).",
            f"#ifndef {guard}", f"#define {guard}", "",
            "#include <cs2market/decimal.hpp>", "#include <cs2market/json.hpp>", "#include <cs2market/open_enum.hpp>",
+           "#include <cs2market/order.hpp>",
            "#include <cs2market/raw_json.hpp>", "#include <cs2market/time.hpp>", "",
            "#include <boost/describe/class.hpp>", "#include <boost/describe/enum.hpp>", "",
            "#include <array>", "#include <cstdint>", "#include <map>", "#include <optional>", "#include <string>", "#include <string_view>",
@@ -119,8 +120,76 @@ def gen_models(self):
         out.append("")
     for n in self.ordered_structs():
         gen_struct(self, n, self.schemas[n], out)
+    out += gen_order_phases(self)
     out.append(f"}} // namespace {self.ns}")
     out.append("")
     out.append("#endif")
     return "\n".join(out) + "\n"
 
+
+
+PHASES = ("submitted", "unknown", "pending", "reserved", "delivering", "delivered", "settled", "reversed", "failed", "cancelled")
+REVERSERS = ("buyer", "seller", "unknown")
+FAULTS = ("recipient", "provider", "caller", "unknown")
+
+
+def order_status_enums(self):
+    """The enums named in x-cs2market.orders.status_enums: each value must say its phase."""
+    names = (self.x.get("orders") or {}).get("status_enums") or []
+    for n in names:
+        if n not in self.schemas or not self.is_enum(n):
+            raise SchemaError(f"{self.rel}: x-cs2market.orders.status_enums names {n!r}, which is not an enum")
+    return names
+
+
+def phase_meaning(self, enum, value, m):
+    where = f"{self.rel}: {enum} value {value!r}"
+    if not isinstance(m, dict) or not set(m) <= {"phase", "reversed_by", "failed_by", "refunded", "description"}:
+        raise SchemaError(f"{where}: x-cs2market-order-phases entries are objects with phase, reversed_by, failed_by, refunded")
+    if "phase" in m and m["phase"] not in PHASES:
+        raise SchemaError(f"{where}: unknown phase {m['phase']!r}")
+    if "reversed_by" in m and m["reversed_by"] not in REVERSERS:
+        raise SchemaError(f"{where}: reversed_by must be one of {REVERSERS}")
+    if "failed_by" in m and m["failed_by"] not in FAULTS:
+        raise SchemaError(f"{where}: failed_by must be one of {FAULTS}")
+    if "refunded" in m and not isinstance(m["refunded"], bool):
+        raise SchemaError(f"{where}: refunded must be true or false")
+    if not any(k in m for k in ("phase", "reversed_by", "failed_by")):
+        raise SchemaError(f"{where}: says no phase (give phase, reversed_by or failed_by)")
+    opt = lambda t, v: f"::cs2market::{t}::{v}" if v is not None else "std::nullopt"
+    refunded = {True: "true", False: "false"}.get(m.get("refunded"), "std::nullopt")
+    return (f"{{{opt('order_phase', m.get('phase'))}, {opt('reversal_party', m.get('reversed_by'))}, "
+            f"{opt('fault_party', m.get('failed_by'))}, {refunded}}}")
+
+
+def gen_order_phases(self):
+    """order_phase_of(E) for every order status enum (x-cs2market-order-phases)."""
+    out = []
+    for n in order_status_enums(self):
+        s = self.schemas[n]
+        values = s["enum"]
+        phases = s.get("x-cs2market-order-phases")
+        if not isinstance(phases, list) or len(phases) != len(values):
+            raise SchemaError(f"{self.rel}: order status enum {n} needs x-cs2market-order-phases, one entry per value "
+                              f"({len(values)} values)")
+        if s.get("type") == "integer":
+            names = [ident(v) for v in s["x-enum-varnames"]]
+        else:
+            names = [ident(v) for v in values]
+        out.append(f"/// What each {n} value means for an order (x-cs2market-order-phases in {self.rel}).")
+        out.append(f"constexpr ::cs2market::phase_meaning order_phase_of({n} v) noexcept")
+        out.append("{")
+        out.append("    switch (v) {")
+        for e, v, m in zip(names, values, phases):
+            out.append(f"    case {n}::{e}: return {phase_meaning(self, n, v, m)};")
+        out.append("    }")
+        out.append("    return {};")
+        out.append("}")
+        out.append(f"/// A value this schema does not list means no phase (the caller keeps the order where it is).")
+        out.append(f"inline ::cs2market::phase_meaning order_phase_of(const ::cs2market::open_enum<{n}>& v) noexcept")
+        out.append("{")
+        out.append("    auto k = v.known();")
+        out.append("    return k ? order_phase_of(*k) : ::cs2market::phase_meaning{};")
+        out.append("}")
+        out.append("")
+    return out

@@ -54,6 +54,7 @@ enum class error_kind : std::uint8_t {
     tls,              ///< TLS handshake or certificate verification failed
     timeout,          ///< a connect or read deadline passed
     outcome_unknown,  ///< the request may have reached the provider but no answer came back
+    journal,          ///< the order journal could not record (a buy is then not sent) or read
 };
 
 inline constexpr std::string_view to_string(error_kind k) noexcept
@@ -70,6 +71,7 @@ inline constexpr std::string_view to_string(error_kind k) noexcept
     case error_kind::tls: return "TLS error";
     case error_kind::timeout: return "timeout";
     case error_kind::outcome_unknown: return "outcome unknown";
+    case error_kind::journal: return "journal error";
     }
     return "unknown";
 }

@@ -88,11 +88,21 @@ struct provider_info {
     std::span<const std::pair<std::string_view, std::string_view>> default_headers;
 };
 
+/// Whose fault a documented error is (x-cs2market-errors `fault`; every buy error has one).
+enum class error_fault : std::uint8_t {
+    unclassified,
+    recipient, ///< the recipient's trade URL, inventory or account
+    provider,  ///< the marketplace or the seller
+    caller,    ///< the request (price ceiling, balance, a bad id, a key)
+    retryable, ///< try again (rate limits, the provider's own hiccups)
+};
+
 /// An error the provider documents for an operation.
 struct documented_error {
     unsigned status; ///< 0 for in-body errors
     std::string_view code;
     std::string_view description;
+    error_fault fault = error_fault::unclassified;
 };
 
 /// Every operation of `Provider` (a boost::mp11::mp_list of operation types);

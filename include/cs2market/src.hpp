@@ -45,6 +45,14 @@
 #include <cs2market/impl/call_engine.ipp>
 #include <cs2market/impl/websocket.ipp>
 
+// Orders and the journal.
+#include <cs2market/impl/order.ipp>
+#include <cs2market/impl/journal.ipp>
+#include <cs2market/impl/journal_schema.ipp>
+#ifdef CS2MARKET_WITH_SQLITE // set by the cs2market::sqlite target
+#include <cs2market/impl/sqlite_journal.ipp>
+#endif
+
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif

@@ -7,6 +7,7 @@
 #include <cs2market/decimal.hpp>
 #include <cs2market/json.hpp>
 #include <cs2market/open_enum.hpp>
+#include <cs2market/order.hpp>
 #include <cs2market/raw_json.hpp>
 #include <cs2market/time.hpp>
 
@@ -938,6 +939,66 @@ struct WebApiRes {
     std::optional<std::string> errorCodeStr{};
 };
 BOOST_DESCRIBE_STRUCT(WebApiRes, (), (success, data, errorCode, errorMsg, errorData, errorCodeStr))
+
+/// What each OrderStatus value means for an order (x-cs2market-order-phases in schemas/cs2dt.json).
+constexpr ::cs2market::phase_meaning order_phase_of(OrderStatus v) noexcept
+{
+    switch (v) {
+    case OrderStatus::awaiting_payment: return {::cs2market::order_phase::pending, std::nullopt, std::nullopt, std::nullopt};
+    case OrderStatus::waiting_delivery: return {::cs2market::order_phase::pending, std::nullopt, std::nullopt, std::nullopt};
+    case OrderStatus::delivering: return {::cs2market::order_phase::delivering, std::nullopt, std::nullopt, std::nullopt};
+    case OrderStatus::waiting_receipt: return {::cs2market::order_phase::delivering, std::nullopt, std::nullopt, std::nullopt};
+    case OrderStatus::success: return {::cs2market::order_phase::delivered, std::nullopt, std::nullopt, std::nullopt};
+    case OrderStatus::failed: return {::cs2market::order_phase::failed, std::nullopt, ::cs2market::fault_party::unknown, std::nullopt};
+    case OrderStatus::settled: return {::cs2market::order_phase::settled, std::nullopt, std::nullopt, std::nullopt};
+    case OrderStatus::reversed: return {::cs2market::order_phase::reversed, ::cs2market::reversal_party::unknown, std::nullopt, std::nullopt};
+    case OrderStatus::seller_recalled_refunded: return {::cs2market::order_phase::reversed, ::cs2market::reversal_party::seller, std::nullopt, true};
+    }
+    return {};
+}
+/// A value this schema does not list means no phase (the caller keeps the order where it is).
+inline ::cs2market::phase_meaning order_phase_of(const ::cs2market::open_enum<OrderStatus>& v) noexcept
+{
+    auto k = v.known();
+    return k ? order_phase_of(*k) : ::cs2market::phase_meaning{};
+}
+
+/// What each FailedCode value means for an order (x-cs2market-order-phases in schemas/cs2dt.json).
+constexpr ::cs2market::phase_meaning order_phase_of(FailedCode v) noexcept
+{
+    switch (v) {
+    case FailedCode::ORDER_DELIVER_FAILED_OF_RECEIVER_TRADE_BAN: return {std::nullopt, std::nullopt, ::cs2market::fault_party::recipient, std::nullopt};
+    case FailedCode::ORDER_FAILED_OF_BUYER_COUNTERED: return {std::nullopt, std::nullopt, ::cs2market::fault_party::recipient, std::nullopt};
+    case FailedCode::ORDER_FAILED_OF_BUYER_DECLINE: return {std::nullopt, std::nullopt, ::cs2market::fault_party::recipient, std::nullopt};
+    case FailedCode::ORDER_FAILED_OF_AUTO_DELIVER_ORDER_CANCEL_OF_BUYER_NOT_ACCEPT: return {std::nullopt, std::nullopt, ::cs2market::fault_party::recipient, std::nullopt};
+    case FailedCode::ORDER_FAILED_OF_MANUAL_DELIVER_ORDER_CANCEL_OF_BUYER_NOT_ACCEPT: return {std::nullopt, std::nullopt, ::cs2market::fault_party::recipient, std::nullopt};
+    case FailedCode::ORDER_DELIVER_FAILED_OF_RECEIVER_TRADE_DISABLE: return {std::nullopt, std::nullopt, ::cs2market::fault_party::recipient, std::nullopt};
+    case FailedCode::ORDER_DELIVER_FAILED_OF_RECEIVER_TRADE_GAME_DEVELOPER_BAN: return {std::nullopt, std::nullopt, ::cs2market::fault_party::recipient, std::nullopt};
+    case FailedCode::ORDER_DELIVER_FAILED_OF_RECEIVER_TRADE_VAC: return {std::nullopt, std::nullopt, ::cs2market::fault_party::recipient, std::nullopt};
+    case FailedCode::ORDER_DELIVER_FAILED_OF_RECEIVER_BLOCK_SENDER: return {std::nullopt, std::nullopt, ::cs2market::fault_party::recipient, std::nullopt};
+    case FailedCode::ORDER_DELIVER_FAILED_OF_RECEIVER_INVENTORY_PRIVACY: return {std::nullopt, std::nullopt, ::cs2market::fault_party::recipient, std::nullopt};
+    case FailedCode::ORDER_DELIVER_FAILED_OF_RECEIVER_INVENTORY_SLOT_FULL: return {std::nullopt, std::nullopt, ::cs2market::fault_party::recipient, std::nullopt};
+    case FailedCode::ORDER_DELIVER_FAILED_OF_RECEIVER_TRADE_URL_NOT_VALID: return {std::nullopt, std::nullopt, ::cs2market::fault_party::recipient, std::nullopt};
+    case FailedCode::ORDER_FAILED_OF_MANUAL_DELIVER_ORDER_CANCEL_OF_SELLER_CANCEL: return {std::nullopt, std::nullopt, ::cs2market::fault_party::recipient, std::nullopt};
+    case FailedCode::ORDER_FAILED_OF_SELLER_CANCEL: return {std::nullopt, std::nullopt, ::cs2market::fault_party::provider, std::nullopt};
+    case FailedCode::ORDER_FAILED_OF_INVALID_ITEMS: return {std::nullopt, std::nullopt, ::cs2market::fault_party::provider, std::nullopt};
+    case FailedCode::ORDER_FAILED_OF_ADMIN_CANCEL: return {std::nullopt, std::nullopt, ::cs2market::fault_party::provider, std::nullopt};
+    case FailedCode::ORDER_FAILED_OF_OFFER_EXPIRED: return {std::nullopt, std::nullopt, ::cs2market::fault_party::unknown, std::nullopt};
+    case FailedCode::ORDER_FAILED_OF_SELLER_DELIVER_TOO_SLOW_CHANNEL_BUYER_CANCEL: return {std::nullopt, std::nullopt, ::cs2market::fault_party::provider, std::nullopt};
+    case FailedCode::ORDER_FAILED_OF_CHANNEL_BUYER_CANCEL: return {::cs2market::order_phase::cancelled, std::nullopt, ::cs2market::fault_party::caller, true};
+    case FailedCode::ORDER_CHANNEL_BUYER_CANCEL_PAY: return {std::nullopt, std::nullopt, ::cs2market::fault_party::caller, std::nullopt};
+    case FailedCode::ORDER_ASSET_NOT_IN_INVENTORY_CANCEL: return {std::nullopt, std::nullopt, ::cs2market::fault_party::provider, std::nullopt};
+    case FailedCode::ORDER_FAILED_OF_BUYER_CANCEL_BY_ROLLBACK: return {std::nullopt, ::cs2market::reversal_party::buyer, std::nullopt, std::nullopt};
+    case FailedCode::ORDER_FAILED_OF_SELLER_CANCEL_BY_ROLLBACK: return {std::nullopt, ::cs2market::reversal_party::seller, std::nullopt, std::nullopt};
+    }
+    return {};
+}
+/// A value this schema does not list means no phase (the caller keeps the order where it is).
+inline ::cs2market::phase_meaning order_phase_of(const ::cs2market::open_enum<FailedCode>& v) noexcept
+{
+    auto k = v.known();
+    return k ? order_phase_of(*k) : ::cs2market::phase_meaning{};
+}
 
 } // namespace cs2market::cs2dt
 

@@ -7,6 +7,7 @@
 #include <cs2market/decimal.hpp>
 #include <cs2market/json.hpp>
 #include <cs2market/open_enum.hpp>
+#include <cs2market/order.hpp>
 #include <cs2market/raw_json.hpp>
 #include <cs2market/time.hpp>
 
@@ -492,6 +493,61 @@ struct PricesPage {
     std::optional<std::string> next_cursor{};
 };
 BOOST_DESCRIBE_STRUCT(PricesPage, (), (items, next_cursor))
+
+/// What each OrderStatus value means for an order (x-cs2market-order-phases in schemas/csboard.json).
+constexpr ::cs2market::phase_meaning order_phase_of(OrderStatus v) noexcept
+{
+    switch (v) {
+    case OrderStatus::completed: return {::cs2market::order_phase::delivered, std::nullopt, std::nullopt, std::nullopt};
+    case OrderStatus::hold: return {::cs2market::order_phase::reserved, std::nullopt, std::nullopt, std::nullopt};
+    case OrderStatus::delivering: return {::cs2market::order_phase::delivering, std::nullopt, std::nullopt, std::nullopt};
+    case OrderStatus::pending: return {::cs2market::order_phase::pending, std::nullopt, std::nullopt, std::nullopt};
+    case OrderStatus::cancelled: return {::cs2market::order_phase::failed, std::nullopt, ::cs2market::fault_party::unknown, true};
+    case OrderStatus::failed: return {::cs2market::order_phase::failed, std::nullopt, ::cs2market::fault_party::unknown, std::nullopt};
+    }
+    return {};
+}
+/// A value this schema does not list means no phase (the caller keeps the order where it is).
+inline ::cs2market::phase_meaning order_phase_of(const ::cs2market::open_enum<OrderStatus>& v) noexcept
+{
+    auto k = v.known();
+    return k ? order_phase_of(*k) : ::cs2market::phase_meaning{};
+}
+
+/// What each OrderItemStatus value means for an order (x-cs2market-order-phases in schemas/csboard.json).
+constexpr ::cs2market::phase_meaning order_phase_of(OrderItemStatus v) noexcept
+{
+    switch (v) {
+    case OrderItemStatus::hold: return {::cs2market::order_phase::reserved, std::nullopt, std::nullopt, std::nullopt};
+    case OrderItemStatus::delivering: return {::cs2market::order_phase::delivering, std::nullopt, std::nullopt, std::nullopt};
+    case OrderItemStatus::delivered: return {::cs2market::order_phase::delivered, std::nullopt, std::nullopt, std::nullopt};
+    case OrderItemStatus::returned: return {::cs2market::order_phase::failed, std::nullopt, ::cs2market::fault_party::unknown, true};
+    }
+    return {};
+}
+/// A value this schema does not list means no phase (the caller keeps the order where it is).
+inline ::cs2market::phase_meaning order_phase_of(const ::cs2market::open_enum<OrderItemStatus>& v) noexcept
+{
+    auto k = v.known();
+    return k ? order_phase_of(*k) : ::cs2market::phase_meaning{};
+}
+
+/// What each CreateOrderStatus value means for an order (x-cs2market-order-phases in schemas/csboard.json).
+constexpr ::cs2market::phase_meaning order_phase_of(CreateOrderStatus v) noexcept
+{
+    switch (v) {
+    case CreateOrderStatus::processing: return {::cs2market::order_phase::pending, std::nullopt, std::nullopt, std::nullopt};
+    case CreateOrderStatus::completed: return {::cs2market::order_phase::delivered, std::nullopt, std::nullopt, std::nullopt};
+    case CreateOrderStatus::failed: return {::cs2market::order_phase::failed, std::nullopt, ::cs2market::fault_party::unknown, std::nullopt};
+    }
+    return {};
+}
+/// A value this schema does not list means no phase (the caller keeps the order where it is).
+inline ::cs2market::phase_meaning order_phase_of(const ::cs2market::open_enum<CreateOrderStatus>& v) noexcept
+{
+    auto k = v.known();
+    return k ? order_phase_of(*k) : ::cs2market::phase_meaning{};
+}
 
 } // namespace cs2market::csboard
 

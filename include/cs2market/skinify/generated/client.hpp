@@ -115,6 +115,22 @@ public:
         return this->template call<ops::failed_ipn>(p, co);
     }
 
+    /// POST /api/withdraw/cancel-reservation
+    /// Cancel a purchase with the status reserved (by purchase_id or custom_id); the funds return to the project balance in full.
+    template <class Options = ::cs2market::call_options>
+    ::cs2market::result<ops::withdraw_cancel_reservation::response_type> withdraw_cancel_reservation(const withdraw_cancel_reservation_params& p = {}, const Options& co = {})
+    {
+        return this->template call<ops::withdraw_cancel_reservation>(p, co);
+    }
+
+    /// POST /api/withdraw/update-trade-token
+    /// Update the user's trade URL for purchases with the status reserved.
+    template <class Options = ::cs2market::call_options>
+    ::cs2market::result<ops::withdraw_update_trade_token::response_type> withdraw_update_trade_token(const withdraw_update_trade_token_params& p = {}, const Options& co = {})
+    {
+        return this->template call<ops::withdraw_update_trade_token>(p, co);
+    }
+
 };
 
 } // namespace cs2market::skinify

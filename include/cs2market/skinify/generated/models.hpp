@@ -7,6 +7,7 @@
 #include <cs2market/decimal.hpp>
 #include <cs2market/json.hpp>
 #include <cs2market/open_enum.hpp>
+#include <cs2market/order.hpp>
 #include <cs2market/raw_json.hpp>
 #include <cs2market/time.hpp>
 
@@ -553,6 +554,71 @@ struct BalanceChangeEvent {
     ::cs2market::decimal balance_value{};
 };
 BOOST_DESCRIBE_STRUCT(BalanceChangeEvent, (), (balance_value))
+
+/// Which reserved purchase to cancel: purchase_id or custom_id.
+struct CancelReservationRequest {
+    /// purchase_id from withdraw_buy.
+    std::optional<std::string> purchase_id{};
+    /// custom_id passed to withdraw_buy.
+    std::optional<std::string> custom_id{};
+};
+BOOST_DESCRIBE_STRUCT(CancelReservationRequest, (), (purchase_id, custom_id))
+
+/// The purchase after its reservation was cancelled; the funds are back on the project balance in full.
+struct CancelReservationResponse {
+    /// "success".
+    std::string status{};
+    /// The skin (e.g. {"id": "11552"}).
+    std::optional<::cs2market::raw_json> skin{};
+    /// Purchase id (a number in the documented example).
+    std::optional<std::string> purchase_id{};
+    /// reservation_canceled.
+    std::optional<::cs2market::open_enum<PurchaseStatus>> purchase_status{};
+};
+BOOST_DESCRIBE_STRUCT(CancelReservationResponse, (), (status, skin, purchase_id, purchase_status))
+
+/// The user's new trade URL, for their reserved purchases.
+struct UpdateTradeTokenRequest {
+    /// partner parameter of the user's trade URL.
+    std::string partner{};
+    /// token parameter of the user's new trade URL.
+    std::string token{};
+};
+BOOST_DESCRIBE_STRUCT(UpdateTradeTokenRequest, (), (partner, token))
+
+/// A bare success answer.
+struct StatusResponse {
+    /// "success".
+    std::string status{};
+};
+BOOST_DESCRIBE_STRUCT(StatusResponse, (), (status))
+
+/// What each PurchaseStatus value means for an order (x-cs2market-order-phases in schemas/skinify.json).
+constexpr ::cs2market::phase_meaning order_phase_of(PurchaseStatus v) noexcept
+{
+    switch (v) {
+    case PurchaseStatus::processing: return {::cs2market::order_phase::pending, std::nullopt, std::nullopt, std::nullopt};
+    case PurchaseStatus::waiting_accept: return {::cs2market::order_phase::delivering, std::nullopt, std::nullopt, std::nullopt};
+    case PurchaseStatus::accepted: return {::cs2market::order_phase::delivered, std::nullopt, std::nullopt, std::nullopt};
+    case PurchaseStatus::canceled: return {::cs2market::order_phase::failed, std::nullopt, ::cs2market::fault_party::recipient, std::nullopt};
+    case PurchaseStatus::timeout: return {::cs2market::order_phase::failed, std::nullopt, ::cs2market::fault_party::recipient, std::nullopt};
+    case PurchaseStatus::error_invalid_token: return {::cs2market::order_phase::failed, std::nullopt, ::cs2market::fault_party::recipient, std::nullopt};
+    case PurchaseStatus::error_user_not_tradable: return {::cs2market::order_phase::failed, std::nullopt, ::cs2market::fault_party::recipient, std::nullopt};
+    case PurchaseStatus::error_create_failed: return {::cs2market::order_phase::failed, std::nullopt, ::cs2market::fault_party::provider, std::nullopt};
+    case PurchaseStatus::rollback_user: return {::cs2market::order_phase::reversed, ::cs2market::reversal_party::buyer, std::nullopt, std::nullopt};
+    case PurchaseStatus::rollback_provider: return {::cs2market::order_phase::reversed, ::cs2market::reversal_party::seller, std::nullopt, std::nullopt};
+    case PurchaseStatus::reserved: return {::cs2market::order_phase::reserved, std::nullopt, std::nullopt, std::nullopt};
+    case PurchaseStatus::reservation_canceled: return {::cs2market::order_phase::cancelled, std::nullopt, std::nullopt, true};
+    case PurchaseStatus::error_item_unavailable: return {::cs2market::order_phase::failed, std::nullopt, ::cs2market::fault_party::provider, std::nullopt};
+    }
+    return {};
+}
+/// A value this schema does not list means no phase (the caller keeps the order where it is).
+inline ::cs2market::phase_meaning order_phase_of(const ::cs2market::open_enum<PurchaseStatus>& v) noexcept
+{
+    auto k = v.known();
+    return k ? order_phase_of(*k) : ::cs2market::phase_meaning{};
+}
 
 } // namespace cs2market::skinify
 

@@ -148,6 +148,20 @@ struct failed_ipn_params {
 };
 BOOST_DESCRIBE_STRUCT(failed_ipn_params, (), ())
 
+/// Parameters of `withdraw_cancel_reservation` (POST /api/withdraw/cancel-reservation). Member names are the wire names.
+struct withdraw_cancel_reservation_params {
+    /// POST parameters (JSON body).
+    CancelReservationRequest body{};
+};
+BOOST_DESCRIBE_STRUCT(withdraw_cancel_reservation_params, (), (body))
+
+/// Parameters of `withdraw_update_trade_token` (POST /api/withdraw/update-trade-token). Member names are the wire names.
+struct withdraw_update_trade_token_params {
+    /// POST parameters (JSON body).
+    UpdateTradeTokenRequest body{};
+};
+BOOST_DESCRIBE_STRUCT(withdraw_update_trade_token_params, (), (body))
+
 /// One type per operation: method, path, parameters, response type, auth, documented errors, rate limits.
 namespace ops {
 
@@ -163,7 +177,7 @@ struct withdraw_prices {
     static constexpr std::string_view summary = "Price list: skins available to buy and withdraw for one game. Grouped by name with a count by default; one row per item with its id when full_list=1.";
     static constexpr std::array<::cs2market::param_info, 4> param_table{{{"game", ::cs2market::param_in::query, true}, {"full_list", ::cs2market::param_in::query, false}, {"extended", ::cs2market::param_in::query, false}, {"include_hold", ::cs2market::param_in::query, false}}};
     static constexpr std::array<::cs2market::auth_placement, 2> auth{{{::cs2market::auth_placement::location::header, "Token", ""}, {::cs2market::auth_placement::location::query, "token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 1> errors{{{0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time."}}};
+    static constexpr std::array<::cs2market::documented_error, 1> errors{{{0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 };
@@ -180,7 +194,7 @@ struct withdraw_price {
     static constexpr std::string_view summary = "One skin by id: price, available count and properties. Call it right before buying to check the item is still available.";
     static constexpr std::array<::cs2market::param_info, 3> param_table{{{"id", ::cs2market::param_in::query, true}, {"extended", ::cs2market::param_in::query, false}, {"include_hold", ::cs2market::param_in::query, false}}};
     static constexpr std::array<::cs2market::auth_placement, 2> auth{{{::cs2market::auth_placement::location::header, "Token", ""}, {::cs2market::auth_placement::location::query, "token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 1> errors{{{0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time."}}};
+    static constexpr std::array<::cs2market::documented_error, 1> errors{{{0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 };
@@ -197,7 +211,7 @@ struct withdraw_buy {
     static constexpr std::string_view summary = "Buy a skin and send it to a Steam user as a trade offer. Give either id, or name + game. The trade URL goes in body fields partner and token (token is the trade URL token, not the API token).";
     static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
     static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 3> errors{{{0, "missing_skin_parameters", "Neither name + game nor id was given."}, {0, "name_too_short", "The skin name is shorter than 3 characters."}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time."}}};
+    static constexpr std::array<::cs2market::documented_error, 3> errors{{{0, "missing_skin_parameters", "Neither name + game nor id was given.", ::cs2market::error_fault::caller}, {0, "name_too_short", "The skin name is shorter than 3 characters.", ::cs2market::error_fault::caller}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::retryable}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 };
@@ -214,7 +228,7 @@ struct withdraw_info {
     static constexpr std::string_view summary = "Status of one or more skin purchases: trade offer id and whether the user accepted or rejected. Pass purchase_ids or custom_ids.";
     static constexpr std::array<::cs2market::param_info, 2> param_table{{{"purchase_ids", ::cs2market::param_in::query, false}, {"custom_ids", ::cs2market::param_in::query, false}}};
     static constexpr std::array<::cs2market::auth_placement, 2> auth{{{::cs2market::auth_placement::location::header, "Token", ""}, {::cs2market::auth_placement::location::query, "token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 2> errors{{{0, "missing_one_of_required_params", "Neither purchase_ids nor custom_ids was given."}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time."}}};
+    static constexpr std::array<::cs2market::documented_error, 2> errors{{{0, "missing_one_of_required_params", "Neither purchase_ids nor custom_ids was given.", ::cs2market::error_fault::unclassified}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 };
@@ -231,7 +245,7 @@ struct withdraw_history {
     static constexpr std::string_view summary = "History of all purchases in a time window, paginated: pass start_from from the previous response while has_more is true.";
     static constexpr std::array<::cs2market::param_info, 4> param_table{{{"start_date", ::cs2market::param_in::query, true}, {"end_date", ::cs2market::param_in::query, true}, {"start_from", ::cs2market::param_in::query, false}, {"purchase_statuses", ::cs2market::param_in::query, false}}};
     static constexpr std::array<::cs2market::auth_placement, 2> auth{{{::cs2market::auth_placement::location::header, "Token", ""}, {::cs2market::auth_placement::location::query, "token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 2> errors{{{0, "missing_start_or_end_date", "start_date or end_date is missing."}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time."}}};
+    static constexpr std::array<::cs2market::documented_error, 2> errors{{{0, "missing_start_or_end_date", "start_date or end_date is missing.", ::cs2market::error_fault::unclassified}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 
@@ -274,7 +288,7 @@ struct project_balance {
     static constexpr std::string_view summary = "Current project (merchant) balance, which funds withdrawals. Not in the public docs: path, method (POST, empty body) and response shape come from third-party client code.";
     static constexpr std::array<::cs2market::param_info, 0> param_table{{}};
     static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 1> errors{{{0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time."}}};
+    static constexpr std::array<::cs2market::documented_error, 1> errors{{{0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 };
@@ -291,7 +305,7 @@ struct create_deposit {
     static constexpr std::string_view summary = "Start a skin deposit and get the payment URL to redirect the user to. The amount becomes known later from the IPN.";
     static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
     static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 5> errors{{{0, "invalid_deposit_id", "deposit_id is missing."}, {0, "invalid_steam_id", "steam_id is not a valid SteamID64 (e.g. 76561198117742847)."}, {0, "deposit_id_already_exists", "This deposit_id was already used for a deposit."}, {0, "invalid_priority_game", "priority_game has an invalid value."}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time."}}};
+    static constexpr std::array<::cs2market::documented_error, 5> errors{{{0, "invalid_deposit_id", "deposit_id is missing.", ::cs2market::error_fault::unclassified}, {0, "invalid_steam_id", "steam_id is not a valid SteamID64 (e.g. 76561198117742847).", ::cs2market::error_fault::unclassified}, {0, "deposit_id_already_exists", "This deposit_id was already used for a deposit.", ::cs2market::error_fault::unclassified}, {0, "invalid_priority_game", "priority_game has an invalid value.", ::cs2market::error_fault::unclassified}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 };
@@ -308,7 +322,7 @@ struct steam_inventory {
     static constexpr std::string_view summary = "A user's Steam inventory with Skinify prices, for a deposit flow without redirect. The success body carries success: true rather than status.";
     static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
     static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 11> errors{{{0, "request_timeout", "The request could not be completed within the time limit."}, {0, "invalid_game", "Invalid game value."}, {0, "invalid_currency", "Invalid currency value."}, {0, "steam_id_missing", "steam_id is missing."}, {0, "trade_token_missing", "trade_token is missing."}, {0, "private_inventory", "The user's inventory is private."}, {0, "unavaliable_inventory", "The user's inventory is unavailable (code spelled this way)."}, {0, "invalid_tradeurl", "trade_token is invalid."}, {0, "empty_inventory", "The user's inventory is empty."}, {0, "trade_unavailable", "Steam trading is not available for the user."}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time."}}};
+    static constexpr std::array<::cs2market::documented_error, 11> errors{{{0, "request_timeout", "The request could not be completed within the time limit.", ::cs2market::error_fault::unclassified}, {0, "invalid_game", "Invalid game value.", ::cs2market::error_fault::unclassified}, {0, "invalid_currency", "Invalid currency value.", ::cs2market::error_fault::unclassified}, {0, "steam_id_missing", "steam_id is missing.", ::cs2market::error_fault::unclassified}, {0, "trade_token_missing", "trade_token is missing.", ::cs2market::error_fault::unclassified}, {0, "private_inventory", "The user's inventory is private.", ::cs2market::error_fault::unclassified}, {0, "unavaliable_inventory", "The user's inventory is unavailable (code spelled this way).", ::cs2market::error_fault::unclassified}, {0, "invalid_tradeurl", "trade_token is invalid.", ::cs2market::error_fault::unclassified}, {0, "empty_inventory", "The user's inventory is empty.", ::cs2market::error_fault::unclassified}, {0, "trade_unavailable", "Steam trading is not available for the user.", ::cs2market::error_fault::unclassified}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 };
@@ -325,7 +339,7 @@ struct create_steam_offer {
     static constexpr std::string_view summary = "Create the Steam trade offer for a deposit yourself (items from steam_inventory), so the user stays on your site. Give deposit_id or transaction_id. The success body carries success: true rather than status.";
     static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
     static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 19> errors{{{0, "invalid_game", "Invalid game value."}, {0, "deposit_id_or_transaction_id_missing", "Neither deposit_id nor transaction_id was given."}, {0, "invalid_transaction_id", "Invalid transaction_id value."}, {0, "deposit_not_found", "No such deposit."}, {0, "request_deposit_inventory", "The deposit was created without steam_id and/or trade URL token."}, {0, "order_changed_state", "The deposit already changed status; no trade offer can be created."}, {0, "nothing_things_selected", "items is missing."}, {0, "required_params_missing", "Required parameters are missing."}, {0, "inventory_updated", "Some items are no longer tradable; reload the inventory."}, {0, "min_deal_sum", "The total is below the minimum deposit amount of the project."}, {0, "account_cant_trading", "The user cannot trade on Steam."}, {0, "steam_error", "Steam failed to create the trade offer."}, {0, "private_inventory", "The user's inventory is private."}, {0, "unavaliable_inventory", "The user's inventory is unavailable (code spelled this way)."}, {0, "invalid_tradeurl", "The deposit's trade URL token is invalid."}, {0, "empty_inventory", "The user's inventory is empty."}, {0, "trade_unavailable", "Steam trading is not available for the user."}, {0, "you_have_vac_ban", "The user has a VAC ban."}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time."}}};
+    static constexpr std::array<::cs2market::documented_error, 19> errors{{{0, "invalid_game", "Invalid game value.", ::cs2market::error_fault::unclassified}, {0, "deposit_id_or_transaction_id_missing", "Neither deposit_id nor transaction_id was given.", ::cs2market::error_fault::unclassified}, {0, "invalid_transaction_id", "Invalid transaction_id value.", ::cs2market::error_fault::unclassified}, {0, "deposit_not_found", "No such deposit.", ::cs2market::error_fault::unclassified}, {0, "request_deposit_inventory", "The deposit was created without steam_id and/or trade URL token.", ::cs2market::error_fault::unclassified}, {0, "order_changed_state", "The deposit already changed status; no trade offer can be created.", ::cs2market::error_fault::unclassified}, {0, "nothing_things_selected", "items is missing.", ::cs2market::error_fault::unclassified}, {0, "required_params_missing", "Required parameters are missing.", ::cs2market::error_fault::unclassified}, {0, "inventory_updated", "Some items are no longer tradable; reload the inventory.", ::cs2market::error_fault::unclassified}, {0, "min_deal_sum", "The total is below the minimum deposit amount of the project.", ::cs2market::error_fault::unclassified}, {0, "account_cant_trading", "The user cannot trade on Steam.", ::cs2market::error_fault::unclassified}, {0, "steam_error", "Steam failed to create the trade offer.", ::cs2market::error_fault::unclassified}, {0, "private_inventory", "The user's inventory is private.", ::cs2market::error_fault::unclassified}, {0, "unavaliable_inventory", "The user's inventory is unavailable (code spelled this way).", ::cs2market::error_fault::unclassified}, {0, "invalid_tradeurl", "The deposit's trade URL token is invalid.", ::cs2market::error_fault::unclassified}, {0, "empty_inventory", "The user's inventory is empty.", ::cs2market::error_fault::unclassified}, {0, "trade_unavailable", "Steam trading is not available for the user.", ::cs2market::error_fault::unclassified}, {0, "you_have_vac_ban", "The user has a VAC ban.", ::cs2market::error_fault::unclassified}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 };
@@ -342,7 +356,7 @@ struct deposit_status {
     static constexpr std::string_view summary = "Status of one deposit. Pass deposit_id or transaction_id.";
     static constexpr std::array<::cs2market::param_info, 2> param_table{{{"deposit_id", ::cs2market::param_in::query, false}, {"transaction_id", ::cs2market::param_in::query, false}}};
     static constexpr std::array<::cs2market::auth_placement, 2> auth{{{::cs2market::auth_placement::location::header, "Token", ""}, {::cs2market::auth_placement::location::query, "token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 5> errors{{{0, "deposit_id_or_transaction_id_missing", "Neither deposit_id nor transaction_id was given."}, {0, "invalid_deposit_id", "Invalid deposit_id."}, {0, "invalid_transaction_id", "Invalid transaction_id."}, {0, "deposit_not_found", "No such deposit."}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time."}}};
+    static constexpr std::array<::cs2market::documented_error, 5> errors{{{0, "deposit_id_or_transaction_id_missing", "Neither deposit_id nor transaction_id was given.", ::cs2market::error_fault::unclassified}, {0, "invalid_deposit_id", "Invalid deposit_id.", ::cs2market::error_fault::unclassified}, {0, "invalid_transaction_id", "Invalid transaction_id.", ::cs2market::error_fault::unclassified}, {0, "deposit_not_found", "No such deposit.", ::cs2market::error_fault::unclassified}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 };
@@ -359,7 +373,7 @@ struct get_deposits {
     static constexpr std::string_view summary = "Deposits created in a time window, at most 1000 per response; pass start_from from the previous response for the next page.";
     static constexpr std::array<::cs2market::param_info, 3> param_table{{{"starting", ::cs2market::param_in::query, true}, {"ending", ::cs2market::param_in::query, true}, {"start_from", ::cs2market::param_in::query, false}}};
     static constexpr std::array<::cs2market::auth_placement, 2> auth{{{::cs2market::auth_placement::location::header, "Token", ""}, {::cs2market::auth_placement::location::query, "token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 2> errors{{{0, "missing_starting_or_ending", "starting or ending is missing."}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time."}}};
+    static constexpr std::array<::cs2market::documented_error, 2> errors{{{0, "missing_starting_or_ending", "starting or ending is missing.", ::cs2market::error_fault::unclassified}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 
@@ -402,13 +416,47 @@ struct failed_ipn {
     static constexpr std::string_view summary = "Deposit IPNs that did not reach your server, with the HTTP status of the failed delivery.";
     static constexpr std::array<::cs2market::param_info, 0> param_table{{}};
     static constexpr std::array<::cs2market::auth_placement, 2> auth{{{::cs2market::auth_placement::location::header, "Token", ""}, {::cs2market::auth_placement::location::query, "token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 1> errors{{{0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time."}}};
+    static constexpr std::array<::cs2market::documented_error, 1> errors{{{0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified}}};
+    /// The documented rate limits this operation counts against (per key).
+    static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
+};
+
+/// POST /api/withdraw/cancel-reservation
+/// Cancel a purchase with the status reserved (by purchase_id or custom_id); the funds return to the project balance in full.
+struct withdraw_cancel_reservation {
+    using provider = skinify::provider;
+    using params = withdraw_cancel_reservation_params;
+    using response_type = CancelReservationResponse;
+    static constexpr std::string_view name = "withdraw_cancel_reservation";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::post;
+    static constexpr std::string_view path = "/api/withdraw/cancel-reservation";
+    static constexpr std::string_view summary = "Cancel a purchase with the status reserved (by purchase_id or custom_id); the funds return to the project balance in full.";
+    static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Token", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 3> errors{{{0, "missing_one_of_required_params", "Neither purchase_id nor custom_id was given.", ::cs2market::error_fault::unclassified}, {0, "reservation_not_found", "No reservation found, or the purchase is not reserved.", ::cs2market::error_fault::unclassified}, {0, "cancel_reservation_unavailable", "Reservation cancellation is unavailable.", ::cs2market::error_fault::unclassified}}};
+    /// The documented rate limits this operation counts against (per key).
+    static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
+};
+
+/// POST /api/withdraw/update-trade-token
+/// Update the user's trade URL for purchases with the status reserved.
+struct withdraw_update_trade_token {
+    using provider = skinify::provider;
+    using params = withdraw_update_trade_token_params;
+    using response_type = StatusResponse;
+    static constexpr std::string_view name = "withdraw_update_trade_token";
+    static constexpr ::cs2market::http_method method = ::cs2market::http_method::post;
+    static constexpr std::string_view path = "/api/withdraw/update-trade-token";
+    static constexpr std::string_view summary = "Update the user's trade URL for purchases with the status reserved.";
+    static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
+    static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Token", ""}}};
+    static constexpr std::array<::cs2market::documented_error, 2> errors{{{0, "missing_partner_or_token", "partner or token is missing.", ::cs2market::error_fault::unclassified}, {0, "invalid_trade_token", "The token value is invalid.", ::cs2market::error_fault::unclassified}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 };
 
 /// Every operation of this provider, for generic tools (the CLI, tests, the sandbox's router).
-using all = boost::mp11::mp_list<withdraw_prices, withdraw_price, withdraw_buy, withdraw_info, withdraw_history, project_balance, create_deposit, steam_inventory, create_steam_offer, deposit_status, get_deposits, failed_ipn>;
+using all = boost::mp11::mp_list<withdraw_prices, withdraw_price, withdraw_buy, withdraw_info, withdraw_history, project_balance, create_deposit, steam_inventory, create_steam_offer, deposit_status, get_deposits, failed_ipn, withdraw_cancel_reservation, withdraw_update_trade_token>;
 
 } // namespace ops
 } // namespace cs2market::skinify

@@ -1,0 +1,67 @@
+// cs2market: bodies of journal.hpp.
+#ifndef CS2MARKET_IMPL_JOURNAL_IPP
+#define CS2MARKET_IMPL_JOURNAL_IPP
+
+#include <cs2market/journal.hpp>
+
+#include <set>
+
+namespace cs2market {
+
+CS2MARKET_DECL journal::journal()
+    : worker_([this] {
+          for (;;) {
+              std::function<void()> job;
+              {
+                  std::unique_lock<std::mutex> lk(m_);
+                  cv_.wait(lk, [&] { return stopping_ || !jobs_.empty(); });
+                  if (jobs_.empty())
+                      return; // stopping, and every queued write is done
+                  job = std::move(jobs_.front());
+                  jobs_.pop_front();
+              }
+              job();
+          }
+      })
+{
+}
+
+CS2MARKET_DECL journal::~journal()
+{
+    stop_worker();
+}
+
+CS2MARKET_DECL void journal::stop_worker() noexcept
+{
+    {
+        std::lock_guard<std::mutex> lk(m_);
+        stopping_ = true;
+    }
+    cv_.notify_all();
+    if (worker_.joinable() && worker_.get_id() != std::this_thread::get_id())
+        worker_.join();
+}
+
+CS2MARKET_DECL void journal::post_work(std::function<void()> job)
+{
+    {
+        std::lock_guard<std::mutex> lk(m_);
+        jobs_.push_back(std::move(job));
+    }
+    cv_.notify_one();
+}
+
+CS2MARKET_DECL provider_id intern_provider_id(std::string_view name)
+{
+    static std::mutex m;
+    static std::set<std::string, std::less<>> names; // nodes never move: the views stay valid
+    std::lock_guard<std::mutex> lk(m);
+    auto it = names.find(name);
+    if (it == names.end())
+        it = names.emplace(name).first;
+    return provider_id{*it};
+}
+
+} // namespace cs2market
+
+#endif

@@ -1,0 +1,112 @@
+// cs2market: the order journal. A client with a journal records every buy
+// (provider, operation, idempotency id, the request without any secret, the
+// price ceiling) durably before the request leaves the process, and every
+// answer, reconciliation and phase transition after; order_tracker::resume()
+// picks up whatever a crash left unfinished. Two implementations share one
+// schema and its migrations (detail/journal_schema.hpp): sqlite_journal and,
+// for fleets of processes, the PostgreSQL store.
+//
+// The journal never stores a key or a token.
+#ifndef CS2MARKET_JOURNAL_HPP
+#define CS2MARKET_JOURNAL_HPP
+
+#include <cs2market/detail/config.hpp>
+#include <cs2market/error.hpp>
+#include <cs2market/order.hpp>
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/execution.hpp>
+#include <boost/asio/post.hpp>
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace cs2market {
+
+/// What record_intent found: the order as journaled, and whether this call
+/// created it (false: the id was journaled before, by this or another process;
+/// the buy must not be sent again).
+struct journal_claim {
+    order journaled;
+    bool created = false;
+};
+
+/// The journal interface. Every call is one durable transaction. The
+/// synchronous calls block on the database; the async_ forms run them on the
+/// journal's own thread, so a journal write never blocks the caller's io_context.
+class journal {
+public:
+    CS2MARKET_DECL journal();
+    journal(const journal&) = delete;
+    journal& operator=(const journal&) = delete;
+    CS2MARKET_DECL virtual ~journal();
+
+    /// Records a buy about to be sent (phase submitted); durable when it returns.
+    /// `request_json` is the request body with every secret removed.
+    virtual result<journal_claim> record_intent(const order& o, std::string_view request_json) = 0;
+
+    /// Stores `o`'s facts; with `change`, only when the journaled phase is still
+    /// `change->from` (compare and set: false when another writer moved it first,
+    /// then nothing is stored) and the transition is appended to its history.
+    virtual result<bool> save(const order& o, const phase_change* change) = 0;
+
+    /// The order journaled under (provider, id).
+    virtual result<std::optional<order>> find(provider_id p, std::string_view id) = 0;
+
+    /// Every order (with `unfinished_only`, those not in a final phase), oldest first.
+    virtual result<std::vector<order>> load(bool unfinished_only) = 0;
+
+    /// Runs `fn` on the journal's thread and completes `token` with its result
+    /// on the token's executor.
+    template <class R, class Fn, class Token>
+    auto async_run(Fn fn, Token&& token);
+
+protected:
+    /// Stops the journal's thread; derived destructors call it before closing their database.
+    CS2MARKET_DECL void stop_worker() noexcept;
+
+private:
+    CS2MARKET_DECL void post_work(std::function<void()> job);
+
+    std::mutex m_;
+    std::condition_variable cv_;
+    std::deque<std::function<void()>> jobs_;
+    bool stopping_ = false;
+    std::thread worker_;
+};
+
+/// The names providers are stored under, kept for the process's life so that a
+/// provider_id read back from a journal stays valid.
+CS2MARKET_DECL provider_id intern_provider_id(std::string_view name);
+
+template <class R, class Fn, class Token>
+auto journal::async_run(Fn fn, Token&& token)
+{
+    return boost::asio::async_initiate<Token, void(R)>(
+        [this](auto handler, Fn f) {
+            auto ex = boost::asio::get_associated_executor(handler);
+            auto work = boost::asio::prefer(ex, boost::asio::execution::outstanding_work.tracked);
+            post_work([h = std::move(handler), f = std::move(f), w = std::move(work)]() mutable {
+                R r = f();
+                auto ex2 = boost::asio::get_associated_executor(h);
+                boost::asio::post(ex2, [h = std::move(h), r = std::move(r), w = std::move(w)]() mutable { std::move(h)(std::move(r)); });
+            });
+        },
+        token, std::move(fn));
+}
+
+} // namespace cs2market
+
+#ifdef CS2MARKET_HEADER_ONLY
+#include <cs2market/impl/journal.ipp>
+#endif
+
+#endif

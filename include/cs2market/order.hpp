@@ -1,0 +1,146 @@
+// cs2market: one order lifecycle across the providers. A buy becomes an order
+// whose phase moves forward only, from `submitted` to one final phase; each
+// provider's status values say their phase in its schema
+// (x-cs2market-order-phases), so the core names no provider's status.
+//
+//   submitted ─▶ unknown ─▶ pending ─▶ reserved ─▶ delivering ─▶ delivered ─▶ settled
+//        │          │          │          │            │              └──▶ reversed
+//        └──────────┴──────────┴──────────┴────────────┴──▶ failed / cancelled
+#ifndef CS2MARKET_ORDER_HPP
+#define CS2MARKET_ORDER_HPP
+
+#include <cs2market/decimal.hpp>
+#include <cs2market/detail/config.hpp>
+#include <cs2market/error.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cs2market {
+
+/// Where an order is. The last four are final: an order never leaves them.
+enum class order_phase : std::uint8_t {
+    submitted,  ///< journaled, no answer yet
+    unknown,    ///< the answer was lost; being reconciled by the buy's idempotency id
+    pending,    ///< accepted by the provider, not yet sent
+    reserved,   ///< waiting for a trade hold to lift
+    delivering, ///< trade offer sent, waiting for the recipient
+    delivered,  ///< accepted by the recipient; reversible until `settles_at`
+    settled,    ///< final: delivered and no longer reversible
+    reversed,   ///< final: delivered, then reversed during trade protection (see reversed_by)
+    failed,     ///< final: never delivered (see failed_by)
+    cancelled,  ///< final: cancelled by us
+};
+
+/// Who reversed a delivered trade.
+enum class reversal_party : std::uint8_t { unknown, buyer, seller };
+/// Whose fault an undelivered order is.
+enum class fault_party : std::uint8_t { unknown, recipient, provider, caller };
+
+CS2MARKET_DECL std::string_view to_string(order_phase p) noexcept;
+CS2MARKET_DECL std::string_view to_string(reversal_party p) noexcept;
+CS2MARKET_DECL std::string_view to_string(fault_party p) noexcept;
+CS2MARKET_DECL std::optional<order_phase> order_phase_from_string(std::string_view s) noexcept;
+CS2MARKET_DECL std::optional<reversal_party> reversal_party_from_string(std::string_view s) noexcept;
+CS2MARKET_DECL std::optional<fault_party> fault_party_from_string(std::string_view s) noexcept;
+
+/// settled, reversed, failed or cancelled.
+constexpr bool is_final(order_phase p) noexcept { return p >= order_phase::settled; }
+
+/// The order of the phases for moving forward only: an observation of a phase
+/// with a lower rank than the order's is late and ignored. All final phases rank alike.
+constexpr int phase_rank(order_phase p) noexcept
+{
+    return is_final(p) ? static_cast<int>(order_phase::settled) : static_cast<int>(p);
+}
+
+/// Milliseconds since the Unix epoch (UTC): what orders and the journal store.
+using unix_ms = std::int64_t;
+CS2MARKET_DECL unix_ms now_unix_ms() noexcept;
+
+/// What a provider's status value means for an order (generated from the
+/// schema's x-cs2market-order-phases): a phase, or for a failure or reversal
+/// code only who and whether we were refunded.
+struct phase_meaning {
+    std::optional<order_phase> phase;
+    std::optional<reversal_party> reversed_by;
+    std::optional<fault_party> failed_by;
+    std::optional<bool> refunded;
+};
+
+/// One look at an order from any source (the buy's answer, a poll, a callback,
+/// a feed): what the provider said about it.
+struct order_observation {
+    provider_id provider;
+    std::string id;        ///< the buy's idempotency id, when the source names it
+    std::string order_id;  ///< the provider's order / purchase id, when known
+    bool not_found = false; ///< a lookup by id found nothing: the buy was never made
+    order_phase phase = order_phase::pending;
+    bool known_status = true;        ///< false: a status value the schema does not list (kept, reported)
+    std::string provider_status;     ///< the raw status ("10", "waiting_accept", "delivered")
+    std::string failure_code;        ///< the raw failure / return code, if any
+    std::optional<reversal_party> reversed_by;
+    std::optional<fault_party> failed_by;
+    std::optional<bool> refunded;
+    std::string item_name;
+    std::optional<decimal> price;    ///< what was paid
+    std::optional<unix_ms> created_at;
+    std::optional<unix_ms> delivered_at;
+    std::optional<unix_ms> settles_at; ///< end of trade protection
+    std::string source;              ///< "buy", "poll", "lookup", "callback", "feed", "settlement", "resume"
+};
+
+/// One phase transition of an order.
+struct phase_change {
+    order_phase from = order_phase::submitted;
+    order_phase to = order_phase::submitted;
+    unix_ms at = 0;
+    std::string provider_status;
+    std::string source;
+};
+
+/// An order: a buy followed to its end.
+struct order {
+    provider_id provider;
+    std::string id;           ///< the buy's idempotency id (unique per provider)
+    std::string operation;    ///< the buy operation ("market_buy")
+    std::string order_id;     ///< the provider's order / purchase id ("" until known)
+    std::string item_name;
+    std::optional<decimal> price;     ///< what was paid (the ceiling until the provider says)
+    std::optional<decimal> max_price; ///< the price ceiling sent with the buy
+    order_phase phase = order_phase::submitted;
+    std::string provider_status;
+    std::string failure_code;
+    std::optional<reversal_party> reversed_by; ///< phase reversed
+    std::optional<fault_party> failed_by;      ///< phase failed
+    std::optional<bool> refunded;              ///< reversed / failed / cancelled: were we refunded (unknown: empty)
+    unix_ms created_at = 0;
+    std::optional<unix_ms> delivered_at;
+    std::optional<unix_ms> settles_at;
+    std::optional<unix_ms> finished_at;
+    std::vector<phase_change> history;
+};
+
+/// The intent of a buy, journaled before the request leaves the process.
+struct order_intent {
+    std::string item_name;            ///< what is bought (market hash name or listing ids)
+    std::optional<decimal> max_price; ///< the price ceiling
+};
+
+/// The transition that `obs` makes of `o`, applied to `o`, or nullopt when it
+/// makes none (a duplicate, a late event, anything after a final phase). Forward
+/// only; a failure seen after `delivered` is a reversal, never a plain failure.
+/// `now` decides nothing but stamps the change.
+CS2MARKET_DECL std::optional<phase_change> apply_observation(order& o, const order_observation& obs, unix_ms now);
+
+} // namespace cs2market
+
+#ifdef CS2MARKET_HEADER_ONLY
+#include <cs2market/impl/order.ipp>
+#endif
+
+#endif
