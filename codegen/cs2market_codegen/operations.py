@@ -24,8 +24,9 @@ def gen_operations(self):
            f"#ifndef {guard}", f"#define {guard}", "",
            f"#include <cs2market/{self.name}/generated/models.hpp>", "#include <cs2market/exactly_once.hpp>",
            "#include <cs2market/operation.hpp>", "#include <cs2market/pagination.hpp>", "#include <cs2market/raw_body.hpp>"]
-    if any(x["lookup"] for _, x in buys):
-        out.append(f"#include <cs2market/{self.name}/exactly_once.hpp> // hand-written: a lookup's answer as the buy's answer")
+    if buys:
+        # Hand-written: what a buy intends, its answers as orders, a lookup's answer as the buy's.
+        out.append(f"#include <cs2market/{self.name}/orders.hpp>")
     out += ["", "#include <boost/mp11/list.hpp>", "", "#include <array>", "#include <chrono>", "#include <optional>",
             "#include <span>", "#include <string>", "#include <utility>", "", f"namespace {self.ns} {{", "", "namespace detail {"]
     rules = []
@@ -122,9 +123,13 @@ def gen_operations(self):
                 raise SchemaError(f"{self.rel}: {where}: error {e['code']}: fault must be one of {faults}")
             if is_buy and e.get("fault") is None:
                 raise SchemaError(f"{self.rel}: {where}: buy error {e['code']} needs a fault ({', '.join(faults)})")
+        for e in errs:
+            if e.get("means") not in (None, "not_found"):
+                raise SchemaError(f"{self.rel}: {where}: error {e['code']}: means must be not_found")
         err_items = ", ".join(
             f"{{{int(e.get('status', 0))}, {cpp_str(str(e['code']))}, {cpp_str(e.get('description', ''))}, "
-            f"::cs2market::error_fault::{e.get('fault', 'unclassified')}}}" for e in errs)
+            f"::cs2market::error_fault::{e.get('fault', 'unclassified')}, {'true' if e.get('means') == 'not_found' else 'false'}}}"
+            for e in errs)
         d.append(f"    static constexpr std::array<::cs2market::documented_error, {len(errs)}> errors{{{{{err_items}}}}};")
         bucket_items = ", ".join(f"{{{cpp_str(b)}, {n}, std::chrono::milliseconds({w})}}" for b, n, w in buckets)
         d.append("    /// The documented rate limits this operation counts against (per key).")
@@ -174,6 +179,10 @@ def gen_exactly_once(self, buys):
         out.append(f"    static constexpr bool provider_replays = {'true' if x['replays'] else 'false'};")
         out.append(f"    static constexpr std::string_view id_name = {cpp_str(x['wire'])};")
         out.append(f"    static std::optional<std::string>& id({op}::params& p) {{ return p.{x['member']}; }}")
+        out.append("    /// What the buy intends, journaled before it is sent (orders.hpp).")
+        out.append(f"    static ::cs2market::order_intent intent(const {op}::params& p) {{ return {self.name}::order_intent_of(p); }}")
+        out.append("    /// The buy's answer as an order observation (orders.hpp).")
+        out.append(f"    static ::cs2market::order_observation observe(const {op}::response_type& r) {{ return {self.name}::order_observation_of(r); }}")
         lk = x["lookup"]
         out.append(f"    static constexpr bool has_lookup = {'true' if lk else 'false'};")
         if lk:

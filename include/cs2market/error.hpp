@@ -55,6 +55,7 @@ enum class error_kind : std::uint8_t {
     timeout,          ///< a connect or read deadline passed
     outcome_unknown,  ///< the request may have reached the provider but no answer came back
     journal,          ///< the order journal could not record (a buy is then not sent) or read
+    duplicate_id,     ///< a buy whose idempotency id is journaled already: not sent again (see idempotency_id)
 };
 
 inline constexpr std::string_view to_string(error_kind k) noexcept
@@ -72,6 +73,7 @@ inline constexpr std::string_view to_string(error_kind k) noexcept
     case error_kind::timeout: return "timeout";
     case error_kind::outcome_unknown: return "outcome unknown";
     case error_kind::journal: return "journal error";
+    case error_kind::duplicate_id: return "duplicate idempotency id";
     }
     return "unknown";
 }

@@ -7,6 +7,8 @@
 //       static constexpr bool provider_replays = ...;   // a repeated id gets the original outcome
 //       static constexpr std::string_view id_name = ...; // wire name of the id
 //       static std::optional<std::string>& id(typename Op::params&);
+//       static order_intent intent(const typename Op::params&);          // for the journal
+//       static order_observation observe(const typename Op::response_type&); // the answer as an order
 //       static constexpr bool has_lookup = ...;
 //       // with has_lookup: how a lost buy is found by its id
 //       using lookup = <lookup operation>;
@@ -23,6 +25,7 @@
 #define CS2MARKET_EXACTLY_ONCE_HPP
 
 #include <cs2market/error.hpp>
+#include <cs2market/order.hpp>
 #include <cs2market/response.hpp>
 
 #include <optional>

@@ -19,6 +19,8 @@ struct call_event {
         retry,           ///< a retry is scheduled after `wait`
         rate_limit_wait, ///< the client-side limiter delays the call by `wait`
         reconcile,       ///< a buy's unknown outcome is being looked up by `id`
+        journaled,       ///< a journaled buy: its intent is on disk (before the first request_start),
+                         ///< then its answer (after the last request_end; `error` journal if that failed)
     } kind;
     provider_id provider;
     std::string_view operation;       ///< Op::name

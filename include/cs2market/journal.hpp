@@ -22,6 +22,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -30,6 +31,32 @@
 #include <vector>
 
 namespace cs2market {
+
+namespace detail {
+/// A move-only job for the journal's thread (the completion handlers it
+/// carries are move-only).
+class journal_job {
+public:
+    template <class F>
+    explicit journal_job(F f) : p_(std::make_unique<impl<F>>(std::move(f)))
+    {
+    }
+    void operator()() { p_->run(); }
+
+private:
+    struct base {
+        virtual ~base() = default;
+        virtual void run() = 0;
+    };
+    template <class F>
+    struct impl final : base {
+        explicit impl(F fn) : f(std::move(fn)) {}
+        void run() override { f(); }
+        F f;
+    };
+    std::unique_ptr<base> p_;
+};
+} // namespace detail
 
 /// What record_intent found: the order as journaled, and whether this call
 /// created it (false: the id was journaled before, by this or another process;
@@ -74,11 +101,11 @@ protected:
     CS2MARKET_DECL void stop_worker() noexcept;
 
 private:
-    CS2MARKET_DECL void post_work(std::function<void()> job);
+    CS2MARKET_DECL void post_work(detail::journal_job job);
 
     std::mutex m_;
     std::condition_variable cv_;
-    std::deque<std::function<void()>> jobs_;
+    std::deque<detail::journal_job> jobs_;
     bool stopping_ = false;
     std::thread worker_;
 };
@@ -94,11 +121,11 @@ auto journal::async_run(Fn fn, Token&& token)
         [this](auto handler, Fn f) {
             auto ex = boost::asio::get_associated_executor(handler);
             auto work = boost::asio::prefer(ex, boost::asio::execution::outstanding_work.tracked);
-            post_work([h = std::move(handler), f = std::move(f), w = std::move(work)]() mutable {
+            post_work(detail::journal_job([h = std::move(handler), f = std::move(f), w = std::move(work)]() mutable {
                 R r = f();
                 auto ex2 = boost::asio::get_associated_executor(h);
                 boost::asio::post(ex2, [h = std::move(h), r = std::move(r), w = std::move(w)]() mutable { std::move(h)(std::move(r)); });
-            });
+            }));
         },
         token, std::move(fn));
 }

@@ -103,7 +103,19 @@ struct documented_error {
     std::string_view code;
     std::string_view description;
     error_fault fault = error_fault::unclassified;
+    bool not_found = false; ///< means "nothing under this id" (x-cs2market-errors `means: not_found`)
 };
+
+/// Whether `e` is the provider's documented "nothing under this id" among `errors`.
+inline bool is_not_found(const error& e, std::span<const documented_error> errors) noexcept
+{
+    if (e.kind != error_kind::provider && e.kind != error_kind::http_status)
+        return false;
+    for (const auto& d : errors)
+        if (d.not_found && d.code == e.provider_code && (d.status == 0 || d.status == e.http_status))
+            return true;
+    return false;
+}
 
 /// Every operation of `Provider` (a boost::mp11::mp_list of operation types);
 /// each provider's generated operations header specialises it.

@@ -72,6 +72,30 @@ struct phase_meaning {
     std::optional<bool> refunded;
 };
 
+/// A status's meaning refined by a failure or reversal code's (CS2DT's status 11
+/// or 220 with its failedCode): the code says who, and may turn a failure into a
+/// cancellation of ours.
+constexpr phase_meaning refine(phase_meaning status, const phase_meaning& code) noexcept
+{
+    const bool ending = status.phase && is_final(*status.phase) && *status.phase != order_phase::settled;
+    if (ending && code.phase)
+        status.phase = code.phase;
+    if (code.reversed_by)
+        status.reversed_by = code.reversed_by;
+    if (code.failed_by)
+        status.failed_by = code.failed_by;
+    if (code.refunded)
+        status.refunded = code.refunded;
+    return status;
+}
+
+/// Milliseconds since the Unix epoch of any system-clock time point.
+template <class Duration>
+constexpr std::int64_t to_unix_ms(std::chrono::sys_time<Duration> t) noexcept
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
 /// One look at an order from any source (the buy's answer, a poll, a callback,
 /// a feed): what the provider said about it.
 struct order_observation {
@@ -92,6 +116,18 @@ struct order_observation {
     std::optional<unix_ms> delivered_at;
     std::optional<unix_ms> settles_at; ///< end of trade protection
     std::string source;              ///< "buy", "poll", "lookup", "callback", "feed", "settlement", "resume"
+
+    /// Sets phase and parties from what a status value means (`known`: the
+    /// schema lists the value; an unknown value keeps `fallback`, a phase that
+    /// is never final, and is reported by the tracker).
+    void set_meaning(const phase_meaning& m, order_phase fallback = order_phase::pending)
+    {
+        known_status = m.phase.has_value();
+        phase = m.phase.value_or(fallback);
+        reversed_by = m.reversed_by;
+        failed_by = m.failed_by;
+        refunded = m.refunded;
+    }
 };
 
 /// One phase transition of an order.

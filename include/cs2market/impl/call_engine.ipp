@@ -88,8 +88,14 @@ CS2MARKET_DECL boost::asio::awaitable<result<void>> unknown_outcome(std::shared_
     co_return e;
 }
 
-CS2MARKET_DECL boost::asio::awaitable<result<void>> run_call(std::shared_ptr<call_env> env, std::shared_ptr<erased_call> c,
-                                                             call_policies pol, std::shared_ptr<call_state> cs)
+/// The attempts of one call, and whether its request was ever sent.
+struct loop_outcome {
+    result<void> res;
+    bool sent = false;
+};
+
+CS2MARKET_DECL boost::asio::awaitable<loop_outcome> attempt_loop(std::shared_ptr<call_env> env, std::shared_ptr<erased_call> c,
+                                                                 call_policies pol, std::shared_ptr<call_state> cs)
 {
     using action = retry_decision::action;
     const auto pid = c->provider;
@@ -105,23 +111,23 @@ CS2MARKET_DECL boost::asio::awaitable<result<void>> run_call(std::shared_ptr<cal
 
     for (unsigned n = 1;; ++n) {
         if (cs->cancelled)
-            co_return with_id(cancelled_error(pid, false));
+            co_return loop_outcome{with_id(cancelled_error(pid, false)), ever_sent};
         // Client-side rate limit: wait for a slot of every budget the operation draws from.
         auto now = env->now();
         const auto slot = env->reserve(*c, now);
         if (slot > now) {
             if (slot > deadline) {
                 env->release(*c, slot);
-                co_return with_id(transport_error(pid, error_kind::timeout,
+                co_return loop_outcome{with_id(transport_error(pid, error_kind::timeout,
                                                   "client-side rate limit: no slot before the call's deadline",
-                                                  boost::asio::error::timed_out));
+                                                  boost::asio::error::timed_out)), ever_sent};
             }
             auto ev = event_of(call_event::type::rate_limit_wait, *c);
             ev.wait = std::chrono::duration_cast<std::chrono::milliseconds>(slot - now);
             env->emit(ev);
             if (!co_await env->sleep_until(slot, *cs)) {
                 env->release(*c, slot);
-                co_return with_id(cancelled_error(pid, false));
+                co_return loop_outcome{with_id(cancelled_error(pid, false)), ever_sent};
             }
         }
         auto ev = event_of(call_event::type::request_start, *c);
@@ -145,7 +151,7 @@ CS2MARKET_DECL boost::asio::awaitable<result<void>> run_call(std::shared_ptr<cal
             ev.error = dec ? error_kind::none : dec.error().kind;
             env->emit(ev);
             if (dec)
-                co_return dec;
+                co_return loop_outcome{dec, ever_sent};
             failure = dec.error();
             a.kind = failure->kind;
             a.http_status = out.res->status;
@@ -158,20 +164,22 @@ CS2MARKET_DECL boost::asio::awaitable<result<void>> run_call(std::shared_ptr<cal
             ev.error = failure->kind;
             env->emit(ev);
             if (cs->cancelled)
-                co_return with_id(cancelled_error(pid, out.sent && write && !resendable));
+                co_return loop_outcome{with_id(cancelled_error(pid, out.sent && write && !resendable)), ever_sent};
         }
         const auto d = decide(pol, a, write, env->random(), env->now(), deadline);
         if (a.kind == error_kind::rate_limited) // every client sharing the budget holds back too
             env->pause(*c, env->now() + (d.what == action::retry ? d.wait : a.retry_after.value_or(std::chrono::milliseconds{0})));
-        if (d.what == action::reconcile)
-            co_return co_await unknown_outcome(env, c, cs, std::move(*failure), pol, deadline);
+        if (d.what == action::reconcile) {
+            auto found = co_await unknown_outcome(env, c, cs, std::move(*failure), pol, deadline);
+            co_return loop_outcome{std::move(found), ever_sent};
+        }
         if (d.what == action::give_up) {
             error e = std::move(*failure);
             if (!a.answered && a.sent && write) { // a resendable buy whose last attempt was lost
                 e.kind = error_kind::outcome_unknown;
                 e.detail += "; the request may have been processed, look the outcome up before retrying";
             }
-            co_return with_id(std::move(e));
+            co_return loop_outcome{with_id(std::move(e)), ever_sent};
         }
         auto rv = event_of(call_event::type::retry, *c);
         rv.attempt = n + 1;
@@ -180,8 +188,82 @@ CS2MARKET_DECL boost::asio::awaitable<result<void>> run_call(std::shared_ptr<cal
         rv.error = failure->kind;
         env->emit(rv);
         if (!co_await env->sleep_until(env->now() + d.wait, *cs))
-            co_return with_id(cancelled_error(pid, false));
+            co_return loop_outcome{with_id(cancelled_error(pid, false)), ever_sent};
     }
+}
+
+CS2MARKET_DECL order_observation failed_buy_observation(const error& e, bool sent, std::span<const documented_error> errors)
+{
+    order_observation o;
+    o.source = "buy";
+    const bool answered_unclear = e.kind == error_kind::decode || e.kind == error_kind::invalid_json ||
+                                  (e.kind == error_kind::http_status && e.http_status >= 500 && e.provider_code.empty());
+    if (e.kind == error_kind::outcome_unknown || (sent && answered_unclear)) {
+        o.phase = order_phase::unknown; // it may have been bought: reconciled by id
+        return o;
+    }
+    // Refused by the provider, or never sent: nothing was charged.
+    o.phase = order_phase::failed;
+    o.refunded = true;
+    o.failure_code = e.provider_code.empty() ? std::string(to_string(e.kind)) : e.provider_code;
+    o.failed_by = e.kind == error_kind::invalid_argument ? fault_party::caller : fault_party::unknown;
+    for (const auto& d : errors)
+        if (d.code == e.provider_code && (d.status == 0 || d.status == e.http_status)) {
+            switch (d.fault) {
+            case error_fault::recipient: o.failed_by = fault_party::recipient; break;
+            case error_fault::provider: o.failed_by = fault_party::provider; break;
+            case error_fault::caller: o.failed_by = fault_party::caller; break;
+            default: break;
+            }
+            break;
+        }
+    return o;
+}
+
+CS2MARKET_DECL boost::asio::awaitable<result<void>> run_call(std::shared_ptr<call_env> env, std::shared_ptr<erased_call> c,
+                                                             call_policies pol, std::shared_ptr<call_state> cs)
+{
+    if (!c->journal) {
+        auto out = co_await attempt_loop(env, c, pol, cs);
+        co_return std::move(out.res);
+    }
+    // A journaled buy: on disk before the request leaves the process.
+    auto jb = c->journal;
+    auto store = jb->store;
+    // Named first: g++ 12 miscompiles non-trivial temporaries in a co_await expression.
+    auto record = [store, o = jb->intent, req = jb->request] { return store->record_intent(o, req); };
+    auto claim = co_await store->async_run<result<journal_claim>>(std::move(record), boost::asio::use_awaitable);
+    if (!claim) {
+        error e = claim.error();
+        e.provider = c->provider;
+        e.idempotency_id = c->id;
+        e.detail = "the buy was not sent: " + e.detail;
+        co_return e;
+    }
+    if (!claim->created) {
+        error e = make_error(error_kind::duplicate_id,
+                             "this idempotency id is journaled already (phase " + std::string(to_string(claim->journaled.phase)) +
+                                 "): the buy is not sent again",
+                             c->provider);
+        e.idempotency_id = c->id;
+        co_return e;
+    }
+    env->emit(event_of(call_event::type::journaled, *c));
+    auto out = co_await attempt_loop(env, c, pol, cs);
+    order o = std::move(claim->journaled);
+    order_observation obs = out.res ? jb->answered() : failed_buy_observation(out.res.error(), out.sent, jb->errors);
+    obs.provider = c->provider;
+    obs.id = c->id;
+    if (auto ch = apply_observation(o, obs, now_unix_ms())) {
+        // Not being able to record the answer loses nothing: the order stays
+        // submitted and resume() reconciles it by its id.
+        auto save = [store, o, change = *ch] { return store->save(o, &change); };
+        auto saved = co_await store->async_run<result<bool>>(std::move(save), boost::asio::use_awaitable);
+        auto ev = event_of(call_event::type::journaled, *c);
+        ev.error = saved ? error_kind::none : error_kind::journal;
+        env->emit(ev);
+    }
+    co_return out.res;
 }
 
 // ---- client_state: the real world of the loop --------------------------------

@@ -2,6 +2,8 @@
 #ifndef CS2MARKET_IMPL_CLIENT_HPP
 #define CS2MARKET_IMPL_CLIENT_HPP
 
+#include <cs2market/detail/redact.hpp>
+
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
@@ -195,6 +197,25 @@ basic_client<Provider>::prepare(const detail::client_state& st, typename Op::par
         return req.error();
     c->request = std::move(*req);
     c->request.idempotent = pol.idempotency.resendable(facts);
+    if constexpr (X::enabled) {
+        if (st.opts.journal && !c->id.empty()) {
+            auto jb = std::make_shared<detail::journal_binding>();
+            jb->store = st.opts.journal;
+            const order_intent intent = X::intent(params);
+            jb->intent.provider = Provider::info.id;
+            jb->intent.id = c->id;
+            jb->intent.operation = std::string(Op::name);
+            jb->intent.item_name = intent.item_name;
+            jb->intent.max_price = intent.max_price;
+            jb->intent.price = intent.max_price;
+            jb->intent.phase = order_phase::submitted;
+            jb->intent.created_at = now_unix_ms();
+            jb->request = detail::redact(c->request.body, st.opts.credential);
+            jb->answered = [slot] { return X::observe((*slot)->value); };
+            jb->errors = Op::errors;
+            c->journal = std::move(jb);
+        }
+    }
     c->decode = [slot, cred = st.opts.credential](const http_response& r) -> result<void> {
         auto d = decode_response<Op>(r, cred);
         if (!d)
@@ -221,6 +242,8 @@ basic_client<Provider>::prepare(const detail::client_state& st, typename Op::par
             }
             l->decode = [slot, id, cred](const http_response& r) -> result<void> {
                 auto d = decode_response<L>(r, cred);
+                if (!d && is_not_found(d.error(), L::errors))
+                    return detail::make_error(error_kind::outcome_unknown, "no order under this id", Provider::info.id);
                 if (!d)
                     return d.error();
                 auto mapped = X::from_lookup(d->value, id);

@@ -11,15 +11,13 @@ namespace cs2market {
 CS2MARKET_DECL journal::journal()
     : worker_([this] {
           for (;;) {
-              std::function<void()> job;
-              {
-                  std::unique_lock<std::mutex> lk(m_);
-                  cv_.wait(lk, [&] { return stopping_ || !jobs_.empty(); });
-                  if (jobs_.empty())
-                      return; // stopping, and every queued write is done
-                  job = std::move(jobs_.front());
-                  jobs_.pop_front();
-              }
+              std::unique_lock<std::mutex> lk(m_);
+              cv_.wait(lk, [&] { return stopping_ || !jobs_.empty(); });
+              if (jobs_.empty())
+                  return; // stopping, and every queued write is done
+              detail::journal_job job = std::move(jobs_.front());
+              jobs_.pop_front();
+              lk.unlock();
               job();
           }
       })
@@ -42,7 +40,7 @@ CS2MARKET_DECL void journal::stop_worker() noexcept
         worker_.join();
 }
 
-CS2MARKET_DECL void journal::post_work(std::function<void()> job)
+CS2MARKET_DECL void journal::post_work(detail::journal_job job)
 {
     {
         std::lock_guard<std::mutex> lk(m_);

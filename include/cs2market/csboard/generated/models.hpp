@@ -537,7 +537,7 @@ constexpr ::cs2market::phase_meaning order_phase_of(CreateOrderStatus v) noexcep
 {
     switch (v) {
     case CreateOrderStatus::processing: return {::cs2market::order_phase::pending, std::nullopt, std::nullopt, std::nullopt};
-    case CreateOrderStatus::completed: return {::cs2market::order_phase::delivered, std::nullopt, std::nullopt, std::nullopt};
+    case CreateOrderStatus::completed: return {::cs2market::order_phase::pending, std::nullopt, std::nullopt, std::nullopt};
     case CreateOrderStatus::failed: return {::cs2market::order_phase::failed, std::nullopt, ::cs2market::fault_party::unknown, std::nullopt};
     }
     return {};

@@ -8,7 +8,7 @@
 #include <cs2market/operation.hpp>
 #include <cs2market/pagination.hpp>
 #include <cs2market/raw_body.hpp>
-#include <cs2market/skinify/exactly_once.hpp> // hand-written: a lookup's answer as the buy's answer
+#include <cs2market/skinify/orders.hpp>
 
 #include <boost/mp11/list.hpp>
 
@@ -177,7 +177,7 @@ struct withdraw_prices {
     static constexpr std::string_view summary = "Price list: skins available to buy and withdraw for one game. Grouped by name with a count by default; one row per item with its id when full_list=1.";
     static constexpr std::array<::cs2market::param_info, 4> param_table{{{"game", ::cs2market::param_in::query, true}, {"full_list", ::cs2market::param_in::query, false}, {"extended", ::cs2market::param_in::query, false}, {"include_hold", ::cs2market::param_in::query, false}}};
     static constexpr std::array<::cs2market::auth_placement, 2> auth{{{::cs2market::auth_placement::location::header, "Token", ""}, {::cs2market::auth_placement::location::query, "token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 1> errors{{{0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified}}};
+    static constexpr std::array<::cs2market::documented_error, 1> errors{{{0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified, false}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 };
@@ -194,7 +194,7 @@ struct withdraw_price {
     static constexpr std::string_view summary = "One skin by id: price, available count and properties. Call it right before buying to check the item is still available.";
     static constexpr std::array<::cs2market::param_info, 3> param_table{{{"id", ::cs2market::param_in::query, true}, {"extended", ::cs2market::param_in::query, false}, {"include_hold", ::cs2market::param_in::query, false}}};
     static constexpr std::array<::cs2market::auth_placement, 2> auth{{{::cs2market::auth_placement::location::header, "Token", ""}, {::cs2market::auth_placement::location::query, "token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 1> errors{{{0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified}}};
+    static constexpr std::array<::cs2market::documented_error, 1> errors{{{0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified, false}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 };
@@ -211,7 +211,7 @@ struct withdraw_buy {
     static constexpr std::string_view summary = "Buy a skin and send it to a Steam user as a trade offer. Give either id, or name + game. The trade URL goes in body fields partner and token (token is the trade URL token, not the API token).";
     static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
     static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 3> errors{{{0, "missing_skin_parameters", "Neither name + game nor id was given.", ::cs2market::error_fault::caller}, {0, "name_too_short", "The skin name is shorter than 3 characters.", ::cs2market::error_fault::caller}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::retryable}}};
+    static constexpr std::array<::cs2market::documented_error, 3> errors{{{0, "missing_skin_parameters", "Neither name + game nor id was given.", ::cs2market::error_fault::caller, false}, {0, "name_too_short", "The skin name is shorter than 3 characters.", ::cs2market::error_fault::caller, false}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::retryable, false}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 };
@@ -228,7 +228,7 @@ struct withdraw_info {
     static constexpr std::string_view summary = "Status of one or more skin purchases: trade offer id and whether the user accepted or rejected. Pass purchase_ids or custom_ids.";
     static constexpr std::array<::cs2market::param_info, 2> param_table{{{"purchase_ids", ::cs2market::param_in::query, false}, {"custom_ids", ::cs2market::param_in::query, false}}};
     static constexpr std::array<::cs2market::auth_placement, 2> auth{{{::cs2market::auth_placement::location::header, "Token", ""}, {::cs2market::auth_placement::location::query, "token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 2> errors{{{0, "missing_one_of_required_params", "Neither purchase_ids nor custom_ids was given.", ::cs2market::error_fault::unclassified}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified}}};
+    static constexpr std::array<::cs2market::documented_error, 2> errors{{{0, "missing_one_of_required_params", "Neither purchase_ids nor custom_ids was given.", ::cs2market::error_fault::unclassified, false}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified, false}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 };
@@ -245,7 +245,7 @@ struct withdraw_history {
     static constexpr std::string_view summary = "History of all purchases in a time window, paginated: pass start_from from the previous response while has_more is true.";
     static constexpr std::array<::cs2market::param_info, 4> param_table{{{"start_date", ::cs2market::param_in::query, true}, {"end_date", ::cs2market::param_in::query, true}, {"start_from", ::cs2market::param_in::query, false}, {"purchase_statuses", ::cs2market::param_in::query, false}}};
     static constexpr std::array<::cs2market::auth_placement, 2> auth{{{::cs2market::auth_placement::location::header, "Token", ""}, {::cs2market::auth_placement::location::query, "token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 2> errors{{{0, "missing_start_or_end_date", "start_date or end_date is missing.", ::cs2market::error_fault::unclassified}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified}}};
+    static constexpr std::array<::cs2market::documented_error, 2> errors{{{0, "missing_start_or_end_date", "start_date or end_date is missing.", ::cs2market::error_fault::unclassified, false}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified, false}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 
@@ -288,7 +288,7 @@ struct project_balance {
     static constexpr std::string_view summary = "Current project (merchant) balance, which funds withdrawals. Not in the public docs: path, method (POST, empty body) and response shape come from third-party client code.";
     static constexpr std::array<::cs2market::param_info, 0> param_table{{}};
     static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 1> errors{{{0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified}}};
+    static constexpr std::array<::cs2market::documented_error, 1> errors{{{0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified, false}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 };
@@ -305,7 +305,7 @@ struct create_deposit {
     static constexpr std::string_view summary = "Start a skin deposit and get the payment URL to redirect the user to. The amount becomes known later from the IPN.";
     static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
     static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 5> errors{{{0, "invalid_deposit_id", "deposit_id is missing.", ::cs2market::error_fault::unclassified}, {0, "invalid_steam_id", "steam_id is not a valid SteamID64 (e.g. 76561198117742847).", ::cs2market::error_fault::unclassified}, {0, "deposit_id_already_exists", "This deposit_id was already used for a deposit.", ::cs2market::error_fault::unclassified}, {0, "invalid_priority_game", "priority_game has an invalid value.", ::cs2market::error_fault::unclassified}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified}}};
+    static constexpr std::array<::cs2market::documented_error, 5> errors{{{0, "invalid_deposit_id", "deposit_id is missing.", ::cs2market::error_fault::unclassified, false}, {0, "invalid_steam_id", "steam_id is not a valid SteamID64 (e.g. 76561198117742847).", ::cs2market::error_fault::unclassified, false}, {0, "deposit_id_already_exists", "This deposit_id was already used for a deposit.", ::cs2market::error_fault::unclassified, false}, {0, "invalid_priority_game", "priority_game has an invalid value.", ::cs2market::error_fault::unclassified, false}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified, false}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 };
@@ -322,7 +322,7 @@ struct steam_inventory {
     static constexpr std::string_view summary = "A user's Steam inventory with Skinify prices, for a deposit flow without redirect. The success body carries success: true rather than status.";
     static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
     static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 11> errors{{{0, "request_timeout", "The request could not be completed within the time limit.", ::cs2market::error_fault::unclassified}, {0, "invalid_game", "Invalid game value.", ::cs2market::error_fault::unclassified}, {0, "invalid_currency", "Invalid currency value.", ::cs2market::error_fault::unclassified}, {0, "steam_id_missing", "steam_id is missing.", ::cs2market::error_fault::unclassified}, {0, "trade_token_missing", "trade_token is missing.", ::cs2market::error_fault::unclassified}, {0, "private_inventory", "The user's inventory is private.", ::cs2market::error_fault::unclassified}, {0, "unavaliable_inventory", "The user's inventory is unavailable (code spelled this way).", ::cs2market::error_fault::unclassified}, {0, "invalid_tradeurl", "trade_token is invalid.", ::cs2market::error_fault::unclassified}, {0, "empty_inventory", "The user's inventory is empty.", ::cs2market::error_fault::unclassified}, {0, "trade_unavailable", "Steam trading is not available for the user.", ::cs2market::error_fault::unclassified}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified}}};
+    static constexpr std::array<::cs2market::documented_error, 11> errors{{{0, "request_timeout", "The request could not be completed within the time limit.", ::cs2market::error_fault::unclassified, false}, {0, "invalid_game", "Invalid game value.", ::cs2market::error_fault::unclassified, false}, {0, "invalid_currency", "Invalid currency value.", ::cs2market::error_fault::unclassified, false}, {0, "steam_id_missing", "steam_id is missing.", ::cs2market::error_fault::unclassified, false}, {0, "trade_token_missing", "trade_token is missing.", ::cs2market::error_fault::unclassified, false}, {0, "private_inventory", "The user's inventory is private.", ::cs2market::error_fault::unclassified, false}, {0, "unavaliable_inventory", "The user's inventory is unavailable (code spelled this way).", ::cs2market::error_fault::unclassified, false}, {0, "invalid_tradeurl", "trade_token is invalid.", ::cs2market::error_fault::unclassified, false}, {0, "empty_inventory", "The user's inventory is empty.", ::cs2market::error_fault::unclassified, false}, {0, "trade_unavailable", "Steam trading is not available for the user.", ::cs2market::error_fault::unclassified, false}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified, false}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 };
@@ -339,7 +339,7 @@ struct create_steam_offer {
     static constexpr std::string_view summary = "Create the Steam trade offer for a deposit yourself (items from steam_inventory), so the user stays on your site. Give deposit_id or transaction_id. The success body carries success: true rather than status.";
     static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
     static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 19> errors{{{0, "invalid_game", "Invalid game value.", ::cs2market::error_fault::unclassified}, {0, "deposit_id_or_transaction_id_missing", "Neither deposit_id nor transaction_id was given.", ::cs2market::error_fault::unclassified}, {0, "invalid_transaction_id", "Invalid transaction_id value.", ::cs2market::error_fault::unclassified}, {0, "deposit_not_found", "No such deposit.", ::cs2market::error_fault::unclassified}, {0, "request_deposit_inventory", "The deposit was created without steam_id and/or trade URL token.", ::cs2market::error_fault::unclassified}, {0, "order_changed_state", "The deposit already changed status; no trade offer can be created.", ::cs2market::error_fault::unclassified}, {0, "nothing_things_selected", "items is missing.", ::cs2market::error_fault::unclassified}, {0, "required_params_missing", "Required parameters are missing.", ::cs2market::error_fault::unclassified}, {0, "inventory_updated", "Some items are no longer tradable; reload the inventory.", ::cs2market::error_fault::unclassified}, {0, "min_deal_sum", "The total is below the minimum deposit amount of the project.", ::cs2market::error_fault::unclassified}, {0, "account_cant_trading", "The user cannot trade on Steam.", ::cs2market::error_fault::unclassified}, {0, "steam_error", "Steam failed to create the trade offer.", ::cs2market::error_fault::unclassified}, {0, "private_inventory", "The user's inventory is private.", ::cs2market::error_fault::unclassified}, {0, "unavaliable_inventory", "The user's inventory is unavailable (code spelled this way).", ::cs2market::error_fault::unclassified}, {0, "invalid_tradeurl", "The deposit's trade URL token is invalid.", ::cs2market::error_fault::unclassified}, {0, "empty_inventory", "The user's inventory is empty.", ::cs2market::error_fault::unclassified}, {0, "trade_unavailable", "Steam trading is not available for the user.", ::cs2market::error_fault::unclassified}, {0, "you_have_vac_ban", "The user has a VAC ban.", ::cs2market::error_fault::unclassified}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified}}};
+    static constexpr std::array<::cs2market::documented_error, 19> errors{{{0, "invalid_game", "Invalid game value.", ::cs2market::error_fault::unclassified, false}, {0, "deposit_id_or_transaction_id_missing", "Neither deposit_id nor transaction_id was given.", ::cs2market::error_fault::unclassified, false}, {0, "invalid_transaction_id", "Invalid transaction_id value.", ::cs2market::error_fault::unclassified, false}, {0, "deposit_not_found", "No such deposit.", ::cs2market::error_fault::unclassified, false}, {0, "request_deposit_inventory", "The deposit was created without steam_id and/or trade URL token.", ::cs2market::error_fault::unclassified, false}, {0, "order_changed_state", "The deposit already changed status; no trade offer can be created.", ::cs2market::error_fault::unclassified, false}, {0, "nothing_things_selected", "items is missing.", ::cs2market::error_fault::unclassified, false}, {0, "required_params_missing", "Required parameters are missing.", ::cs2market::error_fault::unclassified, false}, {0, "inventory_updated", "Some items are no longer tradable; reload the inventory.", ::cs2market::error_fault::unclassified, false}, {0, "min_deal_sum", "The total is below the minimum deposit amount of the project.", ::cs2market::error_fault::unclassified, false}, {0, "account_cant_trading", "The user cannot trade on Steam.", ::cs2market::error_fault::unclassified, false}, {0, "steam_error", "Steam failed to create the trade offer.", ::cs2market::error_fault::unclassified, false}, {0, "private_inventory", "The user's inventory is private.", ::cs2market::error_fault::unclassified, false}, {0, "unavaliable_inventory", "The user's inventory is unavailable (code spelled this way).", ::cs2market::error_fault::unclassified, false}, {0, "invalid_tradeurl", "The deposit's trade URL token is invalid.", ::cs2market::error_fault::unclassified, false}, {0, "empty_inventory", "The user's inventory is empty.", ::cs2market::error_fault::unclassified, false}, {0, "trade_unavailable", "Steam trading is not available for the user.", ::cs2market::error_fault::unclassified, false}, {0, "you_have_vac_ban", "The user has a VAC ban.", ::cs2market::error_fault::unclassified, false}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified, false}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 };
@@ -356,7 +356,7 @@ struct deposit_status {
     static constexpr std::string_view summary = "Status of one deposit. Pass deposit_id or transaction_id.";
     static constexpr std::array<::cs2market::param_info, 2> param_table{{{"deposit_id", ::cs2market::param_in::query, false}, {"transaction_id", ::cs2market::param_in::query, false}}};
     static constexpr std::array<::cs2market::auth_placement, 2> auth{{{::cs2market::auth_placement::location::header, "Token", ""}, {::cs2market::auth_placement::location::query, "token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 5> errors{{{0, "deposit_id_or_transaction_id_missing", "Neither deposit_id nor transaction_id was given.", ::cs2market::error_fault::unclassified}, {0, "invalid_deposit_id", "Invalid deposit_id.", ::cs2market::error_fault::unclassified}, {0, "invalid_transaction_id", "Invalid transaction_id.", ::cs2market::error_fault::unclassified}, {0, "deposit_not_found", "No such deposit.", ::cs2market::error_fault::unclassified}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified}}};
+    static constexpr std::array<::cs2market::documented_error, 5> errors{{{0, "deposit_id_or_transaction_id_missing", "Neither deposit_id nor transaction_id was given.", ::cs2market::error_fault::unclassified, false}, {0, "invalid_deposit_id", "Invalid deposit_id.", ::cs2market::error_fault::unclassified, false}, {0, "invalid_transaction_id", "Invalid transaction_id.", ::cs2market::error_fault::unclassified, false}, {0, "deposit_not_found", "No such deposit.", ::cs2market::error_fault::unclassified, false}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified, false}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 };
@@ -373,7 +373,7 @@ struct get_deposits {
     static constexpr std::string_view summary = "Deposits created in a time window, at most 1000 per response; pass start_from from the previous response for the next page.";
     static constexpr std::array<::cs2market::param_info, 3> param_table{{{"starting", ::cs2market::param_in::query, true}, {"ending", ::cs2market::param_in::query, true}, {"start_from", ::cs2market::param_in::query, false}}};
     static constexpr std::array<::cs2market::auth_placement, 2> auth{{{::cs2market::auth_placement::location::header, "Token", ""}, {::cs2market::auth_placement::location::query, "token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 2> errors{{{0, "missing_starting_or_ending", "starting or ending is missing.", ::cs2market::error_fault::unclassified}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified}}};
+    static constexpr std::array<::cs2market::documented_error, 2> errors{{{0, "missing_starting_or_ending", "starting or ending is missing.", ::cs2market::error_fault::unclassified, false}, {0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified, false}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 
@@ -416,7 +416,7 @@ struct failed_ipn {
     static constexpr std::string_view summary = "Deposit IPNs that did not reach your server, with the HTTP status of the failed delivery.";
     static constexpr std::array<::cs2market::param_info, 0> param_table{{}};
     static constexpr std::array<::cs2market::auth_placement, 2> auth{{{::cs2market::auth_placement::location::header, "Token", ""}, {::cs2market::auth_placement::location::query, "token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 1> errors{{{0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified}}};
+    static constexpr std::array<::cs2market::documented_error, 1> errors{{{0, "request_limit_exceeded", "More than 300 requests per minute; requests are blocked for a short time.", ::cs2market::error_fault::unclassified, false}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 };
@@ -433,7 +433,7 @@ struct withdraw_cancel_reservation {
     static constexpr std::string_view summary = "Cancel a purchase with the status reserved (by purchase_id or custom_id); the funds return to the project balance in full.";
     static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
     static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 3> errors{{{0, "missing_one_of_required_params", "Neither purchase_id nor custom_id was given.", ::cs2market::error_fault::unclassified}, {0, "reservation_not_found", "No reservation found, or the purchase is not reserved.", ::cs2market::error_fault::unclassified}, {0, "cancel_reservation_unavailable", "Reservation cancellation is unavailable.", ::cs2market::error_fault::unclassified}}};
+    static constexpr std::array<::cs2market::documented_error, 3> errors{{{0, "missing_one_of_required_params", "Neither purchase_id nor custom_id was given.", ::cs2market::error_fault::unclassified, false}, {0, "reservation_not_found", "No reservation found, or the purchase is not reserved.", ::cs2market::error_fault::unclassified, false}, {0, "cancel_reservation_unavailable", "Reservation cancellation is unavailable.", ::cs2market::error_fault::unclassified, false}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 };
@@ -450,7 +450,7 @@ struct withdraw_update_trade_token {
     static constexpr std::string_view summary = "Update the user's trade URL for purchases with the status reserved.";
     static constexpr std::array<::cs2market::param_info, 1> param_table{{{"body", ::cs2market::param_in::body, true}}};
     static constexpr std::array<::cs2market::auth_placement, 1> auth{{{::cs2market::auth_placement::location::header, "Token", ""}}};
-    static constexpr std::array<::cs2market::documented_error, 2> errors{{{0, "missing_partner_or_token", "partner or token is missing.", ::cs2market::error_fault::unclassified}, {0, "invalid_trade_token", "The token value is invalid.", ::cs2market::error_fault::unclassified}}};
+    static constexpr std::array<::cs2market::documented_error, 2> errors{{{0, "missing_partner_or_token", "partner or token is missing.", ::cs2market::error_fault::unclassified, false}, {0, "invalid_trade_token", "The token value is invalid.", ::cs2market::error_fault::unclassified, false}}};
     /// The documented rate limits this operation counts against (per key).
     static constexpr std::array<::cs2market::rate_bucket, 1> rate_limits{{{"all", 300, std::chrono::milliseconds(60000)}}};
 };
@@ -476,6 +476,10 @@ struct exactly_once_traits<skinify::ops::withdraw_buy> {
     static constexpr bool provider_replays = false;
     static constexpr std::string_view id_name = "custom_id";
     static std::optional<std::string>& id(skinify::ops::withdraw_buy::params& p) { return p.body.custom_id; }
+    /// What the buy intends, journaled before it is sent (orders.hpp).
+    static ::cs2market::order_intent intent(const skinify::ops::withdraw_buy::params& p) { return skinify::order_intent_of(p); }
+    /// The buy's answer as an order observation (orders.hpp).
+    static ::cs2market::order_observation observe(const skinify::ops::withdraw_buy::response_type& r) { return skinify::order_observation_of(r); }
     static constexpr bool has_lookup = true;
     using lookup = skinify::ops::withdraw_info;
     static lookup::params lookup_params(const std::string& id)

@@ -1,0 +1,66 @@
+// cs2market::cs2dt::order_source: CS2DT orders for order_tracker, looked up by
+// outTradeNo through buyer_order_detail. CS2DT pushes order changes as signed
+// callbacks: verify them (cs2dt::verify_callback) and hand them to the tracker:
+//   tracker.observe(cs2market::cs2dt::order_observation_of(*verified));
+#ifndef CS2MARKET_CS2DT_TRACKING_HPP
+#define CS2MARKET_CS2DT_TRACKING_HPP
+
+#include <cs2market/cs2dt.hpp>
+#include <cs2market/cs2dt/orders.hpp>
+#include <cs2market/order_tracker.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cs2market::cs2dt {
+
+class order_source final : public ::cs2market::order_source {
+public:
+    /// `c` must outlive the source; build it on the tracker's executor.
+    explicit order_source(client& c) : client_(c) {}
+
+    provider_id provider() const override { return cs2dt::id; }
+    std::size_t max_batch() const override { return 20; }
+
+    /// One detail per id (CS2DT's list cannot filter by outTradeNo). 140015 ("no
+    /// order was created") means not found; any other error fails the batch, so
+    /// that a hiccup is never taken for a buy that was not made.
+    void async_lookup(std::vector<std::string> ids, lookup_handler done) override
+    {
+        struct batch {
+            std::vector<order_observation> seen;
+            std::optional<error> failure;
+            std::size_t left = 0;
+            lookup_handler done;
+        };
+        auto b = std::make_shared<batch>();
+        b->left = ids.size();
+        b->done = std::move(done);
+        if (ids.empty())
+            return b->done(std::vector<order_observation>{});
+        for (auto& id : ids) {
+            buyer_order_detail_params p;
+            p.outTradeNo = id;
+            client_.async_call<ops::buyer_order_detail>(std::move(p), [b, id](result<OrderDetailDTO> r) {
+                if (r && r->orderId)
+                    b->seen.push_back(order_observation_of(*r, id));
+                else if (!r && !is_not_found(r.error(), ops::buyer_order_detail::errors) && !b->failure)
+                    b->failure = r.error();
+                if (--b->left == 0) {
+                    if (b->failure)
+                        b->done(*b->failure);
+                    else
+                        b->done(std::move(b->seen));
+                }
+            });
+        }
+    }
+
+private:
+    client& client_;
+};
+
+} // namespace cs2market::cs2dt
+
+#endif

@@ -1,0 +1,44 @@
+// cs2market::csboard::order_source: CSBoard orders for order_tracker, looked up
+// in batches by custom_id through get_orders_info (CSBoard has no push feed).
+#ifndef CS2MARKET_CSBOARD_TRACKING_HPP
+#define CS2MARKET_CSBOARD_TRACKING_HPP
+
+#include <cs2market/csboard.hpp>
+#include <cs2market/csboard/orders.hpp>
+#include <cs2market/order_tracker.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cs2market::csboard {
+
+class order_source final : public ::cs2market::order_source {
+public:
+    /// `c` must outlive the source; build it on the tracker's executor.
+    explicit order_source(client& c) : client_(c) {}
+
+    provider_id provider() const override { return csboard::id; }
+    std::size_t max_batch() const override { return 100; }
+
+    void async_lookup(std::vector<std::string> ids, lookup_handler done) override
+    {
+        get_orders_info_params p;
+        p.custom_ids = std::move(ids);
+        client_.async_call<ops::get_orders_info>(std::move(p), [done = std::move(done)](result<OrdersInfoResponse> r) {
+            if (!r)
+                return done(r.error());
+            std::vector<order_observation> seen;
+            for (const auto& o : r->data)
+                seen.push_back(order_observation_of(o));
+            done(std::move(seen));
+        });
+    }
+
+private:
+    client& client_;
+};
+
+} // namespace cs2market::csboard
+
+#endif

@@ -1,0 +1,67 @@
+// cs2market internal: the state behind order_tracker, on one strand.
+#ifndef CS2MARKET_DETAIL_TRACKER_IMPL_HPP
+#define CS2MARKET_DETAIL_TRACKER_IMPL_HPP
+
+#include <cs2market/order_tracker.hpp>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <utility>
+
+namespace cs2market::detail {
+
+struct tracker_impl : std::enable_shared_from_this<tracker_impl> {
+    using clock = std::chrono::steady_clock;
+    using key = std::pair<std::string, std::string>; ///< (provider, idempotency id)
+
+    struct tracked {
+        order o;
+        clock::time_point next_poll{};
+        bool saving = false;    ///< a transition is being journaled: later observations wait
+        bool in_lookup = false; ///< a lookup batch names it
+        std::deque<order_observation> queued;
+    };
+
+    CS2MARKET_DECL tracker_impl(boost::asio::any_io_executor ex, std::shared_ptr<journal> j, order_tracker::handler h,
+                                tracker_options o, order_tracker::notice_handler n);
+
+    boost::asio::strand<boost::asio::any_io_executor> strand;
+    std::shared_ptr<journal> store;
+    order_tracker::handler on_transition;
+    order_tracker::notice_handler on_notice;
+    tracker_options opts;
+    boost::asio::steady_timer timer;
+
+    // Strand only.
+    std::map<key, tracked> orders;
+    std::map<key, key> by_order_id; ///< (provider, order id) -> key
+    std::map<std::string, std::shared_ptr<order_source>, std::less<>> sources;
+    bool running = true;
+
+    // Read from any thread (orders(), stats(), all_final()).
+    mutable std::mutex snapshot_m;
+    std::vector<order> snapshot;
+    tracker_stats counts;
+    bool loaded = false; ///< resume() or follow() has run
+
+    CS2MARKET_DECL void start();
+    CS2MARKET_DECL void tick();
+    CS2MARKET_DECL void add(order o);
+    CS2MARKET_DECL void route(order_observation obs);
+    CS2MARKET_DECL void process(const key& k, order_observation obs);
+    CS2MARKET_DECL void saved(const key& k, order next, phase_change change, result<bool> r);
+    CS2MARKET_DECL void drain(const key& k);
+    CS2MARKET_DECL void looked_up(const std::string& provider, std::vector<std::string> ids, result<std::vector<order_observation>> r);
+    CS2MARKET_DECL void schedule(tracked& t);
+    CS2MARKET_DECL void notice(const order* o, std::string what);
+    CS2MARKET_DECL void publish(); ///< refreshes the snapshot read by other threads
+};
+
+} // namespace cs2market::detail
+
+#endif

@@ -1,0 +1,423 @@
+// cs2market: bodies of order_tracker.hpp and detail/tracker_impl.hpp.
+#ifndef CS2MARKET_IMPL_ORDER_TRACKER_IPP
+#define CS2MARKET_IMPL_ORDER_TRACKER_IPP
+
+#include <cs2market/detail/tracker_impl.hpp>
+#include <cs2market/order_tracker.hpp>
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+
+#include <algorithm>
+
+namespace cs2market {
+namespace detail {
+
+CS2MARKET_DECL tracker_impl::tracker_impl(boost::asio::any_io_executor ex, std::shared_ptr<journal> j, order_tracker::handler h,
+                                          tracker_options o, order_tracker::notice_handler n)
+    : strand(boost::asio::make_strand(ex)), store(std::move(j)), on_transition(std::move(h)), on_notice(std::move(n)), opts(o),
+      timer(strand)
+{
+}
+
+CS2MARKET_DECL void tracker_impl::start()
+{
+    timer.expires_after(opts.tick);
+    timer.async_wait([w = weak_from_this()](boost::system::error_code ec) {
+        if (auto self = w.lock(); self && !ec && self->running) {
+            self->tick();
+            self->start();
+        }
+    });
+}
+
+CS2MARKET_DECL void tracker_impl::notice(const order* o, std::string what)
+{
+    if (on_notice && running)
+        on_notice(o, what);
+}
+
+CS2MARKET_DECL void tracker_impl::publish()
+{
+    std::vector<order> all;
+    all.reserve(orders.size());
+    for (const auto& [k, t] : orders)
+        all.push_back(t.o);
+    std::lock_guard<std::mutex> lk(snapshot_m);
+    snapshot = std::move(all);
+}
+
+CS2MARKET_DECL void tracker_impl::schedule(tracked& t)
+{
+    const auto now = clock::now();
+    if (is_final(t.o.phase))
+        return;
+    if (t.o.phase != order_phase::delivered) {
+        t.next_poll = now + opts.moving_poll;
+        return;
+    }
+    // Waiting for settlement: slowly, but look again right after it is due.
+    auto next = now + opts.waiting_poll;
+    if (t.o.settles_at) {
+        const auto due = now + std::chrono::milliseconds(std::max<std::int64_t>(0, *t.o.settles_at - now_unix_ms()));
+        next = std::min(next, std::max(due, now + opts.moving_poll / 4));
+    }
+    t.next_poll = next;
+}
+
+CS2MARKET_DECL void tracker_impl::add(order o)
+{
+    key k{std::string(o.provider.name()), o.id};
+    auto [it, inserted] = orders.try_emplace(k);
+    if (!inserted)
+        return;
+    it->second.o = std::move(o);
+    it->second.next_poll = clock::now(); // looked up at once: reconciled or resynchronised
+    if (!it->second.o.order_id.empty())
+        by_order_id[{k.first, it->second.o.order_id}] = k;
+}
+
+CS2MARKET_DECL void tracker_impl::tick()
+{
+    const auto now = clock::now();
+    for (auto& [name, src] : sources) {
+        std::vector<std::string> batch;
+        for (auto& [k, t] : orders) {
+            if (k.first != name || is_final(t.o.phase) || t.saving || t.in_lookup || t.next_poll > now)
+                continue;
+            t.in_lookup = true;
+            batch.push_back(k.second);
+            if (batch.size() >= std::max<std::size_t>(1, src->max_batch()))
+                break;
+        }
+        if (batch.empty())
+            continue;
+        {
+            std::lock_guard<std::mutex> lk(snapshot_m);
+            ++counts.lookups;
+        }
+        auto ids = batch;
+        src->async_lookup(std::move(batch), [w = weak_from_this(), name = name, ids = std::move(ids)](
+                                                result<std::vector<order_observation>> r) mutable {
+            if (auto self = w.lock())
+                boost::asio::post(self->strand, [self, name = std::move(name), ids = std::move(ids), r = std::move(r)]() mutable {
+                    self->looked_up(name, std::move(ids), std::move(r));
+                });
+        });
+    }
+}
+
+CS2MARKET_DECL void tracker_impl::looked_up(const std::string& provider, std::vector<std::string> ids,
+                                            result<std::vector<order_observation>> r)
+{
+    for (const auto& id : ids)
+        if (auto it = orders.find({provider, id}); it != orders.end()) {
+            it->second.in_lookup = false;
+            schedule(it->second);
+        }
+    if (!running)
+        return;
+    if (!r) {
+        {
+            std::lock_guard<std::mutex> lk(snapshot_m);
+            ++counts.lookup_errors;
+        }
+        notice(nullptr, provider + ": lookup failed: " + r.error().message());
+        return;
+    }
+    std::vector<std::string> seen;
+    for (auto& obs : *r) {
+        if (obs.source.empty())
+            obs.source = "poll";
+        if (!obs.id.empty())
+            seen.push_back(obs.id);
+        else if (auto it = by_order_id.find({provider, obs.order_id}); it != by_order_id.end())
+            seen.push_back(it->second.second);
+        route(std::move(obs));
+    }
+    // A buy the provider has no record of, long after it was journaled, was never made.
+    const auto now = now_unix_ms();
+    for (const auto& id : ids) {
+        if (std::find(seen.begin(), seen.end(), id) != seen.end())
+            continue;
+        auto it = orders.find({provider, id});
+        if (it == orders.end())
+            continue;
+        const auto& o = it->second.o;
+        if ((o.phase == order_phase::submitted || o.phase == order_phase::unknown) &&
+            now - o.created_at >= opts.reconcile_grace.count()) {
+            order_observation nf;
+            nf.provider = o.provider;
+            nf.id = id;
+            nf.not_found = true;
+            nf.phase = order_phase::failed;
+            nf.source = "lookup";
+            route(std::move(nf));
+        }
+    }
+}
+
+CS2MARKET_DECL void tracker_impl::route(order_observation obs)
+{
+    const std::string prov(obs.provider.name());
+    key k{prov, obs.id};
+    auto it = obs.id.empty() ? orders.end() : orders.find(k);
+    if (it == orders.end() && !obs.order_id.empty())
+        if (auto b = by_order_id.find({prov, obs.order_id}); b != by_order_id.end()) {
+            k = b->second;
+            it = orders.find(k);
+        }
+    if (it == orders.end()) {
+        std::lock_guard<std::mutex> lk(snapshot_m);
+        ++counts.ignored; // an order nobody follows
+        return;
+    }
+    if (it->second.saving) {
+        it->second.queued.push_back(std::move(obs));
+        return;
+    }
+    process(k, std::move(obs));
+}
+
+CS2MARKET_DECL void tracker_impl::process(const key& k, order_observation obs)
+{
+    auto& t = orders.at(k);
+    if (!obs.known_status && !obs.not_found) {
+        {
+            std::lock_guard<std::mutex> lk(snapshot_m);
+            ++counts.unknown_statuses;
+        }
+        notice(&t.o, std::string(t.o.provider.name()) + " " + t.o.id + ": status \"" + obs.provider_status +
+                         "\" is not in the schema; the order stays non-final");
+    }
+    const auto now = now_unix_ms();
+    // No explicit settled status: delivered, its protection over, no reversal seen.
+    const auto settles = obs.settles_at ? obs.settles_at : t.o.settles_at;
+    if (obs.phase == order_phase::delivered && settles && *settles <= now && obs.source != "buy") {
+        obs.phase = order_phase::settled;
+        obs.source = "settlement";
+    }
+    order next = t.o;
+    auto change = apply_observation(next, obs, now);
+    if (!next.order_id.empty())
+        by_order_id[{k.first, next.order_id}] = k;
+    if (!change) {
+        {
+            std::lock_guard<std::mutex> lk(snapshot_m);
+            ++counts.ignored;
+        }
+        const bool facts = next.order_id != t.o.order_id || next.settles_at != t.o.settles_at ||
+                           next.delivered_at != t.o.delivered_at || next.item_name != t.o.item_name || next.price != t.o.price ||
+                           next.provider_status != t.o.provider_status;
+        t.o = next;
+        if (facts && !is_final(next.phase)) {
+            auto save = [s = store, next] { return s->save(next, nullptr); };
+            store->async_run<result<bool>>(std::move(save), boost::asio::bind_executor(strand, [](result<bool>) {}));
+        }
+        publish();
+        return;
+    }
+    t.saving = true;
+    auto save = [s = store, next, c = *change] { return s->save(next, &c); };
+    store->async_run<result<bool>>(std::move(save),
+                                   boost::asio::bind_executor(strand, [w = weak_from_this(), k, next, c = *change](result<bool> r) mutable {
+                                       if (auto self = w.lock())
+                                           self->saved(k, std::move(next), std::move(c), std::move(r));
+                                   }));
+}
+
+CS2MARKET_DECL void tracker_impl::saved(const key& k, order next, phase_change change, result<bool> r)
+{
+    auto it = orders.find(k);
+    if (it == orders.end())
+        return;
+    auto& t = it->second;
+    t.saving = false;
+    if (r && *r) {
+        t.o = std::move(next);
+        schedule(t);
+        {
+            std::lock_guard<std::mutex> lk(snapshot_m);
+            ++counts.transitions;
+        }
+        publish();
+        if (running && on_transition)
+            on_transition(t.o, change);
+        drain(k);
+        return;
+    }
+    if (r) {
+        // Another writer (another process following the same journal) moved it first.
+        {
+            std::lock_guard<std::mutex> lk(snapshot_m);
+            ++counts.journal_conflicts;
+        }
+        t.saving = true;
+        auto find = [s = store, p = t.o.provider, id = t.o.id] { return s->find(p, id); };
+        store->async_run<result<std::optional<order>>>(
+            std::move(find), boost::asio::bind_executor(strand, [w = weak_from_this(), k](result<std::optional<order>> f) {
+                auto self = w.lock();
+                if (!self)
+                    return;
+                auto it = self->orders.find(k);
+                if (it == self->orders.end())
+                    return;
+                it->second.saving = false;
+                if (f && *f)
+                    it->second.o = std::move(**f);
+                self->publish();
+                self->drain(k);
+            }));
+        return;
+    }
+    {
+        std::lock_guard<std::mutex> lk(snapshot_m);
+        ++counts.journal_errors;
+    }
+    // Not journaled, so not delivered: the order stays where it was and the next
+    // look sees the transition again.
+    notice(&t.o, "journal: " + r.error().message());
+    drain(k);
+}
+
+CS2MARKET_DECL void tracker_impl::drain(const key& k)
+{
+    auto it = orders.find(k);
+    while (it != orders.end() && !it->second.saving && !it->second.queued.empty()) {
+        auto obs = std::move(it->second.queued.front());
+        it->second.queued.pop_front();
+        process(k, std::move(obs));
+        it = orders.find(k);
+    }
+}
+
+} // namespace detail
+
+CS2MARKET_DECL order_tracker::order_tracker(boost::asio::any_io_executor ex, std::shared_ptr<journal> store, handler on_transition,
+                                            tracker_options opts, notice_handler on_notice)
+    : impl_(std::make_shared<detail::tracker_impl>(std::move(ex), std::move(store), std::move(on_transition), opts,
+                                                   std::move(on_notice)))
+{
+    boost::asio::dispatch(impl_->strand, [self = impl_] { self->start(); });
+}
+
+CS2MARKET_DECL order_tracker::~order_tracker()
+{
+    stop();
+}
+
+CS2MARKET_DECL void order_tracker::add_source(std::shared_ptr<order_source> source)
+{
+    boost::asio::dispatch(impl_->strand, [self = impl_, source = std::move(source)] {
+        const std::string name(source->provider().name());
+        if (auto old = self->sources.find(name); old != self->sources.end())
+            old->second->stop();
+        self->sources[name] = source;
+        std::weak_ptr<detail::tracker_impl> w = self;
+        source->start(
+            [w](order_observation obs) {
+                if (auto s = w.lock())
+                    boost::asio::post(s->strand, [s, obs = std::move(obs)]() mutable { s->route(std::move(obs)); });
+            },
+            [w] {
+                if (auto s = w.lock())
+                    boost::asio::post(s->strand, [s] {
+                        for (auto& [k, t] : s->orders)
+                            if (!is_final(t.o.phase))
+                                t.next_poll = detail::tracker_impl::clock::now();
+                    });
+            });
+    });
+}
+
+CS2MARKET_DECL void order_tracker::resume()
+{
+    auto self = impl_;
+    auto load = [s = self->store] { return s->load(true); };
+    self->store->async_run<result<std::vector<order>>>(
+        std::move(load), boost::asio::bind_executor(self->strand, [self](result<std::vector<order>> r) {
+            if (!r) {
+                self->notice(nullptr, "journal: " + r.error().message());
+            } else {
+                for (auto& o : *r)
+                    self->add(std::move(o));
+            }
+            {
+                std::lock_guard<std::mutex> lk(self->snapshot_m);
+                self->loaded = true;
+            }
+            self->publish();
+        }));
+}
+
+CS2MARKET_DECL void order_tracker::follow(provider_id p, std::string id)
+{
+    auto self = impl_;
+    auto find = [s = self->store, p, id] { return s->find(p, id); };
+    self->store->async_run<result<std::optional<order>>>(
+        std::move(find), boost::asio::bind_executor(self->strand, [self, p, id](result<std::optional<order>> r) {
+            if (!r)
+                self->notice(nullptr, "journal: " + r.error().message());
+            else if (!*r)
+                self->notice(nullptr, std::string(p.name()) + " " + id + ": not journaled");
+            else
+                self->add(std::move(**r));
+            {
+                std::lock_guard<std::mutex> lk(self->snapshot_m);
+                self->loaded = true;
+            }
+            self->publish();
+        }));
+}
+
+CS2MARKET_DECL void order_tracker::observe(order_observation obs)
+{
+    boost::asio::post(impl_->strand, [self = impl_, obs = std::move(obs)]() mutable { self->route(std::move(obs)); });
+}
+
+CS2MARKET_DECL void order_tracker::resync()
+{
+    boost::asio::post(impl_->strand, [self = impl_] {
+        for (auto& [k, t] : self->orders)
+            if (!is_final(t.o.phase))
+                t.next_poll = detail::tracker_impl::clock::now();
+    });
+}
+
+CS2MARKET_DECL void order_tracker::stop()
+{
+    auto self = impl_;
+    boost::asio::dispatch(self->strand, [self] {
+        if (!self->running)
+            return;
+        self->running = false;
+        self->timer.cancel();
+        for (auto& [n, s] : self->sources)
+            s->stop();
+    });
+}
+
+CS2MARKET_DECL std::vector<order> order_tracker::orders() const
+{
+    std::lock_guard<std::mutex> lk(impl_->snapshot_m);
+    return impl_->snapshot;
+}
+
+CS2MARKET_DECL bool order_tracker::all_final() const
+{
+    std::lock_guard<std::mutex> lk(impl_->snapshot_m);
+    if (!impl_->loaded)
+        return false;
+    return std::all_of(impl_->snapshot.begin(), impl_->snapshot.end(), [](const order& o) { return is_final(o.phase); });
+}
+
+CS2MARKET_DECL tracker_stats order_tracker::stats() const
+{
+    std::lock_guard<std::mutex> lk(impl_->snapshot_m);
+    return impl_->counts;
+}
+
+} // namespace cs2market
+
+#endif

@@ -1,0 +1,144 @@
+// cs2market: following orders of every provider to their end, on your
+// executor, with one handler called once per phase transition.
+//
+//   auto store = cs2market::sqlite_journal::open("orders.db").value();
+//   cs2market::order_tracker tracker(ioc.get_executor(), store,
+//       [](const cs2market::order& o, const cs2market::phase_change& c) { ... });
+//   tracker.add_source(std::make_shared<cs2market::csboard::order_source>(board)); // one per provider
+//   tracker.resume();   // every unfinished journaled order: reconciled, then followed
+//   ioc.run();
+//
+// Sources of observations, merged into one forward-only stream per order with
+// duplicates dropped: polling through each provider's lookups (batched where
+// the provider can), pushes (CS2DT callbacks handed to observe(), Skinify's
+// WebSocket through its source), and a resynchronisation of every unfinished
+// order after a feed reconnects. Every transition is journaled before the
+// handler sees it, so that no crash loses it and none is delivered twice.
+#ifndef CS2MARKET_ORDER_TRACKER_HPP
+#define CS2MARKET_ORDER_TRACKER_HPP
+
+#include <cs2market/detail/config.hpp>
+#include <cs2market/journal.hpp>
+#include <cs2market/order.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cs2market {
+
+namespace detail {
+struct tracker_impl;
+}
+
+/// A provider's side of tracking (each provider's folder has one, e.g.
+/// cs2market::csboard::order_source over its client).
+class order_source {
+public:
+    using lookup_handler = std::function<void(result<std::vector<order_observation>>)>;
+    using deliver_fn = std::function<void(order_observation)>;
+
+    virtual ~order_source() = default;
+    virtual provider_id provider() const = 0;
+    /// Looks orders up by their idempotency ids (batched where the provider can):
+    /// `done` gets what was seen of each (matched by id or order id); an id the
+    /// answer does not name was not found. Runs on the tracker's executor.
+    virtual void async_lookup(std::vector<std::string> ids, lookup_handler done) = 0;
+    /// How many ids one async_lookup takes at most.
+    virtual std::size_t max_batch() const { return 50; }
+    /// Push sources (feeds): deliver observations as they come; `resync` after a
+    /// reconnect, so that every unfinished order is looked up again.
+    virtual void start(deliver_fn deliver, std::function<void()> resync)
+    {
+        (void)deliver;
+        (void)resync;
+    }
+    virtual void stop() {}
+};
+
+/// How often the tracker looks.
+struct tracker_options {
+    /// While an order moves (before delivered).
+    std::chrono::milliseconds moving_poll{2'000};
+    /// While a delivered order waits for the end of trade protection (days).
+    std::chrono::milliseconds waiting_poll{10 * 60'000};
+    /// A submitted or unknown order that a lookup does not find is failed (never
+    /// bought, nothing charged) only once it was journaled this long ago: a buy in
+    /// flight may not be recorded by the provider yet.
+    std::chrono::milliseconds reconcile_grace{60'000};
+    /// How often due work is checked.
+    std::chrono::milliseconds tick{100};
+};
+
+/// What the tracker counted.
+struct tracker_stats {
+    std::size_t transitions = 0;      ///< delivered to the handler
+    std::size_t ignored = 0;          ///< late, duplicate or after a final phase
+    std::size_t unknown_statuses = 0; ///< status values no schema lists (kept, order not moved)
+    std::size_t lookups = 0;          ///< lookup batches sent
+    std::size_t lookup_errors = 0;
+    std::size_t journal_conflicts = 0; ///< moved by another writer first (reloaded)
+    std::size_t journal_errors = 0;
+};
+
+/// Follows orders on an executor and calls the handler once per phase
+/// transition, in order, with the order (after the transition) and the
+/// transition. Thread-safe: every member may be called from any thread; the
+/// handlers run on the tracker's strand.
+class order_tracker {
+public:
+    using handler = std::function<void(const order&, const phase_change&)>;
+    /// Something worth knowing that moves no order: an unknown status value, a
+    /// journal or lookup error.
+    using notice_handler = std::function<void(const order*, const std::string&)>;
+
+    CS2MARKET_DECL order_tracker(boost::asio::any_io_executor ex, std::shared_ptr<journal> store, handler on_transition,
+                                 tracker_options opts = {}, notice_handler on_notice = {});
+    CS2MARKET_DECL ~order_tracker();
+    order_tracker(const order_tracker&) = delete;
+    order_tracker& operator=(const order_tracker&) = delete;
+
+    /// Adds the source of one provider (replacing an earlier one of the same provider).
+    CS2MARKET_DECL void add_source(std::shared_ptr<order_source> source);
+
+    /// Loads every unfinished order from the journal and follows it: submitted
+    /// and unknown ones are reconciled by their id first (a buy the lookup proves
+    /// was never made ends failed, nothing charged).
+    CS2MARKET_DECL void resume();
+
+    /// Follows one journaled order (e.g. just bought through a journaled client).
+    CS2MARKET_DECL void follow(provider_id p, std::string id);
+
+    /// An observation from a push (a verified CS2DT callback, say).
+    CS2MARKET_DECL void observe(order_observation obs);
+
+    /// Looks every unfinished order up again now.
+    CS2MARKET_DECL void resync();
+
+    /// Stops polling and the sources; handlers are not called after it returns
+    /// (unless called from a handler).
+    CS2MARKET_DECL void stop();
+
+    /// The orders followed (a snapshot; final ones included).
+    CS2MARKET_DECL std::vector<order> orders() const;
+    /// True when every followed order is final (and at least one was followed, or resume() found none).
+    CS2MARKET_DECL bool all_final() const;
+    CS2MARKET_DECL tracker_stats stats() const;
+
+private:
+    std::shared_ptr<detail::tracker_impl> impl_;
+};
+
+} // namespace cs2market
+
+#ifdef CS2MARKET_HEADER_ONLY
+#include <cs2market/impl/order_tracker.ipp>
+#endif
+
+#endif
