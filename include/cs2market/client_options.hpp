@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace cs2market {
@@ -49,6 +50,9 @@ struct client_options : transport_options {
     /// Overrides of documented limits by bucket name ("read", "orders", "sell_list",
     /// "all", ...: see the provider's schema); rate_limit::none() lifts one.
     std::map<std::string, rate_limit, std::less<>> rate_limits;
+    /// Every documented limit applies per this window instead of its own (a
+    /// sandbox with an accelerated clock counts CSBoard's 30/min per second).
+    std::optional<std::chrono::milliseconds> rate_window;
     /// The budgets to draw from; share one between clients of the same key (and
     /// across processes: a shared store). Empty: the client has its own.
     std::shared_ptr<rate_limiter> limiter;

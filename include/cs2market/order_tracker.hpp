@@ -62,6 +62,10 @@ public:
     virtual void stop() {}
 };
 
+/// The order_source of `Provider` (each provider's tracking.hpp specialises it).
+template <class Provider>
+struct order_source_for;
+
 /// How often the tracker looks.
 struct tracker_options {
     /// While an order moves (before delivered).

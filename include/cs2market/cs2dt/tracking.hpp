@@ -18,7 +18,7 @@ namespace cs2market::cs2dt {
 class order_source final : public ::cs2market::order_source {
 public:
     /// `c` must outlive the source; build it on the tracker's executor.
-    explicit order_source(client& c) : client_(c) {}
+    explicit order_source(basic_client<cs2dt::provider>& c) : client_(c) {}
 
     provider_id provider() const override { return cs2dt::id; }
     std::size_t max_batch() const override { return 20; }
@@ -42,7 +42,7 @@ public:
         for (auto& id : ids) {
             buyer_order_detail_params p;
             p.outTradeNo = id;
-            client_.async_call<ops::buyer_order_detail>(std::move(p), [b, id](result<OrderDetailDTO> r) {
+            client_.template async_call<ops::buyer_order_detail>(std::move(p), [b, id](result<OrderDetailDTO> r) {
                 if (r && r->orderId)
                     b->seen.push_back(order_observation_of(*r, id));
                 else if (!r && !is_not_found(r.error(), ops::buyer_order_detail::errors) && !b->failure)
@@ -58,9 +58,14 @@ public:
     }
 
 private:
-    client& client_;
+    basic_client<cs2dt::provider>& client_;
 };
 
 } // namespace cs2market::cs2dt
+
+template <>
+struct cs2market::order_source_for<cs2market::cs2dt::provider> {
+    using type = cs2market::cs2dt::order_source;
+};
 
 #endif

@@ -16,7 +16,7 @@ namespace cs2market::csboard {
 class order_source final : public ::cs2market::order_source {
 public:
     /// `c` must outlive the source; build it on the tracker's executor.
-    explicit order_source(client& c) : client_(c) {}
+    explicit order_source(basic_client<csboard::provider>& c) : client_(c) {}
 
     provider_id provider() const override { return csboard::id; }
     std::size_t max_batch() const override { return 100; }
@@ -25,7 +25,7 @@ public:
     {
         get_orders_info_params p;
         p.custom_ids = std::move(ids);
-        client_.async_call<ops::get_orders_info>(std::move(p), [done = std::move(done)](result<OrdersInfoResponse> r) {
+        client_.template async_call<ops::get_orders_info>(std::move(p), [done = std::move(done)](result<OrdersInfoResponse> r) {
             if (!r)
                 return done(r.error());
             std::vector<order_observation> seen;
@@ -36,9 +36,14 @@ public:
     }
 
 private:
-    client& client_;
+    basic_client<csboard::provider>& client_;
 };
 
 } // namespace cs2market::csboard
+
+template <>
+struct cs2market::order_source_for<cs2market::csboard::provider> {
+    using type = cs2market::csboard::order_source;
+};
 
 #endif

@@ -371,7 +371,7 @@ CS2MARKET_DECL rate_limit client_state::limit_of(const rate_bucket& b) const
 {
     if (auto it = opts.rate_limits.find(b.name); it != opts.rate_limits.end())
         return it->second;
-    return {b.requests, b.window};
+    return {b.requests, opts.rate_window.value_or(b.window)};
 }
 
 CS2MARKET_DECL steady_clock::time_point client_state::reserve(const erased_call& c, steady_clock::time_point now)

@@ -21,11 +21,11 @@ namespace cs2market::skinify {
 class order_source final : public ::cs2market::order_source {
 public:
     /// Polling only. `c` must outlive the source; build it on the tracker's executor.
-    explicit order_source(client& c) : client_(c) {}
+    explicit order_source(basic_client<skinify::provider>& c) : client_(c) {}
 
     /// Polling and the real-time feed (project id and token as for realtime_feed;
     /// an empty token reads SKINIFY_TOKEN). The feed runs on `ioc`.
-    order_source(client& c, boost::asio::io_context& ioc, std::int64_t project_id, std::string token, realtime_options opts = {})
+    order_source(basic_client<skinify::provider>& c, boost::asio::io_context& ioc, std::int64_t project_id, std::string token, realtime_options opts = {})
         : client_(c), push_(std::make_shared<push>())
     {
         std::weak_ptr<push> w = push_;
@@ -59,7 +59,7 @@ public:
     {
         withdraw_info_params p;
         p.custom_ids = std::move(ids);
-        client_.async_call<ops::withdraw_info>(std::move(p), [done = std::move(done)](result<WithdrawInfoResponse> r) {
+        client_.template async_call<ops::withdraw_info>(std::move(p), [done = std::move(done)](result<WithdrawInfoResponse> r) {
             if (!r)
                 return done(r.error());
             std::vector<order_observation> seen;
@@ -106,10 +106,15 @@ private:
                 resync_fn();
         }
     };
-    client& client_;
+    basic_client<skinify::provider>& client_;
     std::shared_ptr<push> push_;
 };
 
 } // namespace cs2market::skinify
+
+template <>
+struct cs2market::order_source_for<cs2market::skinify::provider> {
+    using type = cs2market::skinify::order_source;
+};
 
 #endif

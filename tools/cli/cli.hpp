@@ -1,0 +1,38 @@
+// cs2market CLI: what the command files share.
+#ifndef CS2MARKET_TOOLS_CLI_HPP
+#define CS2MARKET_TOOLS_CLI_HPP
+
+#include <cs2market/client_options.hpp>
+#include <cs2market/journal.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace cli {
+
+/// `cs2market call <provider> <operation> name=value ... [options]`, parsed.
+struct call_args {
+    std::string provider;
+    std::string operation;
+    std::vector<std::pair<std::string, std::string>> params;
+    cs2market::client_options options;
+};
+
+int usage();
+
+/// Opens the journal a --journal argument names (an SQLite file path).
+cs2market::result<std::shared_ptr<cs2market::journal>> open_journal(const std::string& spec);
+
+/// `cs2market list`.
+int list_operations();
+/// `cs2market call ...` (2 for bad usage, 1 for a failed call, 0 on success).
+int call(const call_args& a);
+/// `cs2market orders list|resume|exposure ...`.
+int orders(const std::vector<std::string_view>& args);
+
+} // namespace cli
+
+#endif
