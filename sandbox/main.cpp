@@ -2,7 +2,7 @@
 //   cs2market-sandbox [--port P] [--ca-out PATH] [--scenario FILE]
 // Prints "listening on https://127.0.0.1:P" as its first line, then serves until
 // SIGINT / SIGTERM (or until stdin closes when --stdin-eof is given).
-#include <cs2market/sandbox/sandbox.hpp>
+#include <cs2market/sandbox/server.hpp>
 
 #include <csignal>
 #include <cstdio>

@@ -9,7 +9,11 @@
 #include <cs2market/skinify.hpp>
 #include <cs2market/testing/https_server.hpp>
 
+#include <boost/json.hpp>
+#include <boost/mp11/algorithm.hpp>
+
 #include <chrono>
+#include <set>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -38,6 +42,9 @@ cs2market::client_options opts_for(const sb::server& s, const std::string& key)
     // One exchange per call: these tests check the sandbox's own answers (429s,
     // injected faults), which the default retry policy would hide.
     o.retry = cs2market::retry_policy::none();
+    // No client-side pacing either: it would wait out the documented windows (a
+    // minute for CSBoard's snapshot) instead of letting the sandbox answer.
+    o.rate_limiting = false;
     return o;
 }
 
@@ -56,7 +63,7 @@ bool eventually(F f, std::chrono::milliseconds limit = 20s)
 
 decimal dec(const char* s) { return decimal::from_string(s); }
 
-void check_money(sb::server& s, sb::provider p)
+void check_money(sb::server& s, cs2market::provider_id p)
 {
     auto a = s.audit(p);
     INFO("minted " << a.minted << " balances " << a.balances << " seller proceeds " << a.seller_proceeds);
@@ -86,7 +93,7 @@ TEST_CASE("sandbox csboard: catalogue and read-only endpoints", "[sandbox][csboa
     auto p2 = c.list_listings(lp).value();
     REQUIRE(!p2.items.empty());
     CHECK(p2.items.front().id != p1.items.front().id);
-    CHECK(s.listing_count(sb::provider::csboard) >= 500);
+    CHECK(s.listing_count(cs2market::csboard::id) >= 500);
 
     d::list_listings_params search;
     search.search = "AK-47 | Redline";
@@ -199,7 +206,7 @@ TEST_CASE("sandbox csboard: create_order success, idempotent replay, price ceili
     CHECK(gone.error().provider_code == "item_unavailable");
 
     // Insufficient balance.
-    s.fund(sb::provider::csboard, "csb_pub_poor", dec("0.01"));
+    s.fund(cs2market::csboard::id, "csb_pub_poor", dec("0.01"));
     cs2market::csboard::client poor(opts_for(s, "csb_pub_poor"));
     d::create_order_params pricey;
     pricey.body.item_ids = {tradable[2].id};
@@ -209,14 +216,14 @@ TEST_CASE("sandbox csboard: create_order success, idempotent replay, price ceili
     CHECK(ins.error().http_status == 402);
 
     CHECK(c.get_balance().value().balance_usd == dec("1000") - item.price_usd);
-    check_money(s, sb::provider::csboard);
+    check_money(s, cs2market::csboard::id);
 }
 
 TEST_CASE("sandbox csboard: market_buy decline and reversal refund; settled-only funding; custom_id replay", "[sandbox][csboard]")
 {
     sb::server s(fast_options());
     namespace d = cs2market::csboard;
-    s.fund(sb::provider::csboard, "csb_pub_bob", dec("100"), dec("50"), 600000);
+    s.fund(cs2market::csboard::id, "csb_pub_bob", dec("100"), dec("50"), 600000);
     cs2market::csboard::client c(opts_for(s, "csb_pub_bob"));
     auto b0 = c.get_balance().value();
     CHECK(b0.balance_usd == dec("150"));
@@ -253,15 +260,15 @@ TEST_CASE("sandbox csboard: market_buy decline and reversal refund; settled-only
                 return false;
             o = r.data[0];
             return o.status == d::OrderStatus::cancelled || o.status == d::OrderStatus::failed ||
-                   (o.status == d::OrderStatus::completed && !s.stages(sb::provider::csboard, o.order_id).empty() &&
-                    s.stages(sb::provider::csboard, o.order_id).back() == "settled");
+                   (o.status == d::OrderStatus::completed && !s.stages(cs2market::csboard::id, o.order_id).empty() &&
+                    s.stages(cs2market::csboard::id, o.order_id).back() == "settled");
         });
         REQUIRE(done);
         return o;
     };
 
     // Decline: the buyer declines the offer -> cancelled, item returned, refunded.
-    s.set_next_outcome(sb::provider::csboard, sb::outcome::decline);
+    s.set_next_outcome(cs2market::csboard::id, sb::outcome::decline);
     auto r1 = buy(tradable[0], "mb-1").value();
     CHECK(!r1.idempotent_replayed);
     auto r1b = buy(tradable[0], "mb-1").value();
@@ -274,11 +281,11 @@ TEST_CASE("sandbox csboard: market_buy decline and reversal refund; settled-only
     CHECK(o1.items[0].return_reason == std::optional<std::string>("trade_declined"));
 
     // Reversal after acceptance -> failed, item returned, refunded.
-    s.set_next_outcome(sb::provider::csboard, sb::outcome::reversed_by_buyer);
+    s.set_next_outcome(cs2market::csboard::id, sb::outcome::reversed_by_buyer);
     buy(tradable[1], "mb-2").value();
     auto o2 = final_order("mb-2");
     CHECK(o2.status == d::OrderStatus::failed);
-    auto st = s.stages(sb::provider::csboard, o2.order_id);
+    auto st = s.stages(cs2market::csboard::id, o2.order_id);
     CHECK(std::find(st.begin(), st.end(), "accepted") != st.end());
     CHECK(st.back() == "reversed_by_buyer");
 
@@ -301,13 +308,13 @@ TEST_CASE("sandbox csboard: market_buy decline and reversal refund; settled-only
 
     auto b1 = c.get_balance().value();
     CHECK(b1.balance_usd == dec("150"));
-    check_money(s, sb::provider::csboard);
+    check_money(s, cs2market::csboard::id);
 }
 
 TEST_CASE("sandbox csboard: rate limit answers 429 with Retry-After", "[sandbox][csboard]")
 {
     sb::server s(fast_options());
-    s.set_rate_limit(sb::provider::csboard, "get", 3);
+    s.set_rate_limit(cs2market::csboard::id, "read", 3); // the schema's bucket of GETs
     cs2market::csboard::client c(opts_for(s, "csb_pub_limited"));
     int ok = 0;
     cs2market::error last;
@@ -469,7 +476,7 @@ TEST_CASE("sandbox cs2dt: buy, poll and signed callbacks to settlement; document
     REQUIRE(list1.list);
     CHECK(list1.list->size() == 1);
 
-    s.fund(sb::provider::cs2dt, "poorcs2dtkey", dec("0.01"));
+    s.fund(cs2market::cs2dt::id, "poorcs2dtkey", dec("0.01"));
     d::client poor(opts_for(s, "poorcs2dtkey"));
     d::quick_buy_item_params qb;
     qb.body.itemId = item.itemId;
@@ -481,7 +488,7 @@ TEST_CASE("sandbox cs2dt: buy, poll and signed callbacks to settlement; document
     CHECK(ins.error().provider_code == "70001");
 
     CHECK(c.user_balance().value().data == dec("1000") - *product.price);
-    check_money(s, sb::provider::cs2dt);
+    check_money(s, cs2market::cs2dt::id);
 }
 
 TEST_CASE("sandbox cs2dt: scenario-chosen reversals, recall, decline and cancel all refund", "[sandbox][cs2dt]")
@@ -553,7 +560,7 @@ TEST_CASE("sandbox cs2dt: scenario-chosen reversals, recall, decline and cancel 
 
     // Everything was refunded: no money created or lost.
     CHECK(c.user_balance().value().data == dec("500"));
-    check_money(s, sb::provider::cs2dt);
+    check_money(s, cs2market::cs2dt::id);
 
     // The remaining read-only operations.
     CHECK(c.usd_cny_rate().value());
@@ -628,9 +635,9 @@ TEST_CASE("sandbox skinify: buy with max_price and custom_id replay, decline and
     auto p1b = buy(cheap[0], "c-1", cheap[0].price).value();
     CHECK(p1b.purchase_id == p1.purchase_id);
 
-    s.set_next_outcome(sb::provider::skinify, sb::outcome::reversed_by_buyer);
+    s.set_next_outcome(cs2market::skinify::id, sb::outcome::reversed_by_buyer);
     auto p2 = buy(cheap[1], "c-2", cheap[1].price).value();
-    s.set_next_outcome(sb::provider::skinify, sb::outcome::decline);
+    s.set_next_outcome(cs2market::skinify::id, sb::outcome::decline);
     auto p3 = buy(cheap[2], "c-3", cheap[2].price).value();
 
     auto status_of = [&](const std::string& cid) {
@@ -645,7 +652,7 @@ TEST_CASE("sandbox skinify: buy with max_price and custom_id replay, decline and
     REQUIRE(eventually([&] {
         auto it = status_of("c-1");
         return it.purchase_status == d::PurchaseStatus::accepted && it.settlement.has_value() &&
-               s.stages(sb::provider::skinify, p1.purchase_id).back() == "settled";
+               s.stages(cs2market::skinify::id, p1.purchase_id).back() == "settled";
     }));
     CHECK(status_of("c-1").trade_offer_id);
 
@@ -661,10 +668,10 @@ TEST_CASE("sandbox skinify: buy with max_price and custom_id replay, decline and
     (void)p3;
 
     CHECK(c.project_balance().value().balance == dec("1000") - cheap[0].price);
-    check_money(s, sb::provider::skinify);
+    check_money(s, cs2market::skinify::id);
 
     // Skinify reports its rate limit in the body.
-    s.set_rate_limit(sb::provider::skinify, "all", 1);
+    s.set_rate_limit(cs2market::skinify::id, "all", 1);
     d::client limited(opts_for(s, "skinifytoken2"));
     CHECK(limited.project_balance());
     auto rl = limited.project_balance();
@@ -704,8 +711,145 @@ TEST_CASE("sandbox: scenario accounts with strict keys, and fault injection", "[
     cs2market::skinify::client sk2(opts_for(s, "skinifystranger"));
     CHECK(!sk2.project_balance());
 
-    s.inject_fault({"csboard", "/v1/health", "close", 0, "", 0, 1});
+    s.inject_fault({cs2market::csboard::id, "/v1/health", "close", 0, "", 0, 1});
     cs2market::csboard::client h(opts_for(s, "csb_pub_known"));
     CHECK(!h.get_health());
     CHECK(h.get_health());
+}
+
+// ------------------------------------------------------------------ router
+
+namespace {
+/// A request straight to a router, without HTTPS.
+sb::response ask(auto& router, std::string method, std::string target, std::vector<std::pair<std::string, std::string>> headers = {})
+{
+    sb::request r;
+    r.method = std::move(method);
+    r.target = std::move(target);
+    r.headers = std::move(headers);
+    return router.handle(r);
+}
+
+/// A path for a template: every `{param}` replaced by `x`.
+std::string fill(std::string_view path)
+{
+    std::string out;
+    bool in_param = false;
+    for (char ch : path) {
+        if (ch == '{')
+            in_param = true, out += 'x';
+        else if (ch == '}')
+            in_param = false;
+        else if (!in_param)
+            out += ch;
+    }
+    return out;
+}
+} // namespace
+
+TEST_CASE("sandbox router: every documented operation of every provider has a handler", "[sandbox][router]")
+{
+    // At compile time: each front end (the registry lists one per schema) has an
+    // `on(Op, call&)` for every operation of its provider's ops::all.
+    std::size_t documented = 0;
+    boost::mp11::mp_for_each<boost::mp11::mp_transform<boost::mp11::mp_identity, sb::registry::frontends>>([&](auto fe) {
+        using FE = typename decltype(fe)::type;
+        boost::mp11::mp_for_each<typename FE::operations>([&](auto op) {
+            using Op = decltype(op);
+            INFO(FE::provider::id.name() << " " << Op::name);
+            CHECK(Op::provider::id == FE::provider::id);
+            CHECK(sb::serves<FE, Op>);
+            ++documented;
+        });
+    });
+    CHECK(documented >= 44);
+
+    // At run time: the router's table has exactly those operations, all served, and a
+    // request on each method + path reaches a handler (never 501, 404 or 405).
+    sb::market m(sb::options{});
+    sb::router router(m);
+    std::set<std::string> names;
+    std::size_t routed = 0;
+    for (const auto& r : router.routes()) {
+        INFO(r.provider.name() << " " << r.operation << " " << cs2market::to_string(r.method) << " " << r.path);
+        CHECK(r.served);
+        if (!r.documented)
+            continue;
+        ++routed;
+        CHECK(names.insert(std::string(r.provider.name()) + " " + std::string(r.operation)).second);
+        auto res = ask(router, std::string(cs2market::to_string(r.method)), fill(r.path));
+        CHECK(res.status != 501);
+        CHECK(res.status != 404);
+        CHECK(res.status != 405);
+    }
+    CHECK(routed == documented);
+}
+
+namespace {
+/// A CSBoard front end that serves get_health only: every other documented
+/// CSBoard operation must answer 501.
+struct health_only_csboard {
+    using provider = cs2market::csboard::provider;
+    using operations = cs2market::csboard::ops::all;
+    explicit health_only_csboard(sb::market&) {}
+    sb::response on(cs2market::csboard::ops::get_health, sb::call&) { return sb::json_response(200, R"({"status":"ok"})"); }
+};
+} // namespace
+
+TEST_CASE("sandbox router: a documented operation without a handler answers 501 naming it", "[sandbox][router]")
+{
+    STATIC_REQUIRE(sb::serves<health_only_csboard, cs2market::csboard::ops::get_health>);
+    STATIC_REQUIRE(!sb::serves<health_only_csboard, cs2market::csboard::ops::get_balance>);
+    sb::market m(sb::options{});
+    sb::basic_router<boost::mp11::mp_list<health_only_csboard>> router(m);
+
+    auto r = ask(router, "GET", "/v1/balance", {{"Authorization", "Bearer csb_pub_x"}});
+    CHECK(r.status == 501);
+    auto body = boost::json::parse(r.body).as_object();
+    CHECK(body.at("code").as_string() == "not_implemented");
+    CHECK(body.at("provider").as_string() == "csboard");
+    CHECK(body.at("operation").as_string() == "get_balance");
+
+    // Path templates: /v1/orders/{id}/claim is claim_order, not get_order.
+    auto claim = ask(router, "POST", "/v1/orders/ord_1/claim");
+    CHECK(claim.status == 501);
+    auto operation_of = [](const sb::response& res) { return std::string(boost::json::parse(res.body).at("operation").as_string()); };
+    CHECK(operation_of(claim) == "claim_order");
+    CHECK(operation_of(ask(router, "GET", "/v1/orders/info")) == "get_orders_info");
+    CHECK(operation_of(ask(router, "GET", "/v1/orders/ord%5F1")) == "get_order");
+
+    CHECK(ask(router, "GET", "/v1/health").status == 200);
+    CHECK(ask(router, "GET", "/v1/no-such-path").status == 404);
+    auto wrong = ask(router, "GET", "/v1/orders/ord_1/claim");
+    CHECK(wrong.status == 405);
+
+    std::size_t served = 0, unserved = 0;
+    for (const auto& route : router.routes())
+        (route.served ? served : unserved)++;
+    CHECK(served == 1);
+    CHECK(unserved == boost::mp11::mp_size<cs2market::csboard::ops::all>::value - 1);
+}
+
+TEST_CASE("sandbox: default rate limits are the schemas' documented buckets", "[sandbox][router]")
+{
+    sb::options o;
+    o.rate_window_ms = 60000; // a real minute: no window passes during the test
+    sb::server s(o);
+    cs2market::csboard::client c(opts_for(s, "csb_pub_limits"));
+    REQUIRE(c.get_price_snapshot()); // "snapshot": 1 per minute
+    auto second = c.get_price_snapshot();
+    REQUIRE(!second);
+    CHECK(second.error().kind == cs2market::error_kind::rate_limited);
+    CHECK(second.error().provider_code == "snapshot_rate_limited");
+    CHECK(c.get_balance()); // another bucket ("read")
+    for (int i = 0; i < 35; ++i) // health counts against no bucket
+        REQUIRE(c.get_health());
+
+    // The sandbox's old name of the read bucket still works in scenarios.
+    sb::server old(sb::options{}, R"({"rate_window_ms": 60000, "default_rate_limits": false,
+                                      "rate_limits": [{"provider": "csboard", "bucket": "get", "limit": 1}]})");
+    cs2market::csboard::client c2(opts_for(old, "csb_pub_limits"));
+    CHECK(c2.get_balance());
+    CHECK(!c2.get_currency());
+    CHECK(c2.get_price_snapshot()); // not limited: default limits are off
 }

@@ -1,37 +1,38 @@
-// cs2market::sandbox — marketplace state shared by the three provider front ends:
-// accounts and balances, listings, orders and their planned lifecycles, the
-// money ledger, rate limits, faults and outcome rules. Guarded by one mutex
-// (owned by the server); nothing here does I/O.
+// cs2market::sandbox — the marketplace's data: options, accounts and balances,
+// orders and their planned lifecycles, the money ledger, outcome rules, rate
+// limits and faults, and each provider's book. Plain data, no I/O; guarded by
+// the market's mutex (market.hpp). Providers are named by the library's
+// cs2market::provider_id (`cs2market::csboard::id`, ...), never by an index.
 #pragma once
 
 #include <cs2market/sandbox/catalogue.hpp>
 
 #include <cs2market/decimal.hpp>
+#include <cs2market/error.hpp>
 
-#include <boost/json.hpp>
-
-#include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <optional>
-#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cs2market::sandbox {
 
-enum class provider : int { cs2dt = 0, csboard = 1, skinify = 2 };
-inline constexpr const char* provider_names[] = {"cs2dt", "csboard", "skinify"};
-
-inline std::optional<provider> provider_from_string(std::string_view s)
-{
-    for (int i = 0; i < 3; ++i)
-        if (s == provider_names[i])
-            return static_cast<provider>(i);
-    return std::nullopt;
-}
+struct options {
+    unsigned short port = 0;                 ///< 0: the OS picks a free port
+    std::uint64_t seed = 1;                  ///< catalogue, prices, ids
+    std::int64_t step_ms = 200;              ///< sandbox time between two lifecycle stages
+    std::int64_t delivery_steps = 1;         ///< steps from payment until the trade offer is sent
+    std::int64_t rate_window_ms = 1000;      ///< documented per-minute windows, accelerated 60x
+    bool accept_any_key = true;              ///< any well-formed key is its own funded account
+    ::cs2market::decimal default_balance = ::cs2market::decimal::from_units(100000, 2); ///< 1000.00 USD
+    std::string cs2dt_callback_url;          ///< CS2DT pushes go here ("" = none); http:// or https://
+    std::string cs2dt_app_secret = "sandbox-app-secret";
+    std::int64_t callback_retry_unit_ms = 100; ///< one "minute" of CS2DT's 1/2/5/10/30-minute retry schedule
+    bool default_rate_limits = true;         ///< every operation's documented limits (the schemas' x-rate-limit buckets)
+};
 
 /// What happens to a purchase after it was paid.
 enum class outcome {
@@ -84,7 +85,7 @@ struct account {
 struct planned { std::int64_t at_ms; stage s; };
 
 struct order {
-    provider p = provider::cs2dt;
+    ::cs2market::provider_id p;
     std::string key;                // owning account
     std::string id;                 // wire order id (digits for CS2DT, ord_... for CSBoard, digits for Skinify)
     std::string ref;                // outTradeNo / custom_id
@@ -121,7 +122,7 @@ struct money_audit {
 };
 
 struct fault {
-    std::string provider;  // "" = any
+    ::cs2market::provider_id provider; // none = any
     std::string path;      // prefix of the request path; "" = any
     std::string kind = "status"; // status | close | delay
     unsigned status = 500;
@@ -131,7 +132,7 @@ struct fault {
 };
 
 struct outcome_rule {
-    std::optional<provider> p;
+    ::cs2market::provider_id p; // none = any
     std::string key;       // account key ("" = any)
     std::string ref;       // outTradeNo / custom_id / Idempotency-Key ("" = any)
     std::string item;      // substring of market_hash_name ("" = any)
@@ -141,9 +142,31 @@ struct outcome_rule {
 };
 
 struct rate_limit_rule {
-    std::optional<provider> p;
-    std::string bucket;    // e.g. "get", "orders", "snapshot", "all"
+    ::cs2market::provider_id p; // none = any
+    std::string bucket;    // the schema's bucket name ("read", "orders", "snapshot", "all", ...)
     int limit = 0;         // requests per window; 0 = unlimited
+    std::int64_t documented_window_ms = 0; // the schema's window (0: a minute); a minute lasts rate_window_ms
+};
+
+/// How a provider's listings, users and orders are numbered (declared by its front end).
+struct book_traits {
+    std::uint64_t seed_salt = 0;          ///< its listings come from seed + salt
+    std::int64_t listing_base = 0;        ///< numeric id of its first listing
+    std::string_view listing_prefix;      ///< wire listing id = prefix + number ("itm_" for CSBoard)
+    std::int64_t user_id_base = 10000;    ///< user ids count up from here
+    std::string (*order_id)(std::int64_t seq) = nullptr; ///< wire id of the seq-th order
+};
+
+/// One provider's part of the market: its listings, accounts and money.
+struct book {
+    ::cs2market::provider_id id;
+    book_traits traits;
+    std::vector<listing> listings;
+    std::map<std::string, account> accounts;
+    ledger money;
+    std::size_t purchases = 0;
+    /// Called (under the market's lock) when one of its orders is created or changes stage: pushes.
+    std::function<void(const order&, bool created)> on_order;
 };
 
 } // namespace cs2market::sandbox

@@ -1,0 +1,127 @@
+// cs2market::sandbox — rate limits and injected faults. Limits are per provider,
+// key and bucket, on sliding windows; the buckets are the generated operations'
+// documented `rate_limits` (the router passes the matched operation's), and a
+// documented minute lasts `options::rate_window_ms`.
+#pragma once
+
+#include <cs2market/sandbox/http.hpp>
+#include <cs2market/sandbox/state.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cs2market::sandbox {
+
+/// A request over a limit: which bucket, and the Retry-After to answer (seconds, >= 1).
+struct rate_refusal {
+    std::string bucket;
+    std::int64_t retry_after_s = 1;
+};
+
+class rate_limiter {
+public:
+    /// Sets the limit of (provider, bucket); a rule for a provider applies to that provider only,
+    /// one without to every provider with that bucket. Keeps the documented window when there is one.
+    void set(const rate_limit_rule& r)
+    {
+        for (auto& l : rules_)
+            if (l.p == r.p && l.bucket == r.bucket) {
+                l.limit = r.limit;
+                if (r.documented_window_ms != 0)
+                    l.documented_window_ms = r.documented_window_ms;
+                return;
+            }
+        rules_.push_back(r);
+    }
+    const std::vector<rate_limit_rule>& rules() const { return rules_; }
+
+    /// Counts one request of `key` against every bucket in `buckets`, unless one of them is full:
+    /// then nothing is counted and the fullest's refusal is returned.
+    std::optional<rate_refusal> check(::cs2market::provider_id p, const std::string& key,
+                                      std::span<const std::string_view> buckets, std::int64_t now_ms,
+                                      std::int64_t minute_ms)
+    {
+        struct hit { std::deque<std::int64_t>* q; std::int64_t window; };
+        std::vector<hit> counted;
+        std::optional<rate_refusal> refused;
+        for (auto bucket : buckets) {
+            const rate_limit_rule* rule = nullptr;
+            for (auto& l : rules_)
+                if ((l.p.empty() || l.p == p) && l.bucket == bucket)
+                    rule = &l;
+            if (!rule || rule->limit <= 0)
+                continue;
+            const std::int64_t window = rule->documented_window_ms == 0
+                                            ? minute_ms
+                                            : std::max<std::int64_t>(1, rule->documented_window_ms * minute_ms / 60000);
+            auto& q = hits_[std::string(p.name()) + "|" + key + "|" + std::string(bucket)];
+            while (!q.empty() && q.front() <= now_ms - window)
+                q.pop_front();
+            if (static_cast<int>(q.size()) >= rule->limit) {
+                std::int64_t wait_ms = q.front() + window - now_ms;
+                std::int64_t retry = std::max<std::int64_t>(1, (wait_ms + 999) / 1000);
+                if (!refused || retry > refused->retry_after_s)
+                    refused = rate_refusal{std::string(bucket), retry};
+                continue;
+            }
+            counted.push_back({&q, window});
+        }
+        if (refused)
+            return refused;
+        for (auto& c : counted)
+            c.q->push_back(now_ms);
+        return std::nullopt;
+    }
+
+private:
+    std::vector<rate_limit_rule> rules_;
+    std::map<std::string, std::deque<std::int64_t>> hits_;
+};
+
+/// Injected faults: the first live fault matching (provider, path prefix) is used up by a request.
+class fault_list {
+public:
+    void add(fault f) { faults_.push_back(std::move(f)); }
+
+    /// The response to give instead of the real one (a status or a closed connection), if any;
+    /// a `delay` fault sets `delay_ms` and lets the request through.
+    std::optional<response> take(::cs2market::provider_id p, const std::string& path, std::int64_t& delay_ms)
+    {
+        delay_ms = 0;
+        for (auto& f : faults_) {
+            if (f.remaining == 0)
+                continue;
+            if (!f.provider.empty() && f.provider != p)
+                continue;
+            if (!f.path.empty() && path.rfind(f.path, 0) != 0)
+                continue;
+            if (f.remaining > 0)
+                --f.remaining;
+            if (f.kind == "delay") {
+                delay_ms = f.delay_ms;
+                return std::nullopt;
+            }
+            response r;
+            if (f.kind == "close") {
+                r.close_without_response = true;
+            } else {
+                r.status = f.status;
+                r.body = f.body;
+            }
+            return r;
+        }
+        return std::nullopt;
+    }
+
+private:
+    std::vector<fault> faults_;
+};
+
+} // namespace cs2market::sandbox
