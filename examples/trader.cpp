@@ -228,7 +228,7 @@ row trade_skinify(const cs2market::client_options& base, decimal max_price)
     d::realtime_options ro;
     ro.base_url = websocket_base(base);
     ro.ca_file = base.ca_file;
-    ro.reconnect_min = std::chrono::milliseconds(100);
+    ro.reconnect.initial = std::chrono::milliseconds(100);
     d::realtime_feed feed(
         1, opts.credential,
         [&](const d::realtime_event& ev) {

@@ -157,6 +157,7 @@ void wire_test()
     o.credential = key;
     o.base_url = server.base_url();
     o.ca_file = server.ca_file();
+    o.rate_limiting = false; // one request per test; the snapshot's 1/min must not make it wait
     client_for<Op> client(o);
 
     auto result = client.template send<Op>(params_of<Op>(fx));
@@ -213,6 +214,7 @@ void async_test()
     o.credential = "TEST-KEY";
     o.base_url = server.base_url();
     o.ca_file = server.ca_file();
+    o.rate_limiting = false; // three calls in a row: the snapshot's 1/min would make two of them wait
     boost::asio::io_context ioc;
     client_for<Op> client(ioc.get_executor(), o);
     using R = result<response<typename Op::response_type>>;

@@ -282,7 +282,7 @@ TEST_CASE("websocket: a dropped or closed connection reconnects with a fresh URL
     auto again = rec.of(websocket_state::reconnecting);
     REQUIRE(again.size() == 2);
     CHECK(again[0].attempt == 1);
-    CHECK(again[0].delay <= 10ms); // the first retry waits reconnect_min (less jitter)
+    CHECK(again[0].delay <= 10ms); // the first retry waits reconnect.initial (less jitter)
     for (const auto& r : again)
         CHECK(r.delay <= 100ms);
     feed.stop();
@@ -352,7 +352,7 @@ TEST_CASE("websocket: backoff grows between refused upgrades and is bounded", "[
     CHECK(r[1].delay < r[2].delay);
     CHECK(r[2].delay < r[3].delay);
     for (std::size_t i = 3; i < 7; ++i)
-        CHECK(r[i].delay >= 120ms); // capped at reconnect_max, not growing further
+        CHECK(r[i].delay >= 120ms); // capped at reconnect.max, not growing further
     auto d = rec.of(websocket_state::disconnected);
     REQUIRE(d.size() >= 7);
     for (std::size_t i = 0; i < 7; ++i) {
@@ -397,7 +397,7 @@ TEST_CASE("websocket: a server that accepts and drops at once gets growing delay
     CHECK(rec.count(websocket_state::connected) >= 3);
     CHECK(flaky.upgrades_accepted() >= 3);
 
-    // Once a connection has stayed open for reconnect_max, the next drop retries after reconnect_min.
+    // Once a connection has stayed open for reconnect.max, the next drop retries after reconnect.initial.
     const std::string stable_endpoint = "127.0.0.1:" + std::to_string(stable.port());
     REQUIRE(rec.wait([&] {
         return std::any_of(rec.statuses.begin(), rec.statuses.end(), [&](const websocket_status& s) {
@@ -405,7 +405,7 @@ TEST_CASE("websocket: a server that accepts and drops at once gets growing delay
         });
     }));
     REQUIRE(stable.wait_for_open(1, wait_long));
-    std::this_thread::sleep_for(400ms); // > reconnect_max
+    std::this_thread::sleep_for(400ms); // > reconnect.max
     std::size_t before = rec.count(websocket_state::reconnecting);
     CHECK(stable.drop_all() == 1);
     REQUIRE(rec.wait([&] { return rec.n(websocket_state::reconnecting) > before; }));

@@ -45,11 +45,12 @@ CREDENTIAL_QUERY = {"cs2dt": "app-key", "csboard": None, "skinify": "token"}
 
 
 def fixtures():
-    """Every operation's fixture: (provider, operation, fixture)."""
+    """Every operation's fixture: (provider, operation, fixture). <operation>.<variant>.json
+    files (e.g. the seeds' documented examples) are variants, not the operation's fixture."""
     for provider in sorted(CREDENTIAL_QUERY):
         folder = os.path.join(DATA, provider)
         for fn in sorted(os.listdir(folder)):
-            if fn.endswith(".json"):
+            if fn.endswith(".json") and fn.count(".") == 1:
                 with open(os.path.join(folder, fn)) as f:
                     yield provider, fn[:-5], json.load(f)
 

@@ -221,6 +221,8 @@ public:
         o.cur = s;
         o.history.push_back(s);
         o.updated_unix_ms = wall_ms();
+        if (s == stage::accepted)
+            o.accepted_unix_ms = o.updated_unix_ms;
         if (s == stage::offer_sent && o.trade_offer_id.empty())
             o.trade_offer_id = std::to_string(5512345678LL + ++offer_seq);
         if (is_refunding(s))

@@ -101,7 +101,8 @@ struct order {
     std::int64_t created_unix_ms = 0;// wall clock
     std::int64_t updated_unix_ms = 0;
     std::int64_t hold_until_unix_ms = 0;
-    std::int64_t settle_unix_ms = 0;  // end of trade protection (wall clock, for Skinify settlement)
+    std::int64_t settle_unix_ms = 0;  // end of trade protection (wall clock: Skinify settlement, CSBoard tradable_at)
+    std::int64_t accepted_unix_ms = 0; // when the trade offer was accepted (wall clock)
     std::string trade_offer_id;
     std::string trade_url;
     std::string partner, token;

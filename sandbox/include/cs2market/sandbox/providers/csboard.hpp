@@ -628,8 +628,12 @@ private:
             it.return_reason = return_reason(o.cur);
             if (!o.trade_offer_id.empty())
                 it.steam_trade_offer_id = o.trade_offer_id;
-            if (o.cur == stage::accepted || o.cur == stage::settled)
-                it.steam_trade_offer_finished_at = iso(o.updated_unix_ms);
+            // The trade finished (accepted) before any reversal: the time stays.
+            const bool was_accepted = std::find(o.history.begin(), o.history.end(), stage::accepted) != o.history.end();
+            if (was_accepted)
+                it.steam_trade_offer_finished_at = iso(o.accepted_unix_ms ? o.accepted_unix_ms : o.updated_unix_ms);
+            if (was_accepted && o.settle_unix_ms)
+                it.tradable_at = iso(o.settle_unix_ms); // end of trade protection
             r.items.push_back(it);
         }
         return r;

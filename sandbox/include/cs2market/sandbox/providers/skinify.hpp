@@ -178,6 +178,43 @@ public:
         return json_response(200, o.first_response);
     }
 
+    /// Cancels a reserved purchase (by purchase_id or custom_id): refunded in full.
+    response on(skinify::ops::withdraw_cancel_reservation, call& c)
+    {
+        auto b = ::cs2market::from_json<skinify::CancelReservationRequest>(c.req.body);
+        if (!b || (!b->purchase_id && !b->custom_id))
+            return err("missing_one_of_required_params");
+        order* o = b->purchase_id ? m_.find_order(provider::id, c.key, *b->purchase_id)
+                                  : m_.find_order_by_ref(provider::id, c.key, *b->custom_id);
+        if (!o || o->cur != stage::hold)
+            return err("reservation_not_found");
+        stop_plan(*o);
+        m_.enter_stage(*o, stage::cancelled);
+        skinify::CancelReservationResponse r;
+        r.status = "success";
+        r.skin = ::cs2market::raw_json{R"({"id":")" + std::to_string(b_.listings[o->listing].num_id) + R"("})"};
+        r.purchase_id = o->id;
+        r.purchase_status = status_of(o->cur);
+        return json_response(200, ::cs2market::to_json(r));
+    }
+
+    /// The user's new trade URL for their reserved purchases.
+    response on(skinify::ops::withdraw_update_trade_token, call& c)
+    {
+        auto b = ::cs2market::from_json<skinify::UpdateTradeTokenRequest>(c.req.body);
+        if (!b || b->partner.empty() || b->token.empty())
+            return err("missing_partner_or_token");
+        if (b->token.size() < 6 || b->token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") !=
+                                       std::string::npos)
+            return err("invalid_trade_token");
+        for (auto& o : m_.orders)
+            if (o.p == provider::id && o.key == c.key && o.partner == b->partner && o.cur == stage::hold)
+                o.token = b->token;
+        skinify::StatusResponse r;
+        r.status = "success";
+        return json_response(200, ::cs2market::to_json(r));
+    }
+
     response on(skinify::ops::withdraw_info, call& c)
     {
         auto pids = c.t.list("purchase_ids");
