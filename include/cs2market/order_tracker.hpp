@@ -52,6 +52,21 @@ public:
     virtual void async_lookup(std::vector<std::string> ids, lookup_handler done) = 0;
     /// How many ids one async_lookup takes at most.
     virtual std::size_t max_batch() const { return 50; }
+    using action_handler = std::function<void(result<order_observation>)>;
+    /// Cancels the order where the provider lets us (CS2DT buyer_cancel_order
+    /// before delivery, Skinify cancel-reservation while reserved): `done` gets
+    /// what the provider then says of it.
+    virtual void async_cancel(const order& o, action_handler done)
+    {
+        (void)o;
+        done(detail::make_error(error_kind::invalid_argument, "this provider offers no cancellation", provider()));
+    }
+    /// Releases a held order (CSBoard claim_order once its hold has cleared).
+    virtual void async_claim(const order& o, action_handler done)
+    {
+        (void)o;
+        done(detail::make_error(error_kind::invalid_argument, "this provider has no held orders to claim", provider()));
+    }
     /// Push sources (feeds): deliver observations as they come; `resync` after a
     /// reconnect, so that every unfinished order is looked up again.
     virtual void start(deliver_fn deliver, std::function<void()> resync)
@@ -124,6 +139,12 @@ public:
 
     /// Looks every unfinished order up again now.
     CS2MARKET_DECL void resync();
+
+    /// Acts on a followed order through its provider's source; the provider's
+    /// answer is an observation like any other (journaled, then the handler),
+    /// and `done` gets the outcome of the request (on the tracker's strand).
+    CS2MARKET_DECL void cancel(provider_id p, std::string id, std::function<void(result<void>)> done);
+    CS2MARKET_DECL void claim(provider_id p, std::string id, std::function<void(result<void>)> done);
 
     /// Stops polling and the sources; handlers are not called after it returns
     /// (unless called from a handler).

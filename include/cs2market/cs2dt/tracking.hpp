@@ -57,6 +57,30 @@ public:
         }
     }
 
+    /// buyer_cancel_order (CS2DT allows it while the order waits for delivery),
+    /// then the order as CS2DT then has it.
+    void async_cancel(const order& o, action_handler done) override
+    {
+        if (o.order_id.empty())
+            return done(::cs2market::detail::make_error(error_kind::invalid_argument, "no CS2DT order id yet", cs2dt::id));
+        buyer_cancel_order_params p;
+        p.body.orderId = o.order_id;
+        client_.template async_call<ops::buyer_cancel_order>(
+            std::move(p), [this, id = o.id, done = std::move(done)](result<std::optional<std::string>> r) mutable {
+                if (!r)
+                    return done(r.error());
+                async_lookup({id}, [done = std::move(done)](result<std::vector<order_observation>> seen) {
+                    if (!seen)
+                        return done(seen.error());
+                    if (seen->empty())
+                        return done(::cs2market::detail::make_error(error_kind::outcome_unknown, "cancelled order not found", cs2dt::id));
+                    auto obs = std::move(seen->front());
+                    obs.source = "cancel";
+                    done(std::move(obs));
+                });
+            });
+    }
+
 private:
     basic_client<cs2dt::provider>& client_;
 };

@@ -35,6 +35,32 @@ public:
         });
     }
 
+    /// claim_order (a held order whose hold has cleared): the order's CSBoard id
+    /// is looked up by custom_id first (market_buy answers with a purchase id).
+    void async_claim(const order& o, action_handler done) override
+    {
+        async_lookup({o.id}, [this, id = o.id, done = std::move(done)](result<std::vector<order_observation>> seen) mutable {
+            if (!seen)
+                return done(seen.error());
+            if (seen->empty())
+                return done(::cs2market::detail::make_error(error_kind::invalid_argument, "no CSBoard order under " + id, csboard::id));
+            claim_order_params p;
+            p.id = seen->front().order_id;
+            client_.template async_call<ops::claim_order>(std::move(p), [id, done = std::move(done)](result<ClaimResponse> r) {
+                if (!r)
+                    return done(r.error());
+                order_observation obs;
+                obs.provider = csboard::id;
+                obs.id = id;
+                obs.order_id = r->order_id;
+                obs.set_meaning(order_phase_of(r->status));
+                obs.provider_status = r->status.raw();
+                obs.source = "claim";
+                done(std::move(obs));
+            });
+        });
+    }
+
 private:
     basic_client<csboard::provider>& client_;
 };

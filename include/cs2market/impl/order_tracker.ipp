@@ -292,6 +292,29 @@ CS2MARKET_DECL void tracker_impl::drain(const key& k)
     }
 }
 
+CS2MARKET_DECL void tracker_impl::act(provider_id p, const std::string& id, bool cancel, std::function<void(result<void>)> done)
+{
+    auto it = orders.find({std::string(p.name()), id});
+    auto src = sources.find(p.name());
+    if (it == orders.end() || src == sources.end())
+        return done(make_error(error_kind::invalid_argument, "order " + id + " is not followed, or its provider has no source", p));
+    auto handler = [w = weak_from_this(), done = std::move(done)](result<order_observation> r) mutable {
+        auto self = w.lock();
+        if (!self)
+            return;
+        boost::asio::post(self->strand, [self, r = std::move(r), done = std::move(done)]() mutable {
+            if (!r)
+                return done(r.error());
+            self->route(std::move(*r));
+            done(result<void>{});
+        });
+    };
+    if (cancel)
+        src->second->async_cancel(it->second.o, std::move(handler));
+    else
+        src->second->async_claim(it->second.o, std::move(handler));
+}
+
 } // namespace detail
 
 CS2MARKET_DECL order_tracker::order_tracker(boost::asio::any_io_executor ex, std::shared_ptr<journal> store, handler on_transition,
@@ -382,6 +405,20 @@ CS2MARKET_DECL void order_tracker::resync()
         for (auto& [k, t] : self->orders)
             if (!is_final(t.o.phase))
                 t.next_poll = detail::tracker_impl::clock::now();
+    });
+}
+
+CS2MARKET_DECL void order_tracker::cancel(provider_id p, std::string id, std::function<void(result<void>)> done)
+{
+    boost::asio::dispatch(impl_->strand, [self = impl_, p, id = std::move(id), done = std::move(done)]() mutable {
+        self->act(p, id, true, std::move(done));
+    });
+}
+
+CS2MARKET_DECL void order_tracker::claim(provider_id p, std::string id, std::function<void(result<void>)> done)
+{
+    boost::asio::dispatch(impl_->strand, [self = impl_, p, id = std::move(id), done = std::move(done)]() mutable {
+        self->act(p, id, false, std::move(done));
     });
 }
 

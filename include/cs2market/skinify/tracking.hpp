@@ -69,6 +69,30 @@ public:
         });
     }
 
+    /// cancel-reservation by custom_id (a reserved purchase; refunded in full).
+    void async_cancel(const order& o, action_handler done) override
+    {
+        withdraw_cancel_reservation_params p;
+        p.body.custom_id = o.id;
+        client_.template async_call<ops::withdraw_cancel_reservation>(
+            std::move(p), [id = o.id, done = std::move(done)](result<CancelReservationResponse> r) {
+                if (!r)
+                    return done(r.error());
+                order_observation obs;
+                obs.provider = skinify::id;
+                obs.id = id;
+                obs.order_id = r->purchase_id.value_or("");
+                if (r->purchase_status) {
+                    obs.set_meaning(order_phase_of(*r->purchase_status));
+                    obs.provider_status = r->purchase_status->raw();
+                } else {
+                    obs.set_meaning(order_phase_of(PurchaseStatus::reservation_canceled));
+                }
+                obs.source = "cancel";
+                done(std::move(obs));
+            });
+    }
+
     void start(deliver_fn deliver, std::function<void()> resync) override
     {
         if (!push_)
