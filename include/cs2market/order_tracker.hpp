@@ -46,10 +46,12 @@ public:
 
     virtual ~order_source() = default;
     virtual provider_id provider() const = 0;
-    /// Looks orders up by their idempotency ids (batched where the provider can):
-    /// `done` gets what was seen of each (matched by id or order id); an id the
-    /// answer does not name was not found. Runs on the tracker's executor.
-    virtual void async_lookup(std::vector<std::string> ids, lookup_handler done) = 0;
+    /// Looks orders up (batched where the provider can): `done` gets what was
+    /// seen of each, matched by idempotency id or order id. Where the provider's
+    /// answer proves that a buy was never made, the observation says so
+    /// (`not_found`); an order the answer does not mention is simply not seen.
+    /// Runs on the tracker's executor.
+    virtual void async_lookup(std::vector<order> orders, lookup_handler done) = 0;
     /// How many ids one async_lookup takes at most.
     virtual std::size_t max_batch() const { return 50; }
     using action_handler = std::function<void(result<order_observation>)>;

@@ -82,12 +82,14 @@ CS2MARKET_DECL void tracker_impl::tick()
 {
     const auto now = clock::now();
     for (auto& [name, src] : sources) {
-        std::vector<std::string> batch;
+        std::vector<order> batch;
+        std::vector<std::string> ids;
         for (auto& [k, t] : orders) {
             if (k.first != name || is_final(t.o.phase) || t.saving || t.in_lookup || t.next_poll > now)
                 continue;
             t.in_lookup = true;
-            batch.push_back(k.second);
+            batch.push_back(t.o);
+            ids.push_back(k.second);
             if (batch.size() >= std::max<std::size_t>(1, src->max_batch()))
                 break;
         }
@@ -97,7 +99,6 @@ CS2MARKET_DECL void tracker_impl::tick()
             std::lock_guard<std::mutex> lk(snapshot_m);
             ++counts.lookups;
         }
-        auto ids = batch;
         src->async_lookup(std::move(batch), [w = weak_from_this(), name = name, ids = std::move(ids)](
                                                 result<std::vector<order_observation>> r) mutable {
             if (auto self = w.lock())
@@ -126,35 +127,18 @@ CS2MARKET_DECL void tracker_impl::looked_up(const std::string& provider, std::ve
         notice(nullptr, provider + ": lookup failed: " + r.error().message());
         return;
     }
-    std::vector<std::string> seen;
+    const auto now = now_unix_ms();
     for (auto& obs : *r) {
         if (obs.source.empty())
             obs.source = "poll";
-        if (!obs.id.empty())
-            seen.push_back(obs.id);
-        else if (auto it = by_order_id.find({provider, obs.order_id}); it != by_order_id.end())
-            seen.push_back(it->second.second);
-        route(std::move(obs));
-    }
-    // A buy the provider has no record of, long after it was journaled, was never made.
-    const auto now = now_unix_ms();
-    for (const auto& id : ids) {
-        if (std::find(seen.begin(), seen.end(), id) != seen.end())
-            continue;
-        auto it = orders.find({provider, id});
-        if (it == orders.end())
-            continue;
-        const auto& o = it->second.o;
-        if ((o.phase == order_phase::submitted || o.phase == order_phase::unknown) &&
-            now - o.created_at >= opts.reconcile_grace.count()) {
-            order_observation nf;
-            nf.provider = o.provider;
-            nf.id = id;
-            nf.not_found = true;
-            nf.phase = order_phase::failed;
-            nf.source = "lookup";
-            route(std::move(nf));
+        if (obs.not_found) {
+            // A buy the provider has no record of is failed only long after it was
+            // journaled: a buy in flight may not be recorded yet.
+            auto it = orders.find({provider, obs.id});
+            if (it == orders.end() || now - it->second.o.created_at < opts.reconcile_grace.count())
+                continue;
         }
+        route(std::move(obs));
     }
 }
 
