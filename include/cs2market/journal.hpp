@@ -88,6 +88,9 @@ public:
     /// The order journaled under (provider, id).
     virtual result<std::optional<order>> find(provider_id p, std::string_view id) = 0;
 
+    /// The order whose provider order id is `order_id` (a push that names only it).
+    virtual result<std::optional<order>> find_by_order_id(provider_id p, std::string_view order_id) = 0;
+
     /// Every order (with `unfinished_only`, those not in a final phase), oldest first.
     virtual result<std::vector<order>> load(bool unfinished_only) = 0;
 

@@ -136,7 +136,9 @@ public:
     /// Follows one journaled order (e.g. just bought through a journaled client).
     CS2MARKET_DECL void follow(provider_id p, std::string id);
 
-    /// An observation from a push (a verified CS2DT callback, say).
+    /// An observation from a push (a verified CS2DT callback, say). An order not
+    /// followed yet is followed from the journal when it has it (a buy of a
+    /// moment ago), so pushes that outrun follow() are not lost.
     CS2MARKET_DECL void observe(order_observation obs);
 
     /// Looks every unfinished order up again now.

@@ -94,6 +94,10 @@ inline constexpr std::string_view journal_select_one_sql =
     "SELECT provider, id, operation, order_id, item_name, price, max_price, phase, provider_status, failure_code, "
     "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at "
     "FROM cs2market_orders WHERE provider = $1 AND id = $2";
+inline constexpr std::string_view journal_select_by_order_id_sql =
+    "SELECT provider, id, operation, order_id, item_name, price, max_price, phase, provider_status, failure_code, "
+    "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at "
+    "FROM cs2market_orders WHERE provider = $1 AND order_id = $2 AND order_id <> '' ORDER BY created_at LIMIT 1";
 inline constexpr std::string_view journal_select_all_sql =
     "SELECT provider, id, operation, order_id, item_name, price, max_price, phase, provider_status, failure_code, "
     "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at "

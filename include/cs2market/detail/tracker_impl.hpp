@@ -41,6 +41,9 @@ struct tracker_impl : std::enable_shared_from_this<tracker_impl> {
     std::map<key, tracked> orders;
     std::map<key, key> by_order_id; ///< (provider, order id) -> key
     std::map<std::string, std::shared_ptr<order_source>, std::less<>> sources;
+    /// Observations of orders not followed yet, waiting for the journal to say
+    /// whether it has them (keyed by provider and "id:..." or "order:...").
+    std::map<key, std::deque<order_observation>> awaiting;
     bool running = true;
 
     // Read from any thread (orders(), stats(), all_final()).
@@ -53,6 +56,8 @@ struct tracker_impl : std::enable_shared_from_this<tracker_impl> {
     CS2MARKET_DECL void tick();
     CS2MARKET_DECL void add(order o);
     CS2MARKET_DECL void route(order_observation obs);
+    /// An observation of an order not followed: follow it if the journal has it.
+    CS2MARKET_DECL void adopt(order_observation obs);
     CS2MARKET_DECL void process(const key& k, order_observation obs);
     CS2MARKET_DECL void saved(const key& k, order next, phase_change change, result<bool> r);
     CS2MARKET_DECL void drain(const key& k);

@@ -152,16 +152,55 @@ CS2MARKET_DECL void tracker_impl::route(order_observation obs)
             k = b->second;
             it = orders.find(k);
         }
-    if (it == orders.end()) {
-        std::lock_guard<std::mutex> lk(snapshot_m);
-        ++counts.ignored; // an order nobody follows
-        return;
-    }
+    if (it == orders.end())
+        return adopt(std::move(obs));
     if (it->second.saving) {
         it->second.queued.push_back(std::move(obs));
         return;
     }
     process(k, std::move(obs));
+}
+
+CS2MARKET_DECL void tracker_impl::adopt(order_observation obs)
+{
+    const std::string prov(obs.provider.name());
+    const bool by_id = !obs.id.empty();
+    key k{prov, by_id ? "id:" + obs.id : "order:" + obs.order_id};
+    constexpr std::size_t max_awaiting = 10'000; // a flood of pushes for unknown orders stays bounded
+    if ((!by_id && obs.order_id.empty()) || (awaiting.size() >= max_awaiting && !awaiting.count(k))) {
+        std::lock_guard<std::mutex> lk(snapshot_m);
+        ++counts.ignored;
+        return;
+    }
+    auto& q = awaiting[k];
+    q.push_back(std::move(obs));
+    if (q.size() > 1)
+        return; // the journal is being asked already
+    auto find = [s = store, p = q.front().provider, id = q.front().id, oid = q.front().order_id, by_id] {
+        return by_id ? s->find(p, id) : s->find_by_order_id(p, oid);
+    };
+    store->async_run<result<std::optional<order>>>(
+        std::move(find), boost::asio::bind_executor(strand, [w = weak_from_this(), k](result<std::optional<order>> r) {
+            auto self = w.lock();
+            if (!self)
+                return;
+            auto node = self->awaiting.extract(k);
+            if (node.empty())
+                return;
+            if (r && *r) {
+                key ok{std::string((*r)->provider.name()), (*r)->id};
+                if (!self->orders.count(ok))
+                    self->add(std::move(**r));
+                for (auto& o : node.mapped()) {
+                    o.id = ok.second; // now routed by the journaled id
+                    self->route(std::move(o));
+                }
+                self->publish();
+            } else {
+                std::lock_guard<std::mutex> lk(self->snapshot_m);
+                self->counts.ignored += node.mapped().size(); // an order nobody journaled
+            }
+        }));
 }
 
 CS2MARKET_DECL void tracker_impl::process(const key& k, order_observation obs)

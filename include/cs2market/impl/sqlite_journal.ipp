@@ -143,10 +143,10 @@ CS2MARKET_DECL result<void> sqlite_journal::load_history(order& o)
     return {};
 }
 
-CS2MARKET_DECL result<std::optional<order>> sqlite_journal::find_locked(std::string_view provider, std::string_view id)
+CS2MARKET_DECL result<std::optional<order>> sqlite_journal::find_locked(std::string_view provider, std::string_view id,
+                                                                         std::string_view sql)
 {
     statement st;
-    const auto& sql = detail::journal_select_one_sql;
     if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st.s, nullptr) != SQLITE_OK)
         return failure("cannot read an order");
     st.bind(1, std::string(provider));
@@ -187,7 +187,7 @@ CS2MARKET_DECL result<journal_claim> sqlite_journal::record_intent(const order& 
     if (sqlite3_step(st.s) != SQLITE_DONE)
         return fail(failure("cannot record a buy"));
     const bool created = sqlite3_changes(db_) == 1;
-    auto found = find_locked(o.provider.name(), o.id);
+    auto found = find_locked(o.provider.name(), o.id, detail::journal_select_one_sql);
     if (!found)
         return fail(found.error());
     if (!*found)
@@ -244,7 +244,13 @@ CS2MARKET_DECL result<bool> sqlite_journal::save(const order& o, const phase_cha
 CS2MARKET_DECL result<std::optional<order>> sqlite_journal::find(provider_id p, std::string_view id)
 {
     std::lock_guard<std::mutex> lk(m_);
-    return find_locked(p.name(), id);
+    return find_locked(p.name(), id, detail::journal_select_one_sql);
+}
+
+CS2MARKET_DECL result<std::optional<order>> sqlite_journal::find_by_order_id(provider_id p, std::string_view order_id)
+{
+    std::lock_guard<std::mutex> lk(m_);
+    return find_locked(p.name(), order_id, detail::journal_select_by_order_id_sql);
 }
 
 CS2MARKET_DECL result<std::vector<order>> sqlite_journal::load(bool unfinished_only)
