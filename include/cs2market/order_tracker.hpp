@@ -95,6 +95,19 @@ struct tracker_options {
     std::chrono::milliseconds reconcile_grace{60'000};
     /// How often due work is checked.
     std::chrono::milliseconds tick{100};
+
+    /// Several workers sharing one journal (a fleet on PostgreSQL, or processes
+    /// on one SQLite file): this worker's name, unique among them. Set, resume()
+    /// follows only the orders this worker holds a lease on, renews them every
+    /// `lease_renew` and claims orders whose holder stopped renewing, so the orders
+    /// are split between the workers and a dead worker's orders are taken over
+    /// within `lease + lease_renew` (25 s by default). Transitions are journaled
+    /// compare-and-set, so even an order two workers follow is delivered once.
+    std::string owner;
+    std::chrono::milliseconds lease{20'000};
+    std::chrono::milliseconds lease_renew{5'000};
+    /// Orders one worker claims at most.
+    std::size_t max_orders = 100'000;
 };
 
 /// What the tracker counted.

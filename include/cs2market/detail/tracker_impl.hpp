@@ -36,6 +36,7 @@ struct tracker_impl : std::enable_shared_from_this<tracker_impl> {
     order_tracker::notice_handler on_notice;
     tracker_options opts;
     boost::asio::steady_timer timer;
+    boost::asio::steady_timer lease_timer;
 
     // Strand only.
     std::map<key, tracked> orders;
@@ -53,6 +54,9 @@ struct tracker_impl : std::enable_shared_from_this<tracker_impl> {
     bool loaded = false; ///< resume() or follow() has run
 
     CS2MARKET_DECL void start();
+    /// With an owner: renew the leases held, drop the orders lost, claim free ones.
+    CS2MARKET_DECL void lease_tick();
+    CS2MARKET_DECL void claim();
     CS2MARKET_DECL void tick();
     CS2MARKET_DECL void add(order o);
     CS2MARKET_DECL void route(order_observation obs);

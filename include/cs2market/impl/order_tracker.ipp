@@ -17,7 +17,7 @@ namespace detail {
 CS2MARKET_DECL tracker_impl::tracker_impl(boost::asio::any_io_executor ex, std::shared_ptr<journal> j, order_tracker::handler h,
                                           tracker_options o, order_tracker::notice_handler n)
     : strand(boost::asio::make_strand(ex)), store(std::move(j)), on_transition(std::move(h)), on_notice(std::move(n)), opts(o),
-      timer(strand)
+      timer(strand), lease_timer(strand)
 {
 }
 
@@ -29,6 +29,64 @@ CS2MARKET_DECL void tracker_impl::start()
             self->tick();
             self->start();
         }
+    });
+}
+
+CS2MARKET_DECL void tracker_impl::claim()
+{
+    const auto now = now_unix_ms();
+    auto job = [s = store, owner = opts.owner, now, until = now + opts.lease.count(), limit = opts.max_orders] {
+        return s->claim_unfinished(owner, now, until, limit);
+    };
+    store->async_run<result<std::vector<order>>>(
+        std::move(job), boost::asio::bind_executor(strand, [w = weak_from_this()](result<std::vector<order>> r) {
+            auto self = w.lock();
+            if (!self || !self->running)
+                return;
+            if (!r) {
+                self->notice(nullptr, "journal: claiming orders: " + r.error().message());
+            } else {
+                for (auto& o : *r)
+                    self->add(std::move(o));
+            }
+            {
+                std::lock_guard<std::mutex> lk(self->snapshot_m);
+                self->loaded = true;
+            }
+            self->publish();
+        }));
+}
+
+CS2MARKET_DECL void tracker_impl::lease_tick()
+{
+    lease_timer.expires_after(opts.lease_renew);
+    lease_timer.async_wait([w = weak_from_this()](boost::system::error_code ec) {
+        auto self = w.lock();
+        if (!self || ec || !self->running)
+            return;
+        auto job = [s = self->store, owner = self->opts.owner, until = now_unix_ms() + self->opts.lease.count()] {
+            return s->renew(owner, until);
+        };
+        self->store->async_run<result<std::vector<std::pair<std::string, std::string>>>>(
+            std::move(job), boost::asio::bind_executor(self->strand, [w](result<std::vector<std::pair<std::string, std::string>>> r) {
+                auto self = w.lock();
+                if (!self || !self->running)
+                    return;
+                if (!r) {
+                    self->notice(nullptr, "journal: renewing leases: " + r.error().message());
+                } else {
+                    // An unfinished order whose lease another worker took is no longer ours to follow.
+                    for (auto it = self->orders.begin(); it != self->orders.end();) {
+                        const bool held = std::find(r->begin(), r->end(), it->first) != r->end();
+                        if (!held && !is_final(it->second.o.phase) && !it->second.saving && !it->second.in_lookup)
+                            it = self->orders.erase(it);
+                        else
+                            ++it;
+                    }
+                }
+                self->claim(); // and whatever a dead worker left behind
+                self->lease_tick();
+            }));
     });
 }
 
@@ -380,6 +438,13 @@ CS2MARKET_DECL void order_tracker::add_source(std::shared_ptr<order_source> sour
 CS2MARKET_DECL void order_tracker::resume()
 {
     auto self = impl_;
+    if (!self->opts.owner.empty()) {
+        boost::asio::dispatch(self->strand, [self] {
+            self->claim();
+            self->lease_tick();
+        });
+        return;
+    }
     auto load = [s = self->store] { return s->load(true); };
     self->store->async_run<result<std::vector<order>>>(
         std::move(load), boost::asio::bind_executor(self->strand, [self](result<std::vector<order>> r) {
@@ -453,8 +518,12 @@ CS2MARKET_DECL void order_tracker::stop()
             return;
         self->running = false;
         self->timer.cancel();
+        self->lease_timer.cancel();
         for (auto& [n, s] : self->sources)
             s->stop();
+        if (!self->opts.owner.empty()) // a clean stop frees our orders for the others at once
+            self->store->async_run<result<void>>([s = self->store, owner = self->opts.owner] { return s->release(owner); },
+                                                 [](result<void>) {});
     });
 }
 
