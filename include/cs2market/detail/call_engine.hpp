@@ -140,6 +140,10 @@ public:
     CS2MARKET_DECL void emit(const call_event& ev) override;
     CS2MARKET_DECL double random() override;
 
+    /// Opens connections until min_idle_connections (at least `at_least`) are idle
+    /// or being opened; `done` (optional) when those opened now are ready.
+    CS2MARKET_DECL void keep_warm(std::size_t at_least, std::function<void(result<void>)> done = {});
+
     /// The limit of bucket `b`: the documented one unless client_options::rate_limits overrides it.
     CS2MARKET_DECL rate_limit limit_of(const rate_bucket& b) const;
 

@@ -354,6 +354,8 @@ CS2MARKET_DECL boost::asio::awaitable<exchange_outcome> client_state::attempt(co
     }
     cs.conn = nullptr;
     pool.release(std::move(conn), out.res && out.keep_alive);
+    if (opts.min_idle_connections > 0)
+        keep_warm(0); // replace what this call used up, off the call's path
     co_return out;
 }
 
@@ -371,6 +373,38 @@ CS2MARKET_DECL rate_draws draws_of(const client_state& st, const erased_call& c)
         if (d.n < d.items.size())
             d.items[d.n++] = {rate_key::of(c.provider, st.opts.credential, b.name), st.limit_of(b)};
     return d;
+}
+
+CS2MARKET_DECL void client_state::keep_warm(std::size_t at_least, std::function<void(result<void>)> done)
+{
+    const std::size_t want = std::max(at_least, opts.min_idle_connections);
+    auto ok = std::make_shared<std::optional<error>>();
+    auto pending = std::make_shared<std::size_t>(0);
+    auto finish = std::make_shared<std::function<void(result<void>)>>(std::move(done));
+    if (!endpoint || !pool.init_tls()) {
+        if (*finish)
+            (*finish)(endpoint ? pool.init_tls() : result<void>(endpoint.error()));
+        return;
+    }
+    while (pool.idle_or_warming() < want && pool.can_grow()) {
+        pool.begin_warm();
+        ++*pending;
+        auto conn = pool.fresh();
+        auto* raw = conn.get();
+        pool.note_opened();
+        const auto deadline = steady_clock::now() + opts.connect_timeout + opts.tls_handshake_timeout;
+        boost::asio::co_spawn(strand, async_open(*raw, *endpoint, opts, provider, deadline),
+                              [self = shared_from_this(), conn = std::move(conn), ok, pending, finish](std::exception_ptr,
+                                                                                                      result<void> r) mutable {
+                                  if (!r && !*ok)
+                                      *ok = r.error();
+                                  self->pool.end_warm(std::move(conn), r.has_value());
+                                  if (--*pending == 0 && *finish)
+                                      (*finish)(*ok ? result<void>(**ok) : result<void>{});
+                              });
+    }
+    if (*pending == 0 && *finish)
+        (*finish)(result<void>{});
 }
 
 CS2MARKET_DECL rate_limit client_state::limit_of(const rate_bucket& b) const
