@@ -122,14 +122,14 @@ struct lifecycle {
     std::vector<std::string> notices;
     cs2market::order_tracker tracker;
 
-    explicit lifecycle(sb::options o = sandbox_options())
+    explicit lifecycle(sb::options o = sandbox_options(), cs2market::tracker_options topts = tracker_opts())
         : sandbox(o), store(cs2market::sqlite_journal::open((dir.path / "orders.db").string()).value()),
           cs2dt(ioc.get_executor(), client_opts(sandbox, keys::cs2dt, store)),
           csboard(ioc.get_executor(), client_opts(sandbox, keys::csboard, store)),
           skinify(ioc.get_executor(), client_opts(sandbox, keys::skinify, store)),
           tracker(
               ioc.get_executor(), store, [this](const order& ord, const phase_change& c) { changes.emplace_back(ord, c); },
-              tracker_opts(), [this](const order*, const std::string& what) { notices.push_back(what); })
+              topts, [this](const order*, const std::string& what) { notices.push_back(what); })
     {
         tracker.add_source(std::make_shared<cs2market::cs2dt::order_source>(cs2dt));
         tracker.add_source(std::make_shared<cs2market::csboard::order_source>(csboard));
@@ -353,6 +353,8 @@ order settled_facts(lifecycle& w, const bought& b)
     CHECK(j->delivered_at == t->delivered_at);
     CHECK(j->finished_at == t->finished_at);
     CHECK(j->finished_at.has_value());
+    CHECK(j->item_name == t->item_name);
+    CHECK(!j->item_name.empty());
     REQUIRE(j->history.size() == seen.size() + 1);
     CHECK(j->history[0].from == order_phase::submitted);
     CHECK(j->history[0].source == "buy");
@@ -446,6 +448,7 @@ TEST_CASE("lifecycle cs2dt success: buy_item, followed to settled (status 200)",
     CHECK(o.provider_status == "200");
     CHECK(o.history[0].to == order_phase::pending); // the buy's answer: status 1
     CHECK(o.operation == "buy_item");
+    CHECK(o.item_name.rfind("product ", 0) == 0); // what the buy named
     CHECK(o.delivered_at);
     CHECK_FALSE(o.reversed_by);
     CHECK_FALSE(o.failed_by);
@@ -465,6 +468,7 @@ TEST_CASE("lifecycle cs2dt decline: failed by the recipient (status 11, buyer de
     CHECK(o.failure_code == "ORDER_FAILED_OF_BUYER_DECLINE");
     CHECK(o.failed_by == cs2market::fault_party::recipient);
     CHECK(o.operation == "quick_buy_item");
+    CHECK(o.item_name.rfind("item ", 0) == 0);
     check_money(w, b, refunded(b.price));
     CHECK(balance(w, b, keys::cs2dt) == start_balance);
 }
@@ -792,4 +796,35 @@ TEST_CASE("lifecycle skinify cancel: a reserved purchase cancelled with tracker.
     CHECK(w.changes_of(b).size() == 1); // reserved > cancelled
     check_money(w, b, refunded(b.price));
     CHECK(balance(w, b, keys::skinify) == start_balance);
+}
+
+TEST_CASE("lifecycle skinify success via the real-time feed: status changes pushed, settled from the settlement time",
+          "[lifecycle][skinify]")
+{
+    namespace d = cs2market::skinify;
+    auto topts = tracker_opts();
+    topts.moving_poll = 10s; // while it moves, only the feed tells
+    lifecycle w(sandbox_options(200), topts);
+    d::client reader(client_opts(w.sandbox, keys::skinify));
+    REQUIRE(reader.project_balance()); // the sandbox's feed knows a token once it has been used
+    d::realtime_options ro;
+    ro.base_url = w.sandbox.ws_base_url();
+    ro.ca_file = w.sandbox.ca_file();
+    w.tracker.add_source(std::make_shared<d::order_source>(w.skinify, w.ioc, 7, keys::skinify, ro)); // replaces the polling one
+    w.run_until([] { return false; }, 300ms); // connected and authenticated
+    auto b = buy_skinify(w, "skinify-feed");
+    w.follow_to_end(b);
+    auto o = settled_facts(w, b);
+    CHECK(o.phase == order_phase::settled);
+    std::size_t pushed = 0;
+    for (const auto& c : w.changes_of(b))
+        pushed += c.source == "feed";
+    CHECK(pushed >= 1); // delivering and delivered come from skin_purchase_status_change
+    auto delivered = change_to(w, b, order_phase::delivered);
+    REQUIRE(delivered);
+    CHECK(delivered->source == "feed");
+    auto last = change_to(w, b, order_phase::settled);
+    REQUIRE(last);
+    CHECK(last->source == "settlement"); // the feed has no settlement time: a poll gave it
+    check_money(w, b, spent_and_settled(b.price));
 }
