@@ -1,55 +1,49 @@
 // cs2market-trader: the README's main demo. On each of CS2DT, CSBoard and
-// Skinify it reads the balance, finds an item under a price, buys it with a
-// price ceiling and an idempotency key, follows the order to a final state
-// (polling; CS2DT also by signed callback, Skinify also by WebSocket) and
-// prints one table.
+// Skinify it reads the balance, finds an item under a price and buys it through
+// a journaled client (recorded on disk before the request leaves), then follows
+// all three orders to their end with one order_tracker and one handler: polls,
+// CS2DT's signed callbacks and Skinify's WebSocket merged into one stream per
+// order. It prints one table and where the money is.
 //
 //   cs2market-trader                          # starts the sandbox in-process
 //   cs2market-trader --base-url https://127.0.0.1:8443 --ca-file sandbox-ca.pem
-//   cs2market-trader --max-price 5
-#include <cs2market/cs2dt.hpp>
-#include <cs2market/csboard.hpp>
+//   cs2market-trader --max-price 5 --journal orders.db
+#include <cs2market/cs2dt/callback.hpp>
+#include <cs2market/cs2dt/tracking.hpp>
+#include <cs2market/csboard/tracking.hpp>
+#include <cs2market/exposure.hpp>
+#include <cs2market/order_tracker.hpp>
 #include <cs2market/sandbox/sandbox.hpp>
-#include <cs2market/skinify.hpp>
-#include <cs2market/skinify/realtime.hpp>
+#include <cs2market/skinify/tracking.hpp>
+#include <cs2market/sqlite_journal.hpp>
 #include <cs2market/testing/https_server.hpp>
 
+#include <boost/asio/io_context.hpp>
+
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace {
 
 using cs2market::decimal;
-using clock_type = std::chrono::steady_clock;
+namespace cs2dt = cs2market::cs2dt;
+namespace csboard = cs2market::csboard;
+namespace skinify = cs2market::skinify;
 
-struct row {
-    std::string provider, item, price, order_id;
-    std::vector<std::string> statuses;
-    std::string final_state;
-    std::string note;
+/// What the table shows of one buy.
+struct bought {
+    cs2market::provider_id provider;
+    std::string id, item, price;
 };
-
-void add_status(std::vector<std::string>& v, const std::string& s)
-{
-    if (v.empty() || v.back() != s)
-        v.push_back(s);
-}
-
-std::string join(const std::vector<std::string>& v)
-{
-    std::string out;
-    for (const auto& s : v)
-        out += (out.empty() ? "" : " > ") + s;
-    return out;
-}
 
 std::string unique_suffix()
 {
@@ -58,273 +52,136 @@ std::string unique_suffix()
                               .count());
 }
 
-constexpr auto poll_interval = std::chrono::milliseconds(60);
-constexpr auto poll_limit = std::chrono::seconds(30);
-
-// ------------------------------------------------------------------ CS2DT
-struct callback_sink {
-    std::mutex mu;
-    std::vector<std::string> statuses; // "10", "200", ... in arrival order, signature verified
-};
-
-row trade_cs2dt(const cs2market::client_options& base, decimal max_price, callback_sink* sink)
+cs2market::client_options journaled(cs2market::client_options o, std::string key, std::shared_ptr<cs2market::journal> j)
 {
-    namespace d = cs2market::cs2dt;
-    row r{"cs2dt"};
-    auto opts = base;
-    opts.credential = "trader-cs2dt-appkey";
-    d::client c(opts);
-    auto bal = c.user_balance().value();
-    (void)bal;
-    d::market_search_params sp;
+    o.credential = std::move(key);
+    o.journal = std::move(j);
+    return o;
+}
+
+bought buy_cs2dt(const cs2market::client_options& opts, decimal max_price)
+{
+    cs2dt::client c(opts);
+    c.user_balance().value();
+    cs2dt::market_search_params sp;
     sp.appId = 730;
     sp.maxPrice = max_price;
-    sp.orderBy = d::MarketSearchOrderBy::price_asc;
+    sp.orderBy = cs2dt::MarketSearchOrderBy::price_asc;
     sp.limit = 10;
     auto page = c.market_search(sp).value();
     if (!page.list || page.list->empty())
         throw std::runtime_error("cs2dt: nothing under the price");
     const auto& item = page.list->front();
-    d::sell_list_params lp;
+    cs2dt::sell_list_params lp;
     lp.itemId = *item.itemId;
-    lp.sort = d::SellListSort::price_asc;
-    auto listings = c.sell_list(lp).value();
-    const auto& product = listings.list->front();
-    r.item = *item.marketHashName;
-    r.price = product.price->to_string();
-
-    d::buy_item_params bp;
+    lp.sort = cs2dt::SellListSort::price_asc;
+    const auto product = c.sell_list(lp).value().list.value().front();
+    cs2dt::buy_item_params bp;
     bp.body.productId = product.id;
     bp.body.outTradeNo = "trader-" + unique_suffix();
     bp.body.tradeUrl = "https://steamcommunity.com/tradeoffer/new/?partner=447383001&token=Ab3xZ9Qp";
     bp.body.maxPrice = max_price;
-    auto bought = c.buy_item(bp).value();
-    r.order_id = *bought.orderId;
-
-    d::buyer_order_detail_params dp;
-    dp.orderId = std::stoll(r.order_id);
-    const auto deadline = clock_type::now() + poll_limit;
-    for (;;) {
-        auto det = c.buyer_order_detail(dp).value();
-        const auto st = det.status->raw();
-        add_status(r.statuses, std::to_string(st) + " " + det.status->to_string());
-        if (st == 200 || st == 11 || st == 220 || st == 221) {
-            r.final_state = det.status->to_string();
-            if (det.failedCode)
-                r.final_state += " (" + det.failedCode->to_string() + ")";
-            break;
-        }
-        if (clock_type::now() > deadline)
-            throw std::runtime_error("cs2dt: order did not finish in time");
-        std::this_thread::sleep_for(poll_interval);
-    }
-    if (sink) { // the signed callbacks arrive independently of the polling; wait for the last one briefly
-        const auto until = clock_type::now() + std::chrono::seconds(5);
-        std::string cbs;
-        for (;;) {
-            {
-                std::lock_guard lk(sink->mu);
-                if (!sink->statuses.empty() &&
-                    (sink->statuses.back() == "200" || sink->statuses.back() == "11" || sink->statuses.back() == "220" ||
-                     sink->statuses.back() == "221")) {
-                    for (auto& s : sink->statuses)
-                        cbs += (cbs.empty() ? "" : ",") + s;
-                    break;
-                }
-            }
-            if (clock_type::now() > until)
-                break;
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        r.note = cbs.empty() ? "no callback" : "callbacks " + cbs;
-    }
-    return r;
+    c.buy_item(bp).value(); // journaled first, then sent
+    return {cs2dt::id, *bp.body.outTradeNo, *item.marketHashName, product.price->to_string()};
 }
 
-// ---------------------------------------------------------------- CSBoard
-row trade_csboard(const cs2market::client_options& base, decimal max_price)
+bought buy_csboard(const cs2market::client_options& opts, decimal max_price)
 {
-    namespace d = cs2market::csboard;
-    row r{"csboard"};
-    auto opts = base;
-    opts.credential = "csb_pub_trader_demo";
-    d::client c(opts);
-    auto bal = c.get_balance().value();
-    (void)bal;
-    d::list_listings_params lp;
+    csboard::client c(opts);
+    c.get_balance().value();
+    csboard::list_listings_params lp;
     lp.max_price = max_price;
-    lp.sort = d::ListingSort::price_asc;
+    lp.sort = csboard::ListingSort::price_asc;
     lp.limit = 50;
-    auto page = c.list_listings(lp).value();
-    const d::Listing* pick = nullptr;
+    const auto page = c.list_listings(lp).value();
+    const csboard::Listing* pick = nullptr;
     for (const auto& l : page.items)
-        if (l.tradable.value_or(true)) {
+        if (l.tradable.value_or(true) && l.delivery != csboard::DeliveryMode::hold) {
             pick = &l;
             break;
         }
     if (!pick)
         throw std::runtime_error("csboard: nothing tradable under the price");
-    r.item = pick->market_hash_name;
-    r.price = pick->price_usd.to_string();
-
-    d::create_order_params op;
-    op.Idempotency_Key = "trader-" + unique_suffix();
-    op.body.item_ids = {pick->id};
-    op.body.max_price_usd = max_price;
-    auto created = c.create_order(op).value();
-    r.order_id = created.order_id;
-    add_status(r.statuses, created.status.to_string());
-
-    d::get_order_params gp;
-    gp.id = r.order_id;
-    const auto deadline = clock_type::now() + poll_limit;
-    for (;;) {
-        auto res = c.get_order(gp);
-        if (!res && res.error().kind == cs2market::error_kind::rate_limited) {
-            std::this_thread::sleep_for(std::chrono::seconds(res.error().retry_after.value_or(std::chrono::seconds(1))));
-            continue;
-        }
-        auto o = res.value();
-        add_status(r.statuses, o.status.to_string());
-        if (o.status == d::OrderStatus::completed || o.status == d::OrderStatus::cancelled || o.status == d::OrderStatus::failed) {
-            r.final_state = o.status.to_string();
-            break;
-        }
-        if (clock_type::now() > deadline)
-            throw std::runtime_error("csboard: order did not finish in time");
-        std::this_thread::sleep_for(poll_interval * 2); // 30 GETs per (accelerated) minute
-    }
-    return r;
+    csboard::market_buy_params bp;
+    bp.body.item_ids = {pick->id};
+    bp.body.partner = "447383001";
+    bp.body.token = "Ab3xZ9Qp";
+    bp.body.max_price_usd = max_price;
+    bp.body.custom_id = "trader-" + unique_suffix();
+    c.market_buy(bp).value();
+    return {csboard::id, *bp.body.custom_id, pick->market_hash_name, pick->price_usd.to_string()};
 }
 
-// ---------------------------------------------------------------- Skinify
-/// "wss://host:port" of the WebSocket feeds, from CS2DT's get_wss_address (the
-/// sandbox serves both providers' feeds there).
-std::string websocket_base(const cs2market::client_options& base)
+bought buy_skinify(const cs2market::client_options& opts, decimal max_price)
 {
-    auto opts = base;
-    opts.credential = "trader-cs2dt-appkey";
-    cs2market::cs2dt::client c(opts);
-    std::string url = c.get_wss_address().value().value_or("");
-    auto host_end = url.find('/', url.find("://") == std::string::npos ? 0 : url.find("://") + 3);
-    return url.substr(0, host_end);
-}
-
-row trade_skinify(const cs2market::client_options& base, decimal max_price)
-{
-    namespace d = cs2market::skinify;
-    row r{"skinify"};
-    auto opts = base;
-    opts.credential = "skinify-trader-token";
-    d::client c(opts);
-
-    auto bal = c.project_balance().value();
-    (void)bal;
-
-    // Follow purchases on the real-time socket too (its own thread and io_context).
-    std::mutex ws_mu;
-    std::vector<std::string> ws_statuses;
-    std::string ws_failure;
-    d::realtime_options ro;
-    ro.base_url = websocket_base(base);
-    ro.ca_file = base.ca_file;
-    ro.reconnect.initial = std::chrono::milliseconds(100);
-    d::realtime_feed feed(
-        1, opts.credential,
-        [&](const d::realtime_event& ev) {
-            std::lock_guard lk(ws_mu);
-            if (auto* p = std::get_if<d::SkinPurchaseEvent>(&ev))
-                add_status(ws_statuses, p->purchase_status.to_string());
-            else if (auto* ch = std::get_if<d::SkinPurchaseStatusChangeEvent>(&ev))
-                add_status(ws_statuses, ch->purchase_status.to_string());
-        },
-        ro,
-        [&](const cs2market::websocket_status& st) {
-            if (st.state == cs2market::websocket_state::stopped && st.reason) {
-                std::lock_guard lk(ws_mu);
-                ws_failure = st.reason->message();
-            }
-        });
-    std::thread ws_thread([&] { feed.run(); });
-    struct joiner {
-        d::realtime_feed& f;
-        std::thread& t;
-        ~joiner()
-        {
-            f.stop();
-            if (t.joinable())
-                t.join();
-        }
-    } join_ws{feed, ws_thread};
-    std::this_thread::sleep_for(std::chrono::milliseconds(200)); // let the socket authorize before buying
-    d::withdraw_prices_params pp;
-    pp.game = d::Game::csgo;
+    skinify::client c(opts);
+    c.project_balance().value();
+    skinify::withdraw_prices_params pp;
+    pp.game = skinify::Game::csgo;
     pp.full_list = 1;
-    auto prices = c.withdraw_prices(pp).value();
-    const d::SkinPriceEntry* pick = nullptr;
+    const auto prices = c.withdraw_prices(pp).value();
+    const skinify::SkinPriceEntry* pick = nullptr;
     for (const auto& s : prices.skins)
         if (s.price <= max_price && !s.properties.unhold_at && (!pick || s.price < pick->price))
             pick = &s;
     if (!pick)
         throw std::runtime_error("skinify: nothing under the price");
-    r.item = pick->name;
-    r.price = pick->price.to_string();
-
-    d::withdraw_buy_params bp;
+    skinify::withdraw_buy_params bp;
     bp.body.partner = "447383001";
     bp.body.token = "Ab3xZ9Qp";
     bp.body.id = pick->id;
     bp.body.max_price = max_price;
     bp.body.custom_id = "trader-" + unique_suffix();
-    auto bought = c.withdraw_buy(bp).value();
-    r.order_id = bought.purchase_id;
-    add_status(r.statuses, bought.purchase_status.to_string());
-
-    d::withdraw_info_params ip;
-    ip.purchase_ids = std::vector<std::string>{r.order_id};
-    const auto deadline = clock_type::now() + poll_limit;
-    for (;;) {
-        auto info = c.withdraw_info(ip).value();
-        if (info.items.empty())
-            throw std::runtime_error("skinify: purchase not found");
-        const auto& it = info.items.front();
-        add_status(r.statuses, it.purchase_status.to_string());
-        const auto st = it.purchase_status.known();
-        using S = d::PurchaseStatus;
-        bool settled = st == S::accepted && it.settlement &&
-                       it.settlement->seconds() <= std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-        bool failed = st && *st != S::processing && *st != S::waiting_accept && *st != S::accepted && *st != S::reserved;
-        if (settled || failed) {
-            r.final_state = it.purchase_status.to_string() + (settled ? " (settled)" : "");
-            break;
-        }
-        if (clock_type::now() > deadline)
-            throw std::runtime_error("skinify: purchase did not finish in time");
-        std::this_thread::sleep_for(poll_interval);
-    }
-    std::this_thread::sleep_for(poll_interval); // the last push may trail the poll
-    std::lock_guard lk(ws_mu);
-    r.note = ws_statuses.empty() ? "websocket: no events" + (ws_failure.empty() ? "" : " (" + ws_failure + ")")
-                                 : "websocket " + join(ws_statuses);
-    return r;
+    c.withdraw_buy(bp).value();
+    return {skinify::id, *bp.body.custom_id, pick->name, pick->price.to_string()};
 }
 
-void print_table(const std::vector<row>& rows)
+/// "wss://host:port" of the WebSocket feeds, from CS2DT's get_wss_address (the
+/// sandbox serves both providers' feeds there).
+std::string websocket_base(const cs2market::client_options& opts)
 {
-    const char* head[] = {"provider", "item", "price", "order id", "statuses passed through", "final state"};
-    std::size_t w[6] = {8, 4, 5, 8, 23, 11};
-    auto cells = [](const row& r) {
-        return std::vector<std::string>{r.provider, r.item, r.price, r.order_id, join(r.statuses), r.final_state};
-    };
+    cs2dt::client c(opts);
+    std::string url = c.get_wss_address().value().value_or("");
+    auto host_end = url.find('/', url.find("://") == std::string::npos ? 0 : url.find("://") + 3);
+    return url.substr(0, host_end);
+}
+
+std::string final_state(const cs2market::order& o)
+{
+    std::string s(to_string(o.phase));
+    if (o.reversed_by)
+        s += " by " + std::string(to_string(*o.reversed_by));
+    if (o.failed_by)
+        s += " (" + std::string(to_string(*o.failed_by)) + ")";
+    if (!o.provider_status.empty())
+        s += " [" + o.provider_status + "]";
+    return s;
+}
+
+void print_table(const std::vector<bought>& rows, const std::vector<cs2market::order>& orders)
+{
+    const char* head[] = {"provider", "item", "price", "order id", "phases passed through", "final state"};
+    std::vector<std::vector<std::string>> cells;
     for (const auto& r : rows) {
-        auto c = cells(r);
-        for (int i = 0; i < 6; ++i)
-            w[i] = std::max(w[i], c[i].size());
+        const cs2market::order* o = nullptr;
+        for (const auto& x : orders)
+            if (x.provider == r.provider && x.id == r.id)
+                o = &x;
+        std::string phases = "submitted";
+        if (o)
+            for (const auto& c : o->history)
+                phases += " > " + std::string(to_string(c.to));
+        cells.push_back({std::string(r.provider.name()), r.item, r.price, o ? o->order_id : "-", phases,
+                         o ? final_state(*o) : "not journaled"});
     }
+    std::size_t w[6] = {8, 4, 5, 8, 21, 11};
+    for (const auto& c : cells)
+        for (int i = 0; i < 6; ++i)
+            w[i] = std::max(w[i], c[static_cast<std::size_t>(i)].size());
     auto line = [&](const std::vector<std::string>& c) {
         std::cout << "|";
         for (int i = 0; i < 6; ++i)
-            std::cout << " " << std::left << std::setw(static_cast<int>(w[i])) << c[i] << " |";
+            std::cout << " " << std::left << std::setw(static_cast<int>(w[i])) << c[static_cast<std::size_t>(i)] << " |";
         std::cout << "\n";
     };
     line({head[0], head[1], head[2], head[3], head[4], head[5]});
@@ -332,18 +189,15 @@ void print_table(const std::vector<row>& rows)
     for (int i = 0; i < 6; ++i)
         std::cout << std::string(w[i] + 2, '-') << "|";
     std::cout << "\n";
-    for (const auto& r : rows)
-        line(cells(r));
-    for (const auto& r : rows)
-        if (!r.note.empty())
-            std::cout << r.provider << ": " << r.note << "\n";
+    for (const auto& c : cells)
+        line(c);
 }
 
 } // namespace
 
 int main(int argc, char** argv)
 {
-    std::string base_url, ca_file;
+    std::string base_url, ca_file, journal_path;
     decimal max_price = decimal::from_units(500, 2); // 5.00 USD
     long callback_port = 0;
     for (int i = 1; i < argc; ++i) {
@@ -356,11 +210,14 @@ int main(int argc, char** argv)
             max_price = decimal::from_string(argv[++i]);
         else if (a == "--callback-port" && i + 1 < argc)
             callback_port = std::strtol(argv[++i], nullptr, 10);
+        else if (a == "--journal" && i + 1 < argc)
+            journal_path = argv[++i];
         else {
-            std::cerr << "usage: cs2market-trader [--base-url URL --ca-file PEM [--callback-port P]] [--max-price USD]\n"
+            std::cerr << "usage: cs2market-trader [--base-url URL --ca-file PEM [--callback-port P]] [--max-price USD] [--journal PATH]\n"
                          "  without --base-url it starts the sandbox in-process;\n"
                          "  --callback-port: receive CS2DT callbacks on https://127.0.0.1:P/cs2dt/callback\n"
-                         "  (start cs2market-sandbox with that --callback-url)\n";
+                         "  (start cs2market-sandbox with that --callback-url);\n"
+                         "  --journal: the SQLite journal of the orders (default: a fresh temporary file)\n";
             return 2;
         }
     }
@@ -369,32 +226,53 @@ int main(int argc, char** argv)
         return 2;
     }
     try {
-        // Callback receiver for CS2DT pushes (verifies the documented signature).
-        callback_sink sink;
+        if (journal_path.empty())
+            journal_path = (std::filesystem::temp_directory_path() / ("cs2market-trader-" + unique_suffix() + ".db")).string();
+        auto store = std::shared_ptr<cs2market::journal>(cs2market::sqlite_journal::open(journal_path).value());
+
+        boost::asio::io_context ioc; // the tracker, its clients and the Skinify feed run here
+        std::mutex seen_m;
+        std::vector<std::string> callbacks, feed; // what came by push, for the notes below
+        cs2market::tracker_options topts;
+        topts.moving_poll = std::chrono::milliseconds(400);
+        topts.waiting_poll = std::chrono::milliseconds(400);
+        cs2market::order_tracker tracker(
+            ioc.get_executor(), store,
+            [&](const cs2market::order& o, const cs2market::phase_change& c) { // the one handler
+                std::cout << "  " << o.provider.name() << " " << o.id << ": " << to_string(c.from) << " > " << to_string(c.to)
+                          << " (" << c.source << ")" << std::endl;
+                if (o.provider == skinify::id && c.source == "feed") {
+                    std::lock_guard lk(seen_m);
+                    feed.push_back(std::string(to_string(c.to)));
+                }
+            },
+            topts, [](const cs2market::order*, const std::string& what) { std::cerr << "  note: " << what << "\n"; });
+
+        // CS2DT pushes signed callbacks: verified, then handed to the tracker.
         const std::string app_secret = "sandbox-app-secret";
         std::unique_ptr<cs2market::testing::https_server> receiver;
         std::unique_ptr<cs2market::sandbox::server> sandbox;
         const bool embedded = base_url.empty();
-        if (embedded || callback_port != 0) {
+        if (embedded || callback_port != 0)
             receiver = std::make_unique<cs2market::testing::https_server>(
                 [&](const cs2market::testing::recorded_request& req) {
                     cs2market::testing::canned_response res;
-                    auto cb = cs2market::cs2dt::verify_callback({req.header("Content-Type"), req.body}, app_secret);
+                    auto cb = cs2dt::verify_callback({req.header("Content-Type"), req.body}, app_secret);
                     if (!cb) {
                         res.status = 400;
                         res.body = "bad signature";
                         return res;
                     }
                     {
-                        std::lock_guard lk(sink.mu);
-                        sink.statuses.push_back(std::to_string(cb->status ? cb->status->raw() : -1));
+                        std::lock_guard lk(seen_m);
+                        callbacks.push_back(std::to_string(cb->status ? cb->status->raw() : -1));
                     }
+                    tracker.observe(cs2dt::order_observation_of(*cb));
                     res.headers.emplace_back("Content-Type", "text/plain");
-                    res.body = std::string(cs2market::cs2dt::callback_reply);
+                    res.body = std::string(cs2dt::callback_reply);
                     return res;
                 },
                 cs2market::testing::make_tls_identity(), static_cast<unsigned short>(callback_port));
-        }
         if (embedded) {
             cs2market::sandbox::options so;
             so.cs2dt_app_secret = app_secret;
@@ -407,14 +285,59 @@ int main(int argc, char** argv)
         cs2market::client_options base;
         base.base_url = base_url;
         base.ca_file = ca_file;
+        const auto dt_opts = journaled(base, "trader-cs2dt-appkey", store);
+        const auto board_opts = journaled(base, "csb_pub_trader_demo", store);
+        const auto sk_opts = journaled(base, "skinify-trader-token", store);
 
-        std::vector<row> rows;
-        rows.push_back(trade_cs2dt(base, max_price, receiver ? &sink : nullptr));
-        rows.push_back(trade_csboard(base, max_price));
-        rows.push_back(trade_skinify(base, max_price));
-        print_table(rows);
+        // The tracker's side: one client and one source per provider, on ioc.
+        cs2market::basic_client<cs2dt::provider> dt(ioc.get_executor(), dt_opts);
+        cs2market::basic_client<csboard::provider> board(ioc.get_executor(), board_opts);
+        cs2market::basic_client<skinify::provider> sk(ioc.get_executor(), sk_opts);
+        skinify::realtime_options ro;
+        ro.base_url = websocket_base(dt_opts);
+        ro.ca_file = ca_file;
+        ro.reconnect.initial = std::chrono::milliseconds(100);
+        tracker.add_source(std::make_shared<cs2dt::order_source>(dt));
+        tracker.add_source(std::make_shared<csboard::order_source>(board));
+        skinify::client(sk_opts).project_balance().value(); // the account exists before its feed authorizes
+        tracker.add_source(std::make_shared<skinify::order_source>(sk, ioc, 1, sk_opts.credential, ro));
+        ioc.run_for(std::chrono::milliseconds(200)); // let the feed authorize before buying
+
+        // The buys: journaled, then sent (blocking clients of their own).
+        std::cout << "journal " << journal_path << "\n";
+        std::vector<bought> rows{buy_cs2dt(dt_opts, max_price), buy_csboard(board_opts, max_price),
+                                 buy_skinify(sk_opts, max_price)};
+        for (const auto& r : rows)
+            tracker.follow(r.provider, r.id);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (!tracker.all_final() && std::chrono::steady_clock::now() < deadline)
+            ioc.run_for(std::chrono::milliseconds(50));
+        const bool done = tracker.all_final();
+        tracker.stop();
+        ioc.run_for(std::chrono::milliseconds(100));
+
+        print_table(rows, tracker.orders());
+        {
+            std::lock_guard lk(seen_m);
+            std::string cbs, ws;
+            for (const auto& s : callbacks)
+                cbs += (cbs.empty() ? "" : ",") + s;
+            for (const auto& s : feed)
+                ws += (ws.empty() ? "" : " > ") + s;
+            if (receiver)
+                std::cout << "cs2dt: " << (cbs.empty() ? "no callback" : "callbacks " + cbs) << "\n";
+            std::cout << "skinify: " << (ws.empty() ? "websocket: no transition came by push" : "websocket " + ws) << "\n";
+        }
+        std::cout << "exposure:\n";
+        const auto all = store->load(false).value();
+        for (const auto& e : cs2market::exposure_of(all, std::array{cs2dt::id, csboard::id, skinify::id}))
+            std::cout << "  " << e << "\n";
         if (sandbox)
             sandbox->stop();
+        if (!done) {
+            std::cerr << "cs2market-trader: not every order reached a final phase in time\n";
+            return 1;
+        }
         return 0;
     } catch (const std::exception& e) {
         std::cerr << "cs2market-trader: " << e.what() << "\n";

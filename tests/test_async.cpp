@@ -599,6 +599,28 @@ TEST_CASE("async: many calls in flight share a bounded pool", "[async][pool]")
     CHECK(c.connections_opened() == 3);
 }
 
+TEST_CASE("async pool: warm_up opens verified connections ahead of need, and min_idle_connections keeps them", "[async][pool]")
+{
+    https_server server([&](const recorded_request&) { return reply(200, std::string(order_body)); });
+    auto o = opts(server, "csb_pub_k");
+    o.min_idle_connections = 2;
+    csboard::client c(o);
+    REQUIRE(c.warm_up().has_value());
+    CHECK(server.connection_count() == 2); // TCP and TLS done before any call
+    CHECK(server.request_count() == 0);
+    REQUIRE(c.get_order({.id = "a"}));
+    REQUIRE(c.get_order({.id = "b"}));
+    CHECK(c.connections_opened() == 2); // both calls found a warm connection
+    CHECK(server.connection_count() == 2);
+    // A certificate the client does not trust fails the warm-up, typed.
+    auto bad = opts(server, "csb_pub_k");
+    bad.ca_file = "/nonexistent/ca.pem";
+    csboard::client untrusted(bad);
+    auto w = untrusted.warm_up(1);
+    REQUIRE(w.has_error());
+    CHECK(w.error().kind == error_kind::invalid_argument);
+}
+
 TEST_CASE("async pool: idle connections expire and are replaced", "[async][pool]")
 {
     https_server server([&](const recorded_request&) { return reply(200, std::string(order_body)); });

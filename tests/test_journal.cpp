@@ -156,3 +156,33 @@ TEST_CASE("journal: the async form runs on the journal's thread and completes on
     CHECK(ran_on != std::this_thread::get_id());
     CHECK(completed_on == std::this_thread::get_id());
 }
+
+TEST_CASE("journal: leases split unfinished orders between workers and hand a dead worker's over", "[journal][lease]")
+{
+    const auto db = temp_db("lease");
+    auto a = sqlite_journal::open(db).value();
+    auto b = sqlite_journal::open(db).value(); // another process on the same file
+    for (int i = 0; i < 6; ++i)
+        REQUIRE(a->record_intent(intent("o" + std::to_string(i)), "{}").has_value());
+    const unix_ms t0 = 1'000'000;
+    // A claims four, B the rest; neither takes what the other holds.
+    CHECK(a->claim_unfinished("A", t0, t0 + 20'000, 4).value().size() == 4);
+    auto bs = b->claim_unfinished("B", t0, t0 + 20'000, 100).value();
+    CHECK(bs.size() == 2);
+    CHECK(b->claim_unfinished("B", t0 + 1'000, t0 + 21'000, 100).value().size() == 2); // its own again, no more
+    CHECK(a->renew("A", t0 + 25'000).value().size() == 4);
+    // A finishes one; a finished order is never claimed again.
+    auto o = a->find(provider_id{"csboard"}, "o0").value().value();
+    phase_change c{order_phase::submitted, order_phase::failed, t0, "x", "test"};
+    o.phase = order_phase::failed;
+    REQUIRE(a->save(o, &c).value());
+    CHECK(a->renew("A", t0 + 25'000).value().size() == 3);
+    // A dies: it stops renewing. Before its lease runs out B takes nothing of it...
+    CHECK(b->claim_unfinished("B", t0 + 24'000, t0 + 44'000, 100).value().size() == 2);
+    // ...after, B takes everything unfinished, and A's renewal finds it holds nothing.
+    CHECK(b->claim_unfinished("B", t0 + 26'000, t0 + 46'000, 100).value().size() == 5);
+    CHECK(a->renew("A", t0 + 27'000).value().empty());
+    // A clean stop frees the orders at once.
+    REQUIRE(b->release("B").has_value());
+    CHECK(a->claim_unfinished("A", t0 + 27'000, t0 + 47'000, 100).value().size() == 5);
+}

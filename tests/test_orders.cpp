@@ -191,15 +191,23 @@ class scripted_source final : public order_source {
 public:
     explicit scripted_source(provider_id p) : p_(p) {}
     provider_id provider() const override { return p_; }
-    void async_lookup(std::vector<std::string> ids, lookup_handler done) override
+    void async_lookup(std::vector<order> orders, lookup_handler done) override
     {
         std::vector<order_observation> out;
-        for (const auto& id : ids)
-            if (auto it = state.find(id); it != state.end())
+        for (const auto& o : orders)
+            if (auto it = state.find(o.id); it != state.end()) {
                 out.push_back(it->second);
+            } else if (definitive) {
+                order_observation nf;
+                nf.provider = p_;
+                nf.id = o.id;
+                nf.not_found = true;
+                out.push_back(nf);
+            }
         ++lookups;
         done(std::move(out));
     }
+    bool definitive = false; ///< an order it does not know was never made
     std::map<std::string, order_observation> state; ///< what a lookup sees now
     int lookups = 0;
 
@@ -319,6 +327,7 @@ TEST_CASE("tracker: resume reconciles submitted buys; one the provider never rec
     REQUIRE(store->record_intent(submitted(p, "never", old), "{}").has_value());
     REQUIRE(store->record_intent(submitted(p, "young"), "{}").has_value()); // within the grace period: not concluded
     auto src = std::make_shared<scripted_source>(p);
+    src->definitive = true;
     src->state["bought"] = seen(p, "bought", order_phase::delivering);
     boost::asio::io_context ioc;
     std::vector<std::string> log;

@@ -221,7 +221,10 @@ public:
         script.pop_front();
         co_return o;
     }
-    clk::time_point reserve(const detail::erased_call&, clk::time_point n) override { return std::max(n, limiter_free); }
+    boost::asio::awaitable<result<clk::time_point>> reserve(const detail::erased_call&, clk::time_point n) override
+    {
+        co_return std::max(n, limiter_free);
+    }
     void release(const detail::erased_call&, clk::time_point) override { log.push_back("release"); }
     void pause(const detail::erased_call&, clk::time_point until) override { paused_until = until; }
     void emit(const call_event&) override {}

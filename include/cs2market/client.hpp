@@ -70,6 +70,15 @@ public:
         return async_call<Op>(std::move(params), call_options{}, std::forward<Token>(token));
     }
 
+    /// Opens connections (TCP and TLS, verified) ahead of need: at least
+    /// `connections` (default: min_idle_connections, at least 1), so that the
+    /// next calls, a buy above all, wait for no handshake. Completes with the
+    /// first failure, if any.
+    template <class Token>
+    auto async_warm_up(std::size_t connections, Token&& token);
+    /// Blocking warm-up (see async_warm_up).
+    result<void> warm_up(std::size_t connections = 0);
+
     const client_options& options() const noexcept { return st_->opts; }
     executor_type get_executor() const noexcept { return st_->strand; }
     /// The private io_context of a client built without an executor (run it to drive async calls).

@@ -36,6 +36,10 @@ struct client_options : transport_options {
     std::size_t max_response_size = std::size_t{64} << 20;
     /// Connections kept to the host at most; further calls wait for one to be free.
     std::size_t max_connections = 8;
+    /// Connections kept open, verified and idle ahead of need (refreshed as they
+    /// expire or are used), so that a buy never waits for a TCP and TLS handshake.
+    /// basic_client::warm_up() opens them at once. 0: connections open on demand.
+    std::size_t min_idle_connections = 0;
 
     /// Which failures are attempted again (see retry_policy).
     retry_policy retry{};

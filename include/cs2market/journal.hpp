@@ -11,6 +11,7 @@
 #define CS2MARKET_JOURNAL_HPP
 
 #include <cs2market/detail/config.hpp>
+#include <cs2market/detail/unique_function.hpp>
 #include <cs2market/error.hpp>
 #include <cs2market/order.hpp>
 
@@ -28,34 +29,13 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace cs2market {
 
 namespace detail {
-/// A move-only job for the journal's thread (the completion handlers it
-/// carries are move-only).
-class journal_job {
-public:
-    template <class F>
-    explicit journal_job(F f) : p_(std::make_unique<impl<F>>(std::move(f)))
-    {
-    }
-    void operator()() { p_->run(); }
-
-private:
-    struct base {
-        virtual ~base() = default;
-        virtual void run() = 0;
-    };
-    template <class F>
-    struct impl final : base {
-        explicit impl(F fn) : f(std::move(fn)) {}
-        void run() override { f(); }
-        F f;
-    };
-    std::unique_ptr<base> p_;
-};
+using journal_job = unique_function<void()>;
 } // namespace detail
 
 /// What record_intent found: the order as journaled, and whether this call
@@ -88,8 +68,24 @@ public:
     /// The order journaled under (provider, id).
     virtual result<std::optional<order>> find(provider_id p, std::string_view id) = 0;
 
+    /// The order whose provider order id is `order_id` (a push that names only it).
+    virtual result<std::optional<order>> find_by_order_id(provider_id p, std::string_view order_id) = 0;
+
     /// Every order (with `unfinished_only`, those not in a final phase), oldest first.
     virtual result<std::vector<order>> load(bool unfinished_only) = 0;
+
+    // Leases, for several workers following one shared journal: each unfinished
+    // order is followed by the one worker holding its lease; a worker that dies
+    // stops renewing, and another claims its orders once the lease has run out.
+
+    /// Claims for `owner` until `until` up to `limit` unfinished orders: those it
+    /// holds, those nobody holds, and those whose lease ran out before `now`.
+    /// Answers the orders it now holds (with their history).
+    virtual result<std::vector<order>> claim_unfinished(std::string_view owner, unix_ms now, unix_ms until, std::size_t limit) = 0;
+    /// Extends `owner`'s leases to `until`; answers (provider, id) of the orders it still holds.
+    virtual result<std::vector<std::pair<std::string, std::string>>> renew(std::string_view owner, unix_ms until) = 0;
+    /// Gives up `owner`'s leases (a clean stop).
+    virtual result<void> release(std::string_view owner) = 0;
 
     /// Runs `fn` on the journal's thread and completes `token` with its result
     /// on the token's executor.

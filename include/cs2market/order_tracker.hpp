@@ -46,10 +46,12 @@ public:
 
     virtual ~order_source() = default;
     virtual provider_id provider() const = 0;
-    /// Looks orders up by their idempotency ids (batched where the provider can):
-    /// `done` gets what was seen of each (matched by id or order id); an id the
-    /// answer does not name was not found. Runs on the tracker's executor.
-    virtual void async_lookup(std::vector<std::string> ids, lookup_handler done) = 0;
+    /// Looks orders up (batched where the provider can): `done` gets what was
+    /// seen of each, matched by idempotency id or order id. Where the provider's
+    /// answer proves that a buy was never made, the observation says so
+    /// (`not_found`); an order the answer does not mention is simply not seen.
+    /// Runs on the tracker's executor.
+    virtual void async_lookup(std::vector<order> orders, lookup_handler done) = 0;
     /// How many ids one async_lookup takes at most.
     virtual std::size_t max_batch() const { return 50; }
     using action_handler = std::function<void(result<order_observation>)>;
@@ -93,6 +95,19 @@ struct tracker_options {
     std::chrono::milliseconds reconcile_grace{60'000};
     /// How often due work is checked.
     std::chrono::milliseconds tick{100};
+
+    /// Several workers sharing one journal (a fleet on PostgreSQL, or processes
+    /// on one SQLite file): this worker's name, unique among them. Set, resume()
+    /// follows only the orders this worker holds a lease on, renews them every
+    /// `lease_renew` and claims orders whose holder stopped renewing, so the orders
+    /// are split between the workers and a dead worker's orders are taken over
+    /// within `lease + lease_renew` (25 s by default). Transitions are journaled
+    /// compare-and-set, so even an order two workers follow is delivered once.
+    std::string owner;
+    std::chrono::milliseconds lease{20'000};
+    std::chrono::milliseconds lease_renew{5'000};
+    /// Orders one worker claims at most.
+    std::size_t max_orders = 100'000;
 };
 
 /// What the tracker counted.
@@ -134,7 +149,9 @@ public:
     /// Follows one journaled order (e.g. just bought through a journaled client).
     CS2MARKET_DECL void follow(provider_id p, std::string id);
 
-    /// An observation from a push (a verified CS2DT callback, say).
+    /// An observation from a push (a verified CS2DT callback, say). An order not
+    /// followed yet is followed from the journal when it has it (a buy of a
+    /// moment ago), so pushes that outrun follow() are not lost.
     CS2MARKET_DECL void observe(order_observation obs);
 
     /// Looks every unfinished order up again now.

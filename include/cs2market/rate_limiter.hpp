@@ -9,12 +9,15 @@
 #define CS2MARKET_RATE_LIMITER_HPP
 
 #include <cs2market/detail/config.hpp>
+#include <cs2market/detail/unique_function.hpp>
 #include <cs2market/error.hpp>
 #include <cs2market/operation.hpp>
 
 #include <chrono>
 #include <cstddef>
 #include <deque>
+#include <functional>
+#include <vector>
 #include <map>
 #include <mutex>
 #include <span>
@@ -65,6 +68,16 @@ public:
     /// earliest time at which all of them have room, `now` when they have it now.
     /// A reservation not used (the caller gave up) is handed back with release().
     CS2MARKET_DECL virtual clock::time_point reserve(std::span<const rate_draw> draws, clock::time_point now);
+
+    /// The async form of reserve(), which the executor uses: the local limiter
+    /// answers at once; a shared store (PostgreSQL) does its one short
+    /// transaction on a thread of its own, never on the caller's io_context.
+    /// `done` may run on any thread.
+    virtual void async_reserve(std::vector<rate_draw> draws, clock::time_point now,
+                               detail::unique_function<void(result<clock::time_point>)> done)
+    {
+        done(reserve(draws, now));
+    }
 
     /// Hands back a reservation made by reserve() and not used.
     CS2MARKET_DECL virtual void release(std::span<const rate_draw> draws, clock::time_point slot);

@@ -28,7 +28,12 @@ public:
     CS2MARKET_DECL result<journal_claim> record_intent(const order& o, std::string_view request_json) override;
     CS2MARKET_DECL result<bool> save(const order& o, const phase_change* change) override;
     CS2MARKET_DECL result<std::optional<order>> find(provider_id p, std::string_view id) override;
+    CS2MARKET_DECL result<std::optional<order>> find_by_order_id(provider_id p, std::string_view order_id) override;
     CS2MARKET_DECL result<std::vector<order>> load(bool unfinished_only) override;
+    CS2MARKET_DECL result<std::vector<order>> claim_unfinished(std::string_view owner, unix_ms now, unix_ms until,
+                                                               std::size_t limit) override;
+    CS2MARKET_DECL result<std::vector<std::pair<std::string, std::string>>> renew(std::string_view owner, unix_ms until) override;
+    CS2MARKET_DECL result<void> release(std::string_view owner) override;
 
     const std::string& path() const noexcept { return path_; }
 
@@ -38,8 +43,10 @@ private:
     CS2MARKET_DECL result<void> exec(std::string_view sql);
     CS2MARKET_DECL result<void> migrate();
     CS2MARKET_DECL error failure(std::string what) const;
-    CS2MARKET_DECL result<std::optional<order>> find_locked(std::string_view provider, std::string_view id);
+    CS2MARKET_DECL result<std::optional<order>> find_locked(std::string_view provider, std::string_view id,
+                                                            std::string_view sql);
     CS2MARKET_DECL result<void> load_history(order& o);
+    CS2MARKET_DECL result<std::vector<order>> read_orders(statement& st);
 
     std::string path_;
     sqlite3* db_ = nullptr;

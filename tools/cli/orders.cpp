@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 namespace cli {
 
 cs2market::result<std::shared_ptr<cs2market::journal>> open_journal(const std::string& spec)
@@ -29,6 +31,13 @@ cs2market::result<std::shared_ptr<cs2market::journal>> open_journal(const std::s
 
 namespace {
 
+std::string default_owner()
+{
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    return std::string(host) + "-" + std::to_string(::getpid()) + "-" + std::to_string(cs2market::now_unix_ms());
+}
+
 struct orders_args {
     std::string command;
     std::string journal;
@@ -37,6 +46,7 @@ struct orders_args {
     long long poll_ms = 2000;
     std::string base_url;
     std::string ca_file;
+    std::string owner;
 };
 
 bool number(std::string_view v, long long& out)
@@ -103,6 +113,9 @@ int resume(std::shared_ptr<cs2market::journal> store, const orders_args& a)
     cs2market::tracker_options topts;
     topts.moving_poll = std::chrono::milliseconds(a.poll_ms);
     topts.waiting_poll = std::max(topts.moving_poll, std::chrono::milliseconds(a.poll_ms * 10));
+    // Leases: several `orders resume` on one journal split the orders between them,
+    // and take over the orders of one that dies.
+    topts.owner = a.owner.empty() ? default_owner() : a.owner;
     cs2market::order_tracker tracker(
         ioc.get_executor(), store,
         [](const cs2market::order& o, const cs2market::phase_change& c) {
@@ -154,6 +167,8 @@ int orders(const std::vector<std::string_view>& args)
             a.base_url = std::string(value());
         } else if (s == "--ca-file") {
             a.ca_file = std::string(value());
+        } else if (s == "--owner") {
+            a.owner = std::string(value());
         } else if (s == "--timeout" || s == "--poll-ms") {
             long long n = 0;
             if (!number(value(), n)) {

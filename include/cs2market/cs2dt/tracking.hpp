@@ -26,7 +26,7 @@ public:
     /// One detail per id (CS2DT's list cannot filter by outTradeNo). 140015 ("no
     /// order was created") means not found; any other error fails the batch, so
     /// that a hiccup is never taken for a buy that was not made.
-    void async_lookup(std::vector<std::string> ids, lookup_handler done) override
+    void async_lookup(std::vector<order> orders, lookup_handler done) override
     {
         struct batch {
             std::vector<order_observation> seen;
@@ -35,18 +35,26 @@ public:
             lookup_handler done;
         };
         auto b = std::make_shared<batch>();
-        b->left = ids.size();
+        b->left = orders.size();
         b->done = std::move(done);
-        if (ids.empty())
+        if (orders.empty())
             return b->done(std::vector<order_observation>{});
-        for (auto& id : ids) {
+        for (auto& o : orders) {
             buyer_order_detail_params p;
-            p.outTradeNo = id;
-            client_.template async_call<ops::buyer_order_detail>(std::move(p), [b, id](result<OrderDetailDTO> r) {
-                if (r && r->orderId)
+            p.outTradeNo = o.id;
+            client_.template async_call<ops::buyer_order_detail>(std::move(p), [b, id = o.id](result<OrderDetailDTO> r) {
+                if (r && r->orderId) {
                     b->seen.push_back(order_observation_of(*r, id));
-                else if (!r && !is_not_found(r.error(), ops::buyer_order_detail::errors) && !b->failure)
+                } else if ((r && !r->orderId) || (!r && is_not_found(r.error(), ops::buyer_order_detail::errors))) {
+                    order_observation nf; // 140015: "no order was created"
+                    nf.provider = cs2dt::id;
+                    nf.id = id;
+                    nf.not_found = true;
+                    nf.source = "lookup";
+                    b->seen.push_back(std::move(nf));
+                } else if (!r && !b->failure) {
                     b->failure = r.error();
+                }
                 if (--b->left == 0) {
                     if (b->failure)
                         b->done(*b->failure);
@@ -69,10 +77,12 @@ public:
             std::move(p), [this, id = o.id, done = std::move(done)](result<std::optional<std::string>> r) mutable {
                 if (!r)
                     return done(r.error());
-                async_lookup({id}, [done = std::move(done)](result<std::vector<order_observation>> seen) {
+                order again;
+                again.id = id;
+                async_lookup({again}, [done = std::move(done)](result<std::vector<order_observation>> seen) {
                     if (!seen)
                         return done(seen.error());
-                    if (seen->empty())
+                    if (seen->empty() || seen->front().not_found)
                         return done(::cs2market::detail::make_error(error_kind::outcome_unknown, "cancelled order not found", cs2dt::id));
                     auto obs = std::move(seen->front());
                     obs.source = "cancel";

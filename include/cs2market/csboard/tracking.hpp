@@ -7,6 +7,7 @@
 #include <cs2market/csboard/orders.hpp>
 #include <cs2market/order_tracker.hpp>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,28 +22,62 @@ public:
     provider_id provider() const override { return csboard::id; }
     std::size_t max_batch() const override { return 100; }
 
-    void async_lookup(std::vector<std::string> ids, lookup_handler done) override
+    /// get_orders_info: orders with a CSBoard order id by order_ids, the others by
+    /// custom_id. Only a market_buy (whose id is its custom_id) missing from the
+    /// answer proves a buy was never made: create_order's Idempotency-Key is no
+    /// custom id, so such an order can only be found once its order id is known.
+    void async_lookup(std::vector<order> orders, lookup_handler done) override
     {
         get_orders_info_params p;
-        p.custom_ids = std::move(ids);
-        client_.template async_call<ops::get_orders_info>(std::move(p), [done = std::move(done)](result<OrdersInfoResponse> r) {
-            if (!r)
-                return done(r.error());
-            std::vector<order_observation> seen;
-            for (const auto& o : r->data)
-                seen.push_back(order_observation_of(o));
-            done(std::move(seen));
-        });
+        std::vector<std::string> by_custom_id;
+        for (const auto& o : orders) {
+            if (!o.order_id.empty() && o.operation != "market_buy") {
+                if (!p.order_ids)
+                    p.order_ids.emplace();
+                p.order_ids->push_back(o.order_id);
+            } else if (o.operation == "market_buy") {
+                if (!p.custom_ids)
+                    p.custom_ids.emplace();
+                p.custom_ids->push_back(o.id);
+                by_custom_id.push_back(o.id);
+            }
+        }
+        if (!p.order_ids && !p.custom_ids)
+            return done(std::vector<order_observation>{});
+        client_.template async_call<ops::get_orders_info>(
+            std::move(p), [orders = std::move(orders), by_custom_id = std::move(by_custom_id),
+                           done = std::move(done)](result<OrdersInfoResponse> r) {
+                if (!r)
+                    return done(r.error());
+                std::vector<order_observation> seen;
+                for (const auto& ord : r->data) {
+                    auto obs = order_observation_of(ord);
+                    for (const auto& o : orders) // a create_order's custom_id is not ours: match by order id
+                        if (obs.id.empty() && o.order_id == obs.order_id)
+                            obs.id = o.id;
+                    seen.push_back(std::move(obs));
+                }
+                for (const auto& id : by_custom_id)
+                    if (std::none_of(seen.begin(), seen.end(), [&](const order_observation& o) { return o.id == id; })) {
+                        order_observation nf;
+                        nf.provider = csboard::id;
+                        nf.id = id;
+                        nf.not_found = true;
+                        nf.source = "lookup";
+                        seen.push_back(std::move(nf));
+                    }
+                done(std::move(seen));
+            });
     }
 
     /// claim_order (a held order whose hold has cleared): the order's CSBoard id
     /// is looked up by custom_id first (market_buy answers with a purchase id).
     void async_claim(const order& o, action_handler done) override
     {
-        async_lookup({o.id}, [this, id = o.id, done = std::move(done)](result<std::vector<order_observation>> seen) mutable {
+        async_lookup({o}, [this, id = o.id, done = std::move(done)](result<std::vector<order_observation>> seen) mutable {
             if (!seen)
                 return done(seen.error());
-            if (seen->empty())
+            if (seen->empty() || seen->front().not_found)
                 return done(::cs2market::detail::make_error(error_kind::invalid_argument, "no CSBoard order under " + id, csboard::id));
             claim_order_params p;
             p.id = seen->front().order_id;

@@ -102,7 +102,7 @@ public:
                                                              call_state& cs) = 0;
     /// The client-side limiter (see rate_limiter): when the call may be sent;
     /// `release` hands back an unused reservation.
-    virtual steady_clock::time_point reserve(const erased_call& c, steady_clock::time_point now) = 0;
+    virtual boost::asio::awaitable<result<steady_clock::time_point>> reserve(const erased_call& c, steady_clock::time_point now) = 0;
     virtual void release(const erased_call& c, steady_clock::time_point slot) = 0;
     /// The provider said "too many requests": pause the call's budgets until `until`.
     virtual void pause(const erased_call& c, steady_clock::time_point until) = 0;
@@ -133,11 +133,16 @@ public:
     CS2MARKET_DECL boost::asio::awaitable<bool> sleep_until(steady_clock::time_point t, call_state& cs) override;
     CS2MARKET_DECL boost::asio::awaitable<exchange_outcome> attempt(const erased_call& c, steady_clock::time_point deadline,
                                                                     call_state& cs) override;
-    CS2MARKET_DECL steady_clock::time_point reserve(const erased_call& c, steady_clock::time_point now) override;
+    CS2MARKET_DECL boost::asio::awaitable<result<steady_clock::time_point>> reserve(const erased_call& c,
+                                                                                    steady_clock::time_point now) override;
     CS2MARKET_DECL void release(const erased_call& c, steady_clock::time_point slot) override;
     CS2MARKET_DECL void pause(const erased_call& c, steady_clock::time_point until) override;
     CS2MARKET_DECL void emit(const call_event& ev) override;
     CS2MARKET_DECL double random() override;
+
+    /// Opens connections until min_idle_connections (at least `at_least`) are idle
+    /// or being opened; `done` (optional) when those opened now are ready.
+    CS2MARKET_DECL void keep_warm(std::size_t at_least, std::function<void(result<void>)> done = {});
 
     /// The limit of bucket `b`: the documented one unless client_options::rate_limits overrides it.
     CS2MARKET_DECL rate_limit limit_of(const rate_bucket& b) const;

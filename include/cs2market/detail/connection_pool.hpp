@@ -51,6 +51,18 @@ public:
     /// A new connection taking the slot of one being replaced.
     CS2MARKET_DECL conn_ptr fresh();
 
+    /// A connection is being opened ahead of need (keep_warm): it holds a slot.
+    void begin_warm() noexcept
+    {
+        ++total_;
+        ++warming_;
+    }
+    /// Done opening it: kept idle when open, the slot freed otherwise.
+    CS2MARKET_DECL void end_warm(conn_ptr c, bool ok);
+    /// Idle connections, and those being opened to become idle.
+    std::size_t idle_or_warming() const noexcept { return idle_.size() + warming_; }
+    bool can_grow() const noexcept { return total_ < std::max<std::size_t>(1, opt_.max_connections); }
+
     void note_opened() noexcept { ++opened_; }
     std::size_t connections_opened() const noexcept { return opened_; }
     std::size_t idle_connections() const noexcept { return idle_.size(); }
@@ -65,6 +77,7 @@ private:
     std::deque<boost::asio::steady_timer*> waiters_;
     std::size_t total_ = 0;
     std::size_t opened_ = 0;
+    std::size_t warming_ = 0;
 };
 
 } // namespace cs2market::detail

@@ -56,7 +56,29 @@ CREATE TABLE IF NOT EXISTS cs2market_transitions (
   source TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (provider, id, seq));
 CREATE INDEX IF NOT EXISTS cs2market_orders_unfinished ON cs2market_orders (phase))sql"},
+    journal_migration{2, "leases: which worker follows an order, until when",
+                      R"sql(
+ALTER TABLE cs2market_orders ADD COLUMN owner TEXT;
+ALTER TABLE cs2market_orders ADD COLUMN lease_until BIGINT)sql"},
 };
+
+/// Claims for $1 until $3 up to $4 unfinished orders that nobody holds, that $1
+/// holds, or whose holder's lease ran out before $2 (a worker that died);
+/// answers the orders $1 now holds (journal_order_columns).
+inline constexpr std::string_view journal_claim_sql =
+    "UPDATE cs2market_orders SET owner = $1, lease_until = $3 WHERE (provider, id) IN ("
+    "SELECT provider, id FROM cs2market_orders WHERE phase NOT IN ('settled', 'reversed', 'failed', 'cancelled') "
+    "AND (owner IS NULL OR owner = $1 OR lease_until < $2) ORDER BY created_at LIMIT $4) "
+    "AND (owner IS NULL OR owner = $1 OR lease_until < $2) "
+    "RETURNING provider, id, operation, order_id, item_name, price, max_price, phase, provider_status, failure_code, "
+    "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at";
+/// Extends $1's leases of unfinished orders to $2; answers (provider, id) of each.
+inline constexpr std::string_view journal_renew_sql =
+    "UPDATE cs2market_orders SET lease_until = $2 WHERE owner = $1 "
+    "AND phase NOT IN ('settled', 'reversed', 'failed', 'cancelled') RETURNING provider, id";
+/// Gives up $1's leases (a clean stop): the orders are free for others at once.
+inline constexpr std::string_view journal_release_sql =
+    "UPDATE cs2market_orders SET owner = NULL, lease_until = NULL WHERE owner = $1";
 
 /// Creates the bookkeeping table of the migrations.
 inline constexpr std::string_view journal_meta_sql =
@@ -94,6 +116,10 @@ inline constexpr std::string_view journal_select_one_sql =
     "SELECT provider, id, operation, order_id, item_name, price, max_price, phase, provider_status, failure_code, "
     "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at "
     "FROM cs2market_orders WHERE provider = $1 AND id = $2";
+inline constexpr std::string_view journal_select_by_order_id_sql =
+    "SELECT provider, id, operation, order_id, item_name, price, max_price, phase, provider_status, failure_code, "
+    "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at "
+    "FROM cs2market_orders WHERE provider = $1 AND order_id = $2 AND order_id <> '' ORDER BY created_at LIMIT 1";
 inline constexpr std::string_view journal_select_all_sql =
     "SELECT provider, id, operation, order_id, item_name, price, max_price, phase, provider_status, failure_code, "
     "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at "

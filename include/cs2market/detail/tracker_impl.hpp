@@ -36,11 +36,15 @@ struct tracker_impl : std::enable_shared_from_this<tracker_impl> {
     order_tracker::notice_handler on_notice;
     tracker_options opts;
     boost::asio::steady_timer timer;
+    boost::asio::steady_timer lease_timer;
 
     // Strand only.
     std::map<key, tracked> orders;
     std::map<key, key> by_order_id; ///< (provider, order id) -> key
     std::map<std::string, std::shared_ptr<order_source>, std::less<>> sources;
+    /// Observations of orders not followed yet, waiting for the journal to say
+    /// whether it has them (keyed by provider and "id:..." or "order:...").
+    std::map<key, std::deque<order_observation>> awaiting;
     bool running = true;
 
     // Read from any thread (orders(), stats(), all_final()).
@@ -50,9 +54,14 @@ struct tracker_impl : std::enable_shared_from_this<tracker_impl> {
     bool loaded = false; ///< resume() or follow() has run
 
     CS2MARKET_DECL void start();
+    /// With an owner: renew the leases held, drop the orders lost, claim free ones.
+    CS2MARKET_DECL void lease_tick();
+    CS2MARKET_DECL void claim();
     CS2MARKET_DECL void tick();
     CS2MARKET_DECL void add(order o);
     CS2MARKET_DECL void route(order_observation obs);
+    /// An observation of an order not followed: follow it if the journal has it.
+    CS2MARKET_DECL void adopt(order_observation obs);
     CS2MARKET_DECL void process(const key& k, order_observation obs);
     CS2MARKET_DECL void saved(const key& k, order next, phase_change change, result<bool> r);
     CS2MARKET_DECL void drain(const key& k);

@@ -4,7 +4,10 @@
 
 #include <cs2market/detail/call_engine.hpp>
 
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -114,7 +117,10 @@ CS2MARKET_DECL boost::asio::awaitable<loop_outcome> attempt_loop(std::shared_ptr
             co_return loop_outcome{with_id(cancelled_error(pid, false)), ever_sent};
         // Client-side rate limit: wait for a slot of every budget the operation draws from.
         auto now = env->now();
-        const auto slot = env->reserve(*c, now);
+        auto reserved = co_await env->reserve(*c, now);
+        if (!reserved)
+            co_return loop_outcome{with_id(std::move(reserved.error())), ever_sent};
+        const auto slot = *reserved;
         if (slot > now) {
             if (slot > deadline) {
                 env->release(*c, slot);
@@ -348,6 +354,8 @@ CS2MARKET_DECL boost::asio::awaitable<exchange_outcome> client_state::attempt(co
     }
     cs.conn = nullptr;
     pool.release(std::move(conn), out.res && out.keep_alive);
+    if (opts.min_idle_connections > 0)
+        keep_warm(0); // replace what this call used up, off the call's path
     co_return out;
 }
 
@@ -367,6 +375,38 @@ CS2MARKET_DECL rate_draws draws_of(const client_state& st, const erased_call& c)
     return d;
 }
 
+CS2MARKET_DECL void client_state::keep_warm(std::size_t at_least, std::function<void(result<void>)> done)
+{
+    const std::size_t want = std::max(at_least, opts.min_idle_connections);
+    auto ok = std::make_shared<std::optional<error>>();
+    auto pending = std::make_shared<std::size_t>(0);
+    auto finish = std::make_shared<std::function<void(result<void>)>>(std::move(done));
+    if (!endpoint || !pool.init_tls()) {
+        if (*finish)
+            (*finish)(endpoint ? pool.init_tls() : result<void>(endpoint.error()));
+        return;
+    }
+    while (pool.idle_or_warming() < want && pool.can_grow()) {
+        pool.begin_warm();
+        ++*pending;
+        auto conn = pool.fresh();
+        auto* raw = conn.get();
+        pool.note_opened();
+        const auto deadline = steady_clock::now() + opts.connect_timeout + opts.tls_handshake_timeout;
+        boost::asio::co_spawn(strand, async_open(*raw, *endpoint, opts, provider, deadline),
+                              [self = shared_from_this(), conn = std::move(conn), ok, pending, finish](std::exception_ptr,
+                                                                                                      result<void> r) mutable {
+                                  if (!r && !*ok)
+                                      *ok = r.error();
+                                  self->pool.end_warm(std::move(conn), r.has_value());
+                                  if (--*pending == 0 && *finish)
+                                      (*finish)(*ok ? result<void>(**ok) : result<void>{});
+                              });
+    }
+    if (*pending == 0 && *finish)
+        (*finish)(result<void>{});
+}
+
 CS2MARKET_DECL rate_limit client_state::limit_of(const rate_bucket& b) const
 {
     if (auto it = opts.rate_limits.find(b.name); it != opts.rate_limits.end())
@@ -374,11 +414,22 @@ CS2MARKET_DECL rate_limit client_state::limit_of(const rate_bucket& b) const
     return {b.requests, opts.rate_window.value_or(b.window)};
 }
 
-CS2MARKET_DECL steady_clock::time_point client_state::reserve(const erased_call& c, steady_clock::time_point now)
+CS2MARKET_DECL boost::asio::awaitable<result<steady_clock::time_point>> client_state::reserve(const erased_call& c,
+                                                                                              steady_clock::time_point now)
 {
     if (!opts.rate_limiting || c.rate_limits.empty())
-        return now;
-    return opts.limiter->reserve(draws_of(*this, c).span(), now);
+        co_return now;
+    const auto d = draws_of(*this, c);
+    std::vector<rate_draw> draws(d.span().begin(), d.span().end());
+    // The limiter may answer from another thread (a shared store's): resume on ours.
+    auto initiate = [lim = opts.limiter, draws = std::move(draws), now](auto handler) mutable {
+        auto ex = boost::asio::get_associated_executor(handler);
+        lim->async_reserve(std::move(draws), now, [h = std::move(handler), ex](result<steady_clock::time_point> r) mutable {
+            boost::asio::post(ex, [h = std::move(h), r = std::move(r)]() mutable { std::move(h)(std::move(r)); });
+        });
+    };
+    co_return co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(result<steady_clock::time_point>)>(
+        std::move(initiate), boost::asio::use_awaitable);
 }
 
 CS2MARKET_DECL void client_state::release(const erased_call& c, steady_clock::time_point slot)

@@ -9,6 +9,7 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/execution.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_future.hpp>
@@ -87,6 +88,36 @@ void basic_client<Provider>::init(boost::asio::any_io_executor ex, client_option
         opts.base_url = std::string(Provider::info.default_base_url);
     st_ = std::make_shared<detail::client_state>(std::move(ex), std::move(opts), Provider::info.id);
     st_->endpoint = detail::parse_url(st_->opts.base_url, detail::url_kind::https_base, Provider::info.id);
+}
+
+template <class Provider>
+template <class Token>
+auto basic_client<Provider>::async_warm_up(std::size_t connections, Token&& token)
+{
+    return boost::asio::async_initiate<Token, void(result<void>)>(
+        [st = st_, connections](auto handler) {
+            auto ex = boost::asio::get_associated_executor(handler, st->strand);
+            auto h = std::make_shared<decltype(handler)>(std::move(handler));
+            boost::asio::dispatch(st->strand, [st, connections, h, ex] {
+                st->keep_warm(std::max<std::size_t>(1, connections), [h, ex](result<void> r) {
+                    boost::asio::post(ex, [h, r = std::move(r)]() mutable { std::move(*h)(std::move(r)); });
+                });
+            });
+        },
+        token);
+}
+
+template <class Provider>
+result<void> basic_client<Provider>::warm_up(std::size_t connections)
+{
+    if (ioc_) {
+        std::optional<result<void>> out;
+        async_warm_up(connections, [&out](result<void> r) { out.emplace(std::move(r)); });
+        ioc_->restart();
+        ioc_->run();
+        return std::move(*out);
+    }
+    return async_warm_up(connections, boost::asio::use_future).get();
 }
 
 template <class Provider>

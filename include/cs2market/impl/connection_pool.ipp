@@ -68,6 +68,12 @@ CS2MARKET_DECL void connection_pool::release(conn_ptr c, bool reusable)
     }
 }
 
+CS2MARKET_DECL void connection_pool::end_warm(conn_ptr c, bool ok)
+{
+    --warming_;
+    release(std::move(c), ok);
+}
+
 CS2MARKET_DECL connection_pool::conn_ptr connection_pool::fresh()
 {
     return std::make_unique<https_connection>(ex_, *ssl_);

@@ -17,7 +17,7 @@ namespace detail {
 CS2MARKET_DECL tracker_impl::tracker_impl(boost::asio::any_io_executor ex, std::shared_ptr<journal> j, order_tracker::handler h,
                                           tracker_options o, order_tracker::notice_handler n)
     : strand(boost::asio::make_strand(ex)), store(std::move(j)), on_transition(std::move(h)), on_notice(std::move(n)), opts(o),
-      timer(strand)
+      timer(strand), lease_timer(strand)
 {
 }
 
@@ -29,6 +29,64 @@ CS2MARKET_DECL void tracker_impl::start()
             self->tick();
             self->start();
         }
+    });
+}
+
+CS2MARKET_DECL void tracker_impl::claim()
+{
+    const auto now = now_unix_ms();
+    auto job = [s = store, owner = opts.owner, now, until = now + opts.lease.count(), limit = opts.max_orders] {
+        return s->claim_unfinished(owner, now, until, limit);
+    };
+    store->async_run<result<std::vector<order>>>(
+        std::move(job), boost::asio::bind_executor(strand, [w = weak_from_this()](result<std::vector<order>> r) {
+            auto self = w.lock();
+            if (!self || !self->running)
+                return;
+            if (!r) {
+                self->notice(nullptr, "journal: claiming orders: " + r.error().message());
+            } else {
+                for (auto& o : *r)
+                    self->add(std::move(o));
+            }
+            {
+                std::lock_guard<std::mutex> lk(self->snapshot_m);
+                self->loaded = true;
+            }
+            self->publish();
+        }));
+}
+
+CS2MARKET_DECL void tracker_impl::lease_tick()
+{
+    lease_timer.expires_after(opts.lease_renew);
+    lease_timer.async_wait([w = weak_from_this()](boost::system::error_code ec) {
+        auto self = w.lock();
+        if (!self || ec || !self->running)
+            return;
+        auto job = [s = self->store, owner = self->opts.owner, until = now_unix_ms() + self->opts.lease.count()] {
+            return s->renew(owner, until);
+        };
+        self->store->async_run<result<std::vector<std::pair<std::string, std::string>>>>(
+            std::move(job), boost::asio::bind_executor(self->strand, [w](result<std::vector<std::pair<std::string, std::string>>> r) {
+                auto self = w.lock();
+                if (!self || !self->running)
+                    return;
+                if (!r) {
+                    self->notice(nullptr, "journal: renewing leases: " + r.error().message());
+                } else {
+                    // An unfinished order whose lease another worker took is no longer ours to follow.
+                    for (auto it = self->orders.begin(); it != self->orders.end();) {
+                        const bool held = std::find(r->begin(), r->end(), it->first) != r->end();
+                        if (!held && !is_final(it->second.o.phase) && !it->second.saving && !it->second.in_lookup)
+                            it = self->orders.erase(it);
+                        else
+                            ++it;
+                    }
+                }
+                self->claim(); // and whatever a dead worker left behind
+                self->lease_tick();
+            }));
     });
 }
 
@@ -82,12 +140,14 @@ CS2MARKET_DECL void tracker_impl::tick()
 {
     const auto now = clock::now();
     for (auto& [name, src] : sources) {
-        std::vector<std::string> batch;
+        std::vector<order> batch;
+        std::vector<std::string> ids;
         for (auto& [k, t] : orders) {
             if (k.first != name || is_final(t.o.phase) || t.saving || t.in_lookup || t.next_poll > now)
                 continue;
             t.in_lookup = true;
-            batch.push_back(k.second);
+            batch.push_back(t.o);
+            ids.push_back(k.second);
             if (batch.size() >= std::max<std::size_t>(1, src->max_batch()))
                 break;
         }
@@ -97,7 +157,6 @@ CS2MARKET_DECL void tracker_impl::tick()
             std::lock_guard<std::mutex> lk(snapshot_m);
             ++counts.lookups;
         }
-        auto ids = batch;
         src->async_lookup(std::move(batch), [w = weak_from_this(), name = name, ids = std::move(ids)](
                                                 result<std::vector<order_observation>> r) mutable {
             if (auto self = w.lock())
@@ -126,35 +185,18 @@ CS2MARKET_DECL void tracker_impl::looked_up(const std::string& provider, std::ve
         notice(nullptr, provider + ": lookup failed: " + r.error().message());
         return;
     }
-    std::vector<std::string> seen;
+    const auto now = now_unix_ms();
     for (auto& obs : *r) {
         if (obs.source.empty())
             obs.source = "poll";
-        if (!obs.id.empty())
-            seen.push_back(obs.id);
-        else if (auto it = by_order_id.find({provider, obs.order_id}); it != by_order_id.end())
-            seen.push_back(it->second.second);
-        route(std::move(obs));
-    }
-    // A buy the provider has no record of, long after it was journaled, was never made.
-    const auto now = now_unix_ms();
-    for (const auto& id : ids) {
-        if (std::find(seen.begin(), seen.end(), id) != seen.end())
-            continue;
-        auto it = orders.find({provider, id});
-        if (it == orders.end())
-            continue;
-        const auto& o = it->second.o;
-        if ((o.phase == order_phase::submitted || o.phase == order_phase::unknown) &&
-            now - o.created_at >= opts.reconcile_grace.count()) {
-            order_observation nf;
-            nf.provider = o.provider;
-            nf.id = id;
-            nf.not_found = true;
-            nf.phase = order_phase::failed;
-            nf.source = "lookup";
-            route(std::move(nf));
+        if (obs.not_found) {
+            // A buy the provider has no record of is failed only long after it was
+            // journaled: a buy in flight may not be recorded yet.
+            auto it = orders.find({provider, obs.id});
+            if (it == orders.end() || now - it->second.o.created_at < opts.reconcile_grace.count())
+                continue;
         }
+        route(std::move(obs));
     }
 }
 
@@ -168,16 +210,55 @@ CS2MARKET_DECL void tracker_impl::route(order_observation obs)
             k = b->second;
             it = orders.find(k);
         }
-    if (it == orders.end()) {
-        std::lock_guard<std::mutex> lk(snapshot_m);
-        ++counts.ignored; // an order nobody follows
-        return;
-    }
+    if (it == orders.end())
+        return adopt(std::move(obs));
     if (it->second.saving) {
         it->second.queued.push_back(std::move(obs));
         return;
     }
     process(k, std::move(obs));
+}
+
+CS2MARKET_DECL void tracker_impl::adopt(order_observation obs)
+{
+    const std::string prov(obs.provider.name());
+    const bool by_id = !obs.id.empty();
+    key k{prov, by_id ? "id:" + obs.id : "order:" + obs.order_id};
+    constexpr std::size_t max_awaiting = 10'000; // a flood of pushes for unknown orders stays bounded
+    if ((!by_id && obs.order_id.empty()) || (awaiting.size() >= max_awaiting && !awaiting.count(k))) {
+        std::lock_guard<std::mutex> lk(snapshot_m);
+        ++counts.ignored;
+        return;
+    }
+    auto& q = awaiting[k];
+    q.push_back(std::move(obs));
+    if (q.size() > 1)
+        return; // the journal is being asked already
+    auto find = [s = store, p = q.front().provider, id = q.front().id, oid = q.front().order_id, by_id] {
+        return by_id ? s->find(p, id) : s->find_by_order_id(p, oid);
+    };
+    store->async_run<result<std::optional<order>>>(
+        std::move(find), boost::asio::bind_executor(strand, [w = weak_from_this(), k](result<std::optional<order>> r) {
+            auto self = w.lock();
+            if (!self)
+                return;
+            auto node = self->awaiting.extract(k);
+            if (node.empty())
+                return;
+            if (r && *r) {
+                key ok{std::string((*r)->provider.name()), (*r)->id};
+                if (!self->orders.count(ok))
+                    self->add(std::move(**r));
+                for (auto& o : node.mapped()) {
+                    o.id = ok.second; // now routed by the journaled id
+                    self->route(std::move(o));
+                }
+                self->publish();
+            } else {
+                std::lock_guard<std::mutex> lk(self->snapshot_m);
+                self->counts.ignored += node.mapped().size(); // an order nobody journaled
+            }
+        }));
 }
 
 CS2MARKET_DECL void tracker_impl::process(const key& k, order_observation obs)
@@ -382,6 +463,13 @@ CS2MARKET_DECL void order_tracker::add_source(std::shared_ptr<order_source> sour
 CS2MARKET_DECL void order_tracker::resume()
 {
     auto self = impl_;
+    if (!self->opts.owner.empty()) {
+        boost::asio::dispatch(self->strand, [self] {
+            self->claim();
+            self->lease_tick();
+        });
+        return;
+    }
     auto load = [s = self->store] { return s->load(true); };
     self->store->async_run<result<std::vector<order>>>(
         std::move(load), boost::asio::bind_executor(self->strand, [self](result<std::vector<order>> r) {
@@ -455,8 +543,12 @@ CS2MARKET_DECL void order_tracker::stop()
             return;
         self->running = false;
         self->timer.cancel();
+        self->lease_timer.cancel();
         for (auto& [n, s] : self->sources)
             s->stop();
+        if (!self->opts.owner.empty()) // a clean stop frees our orders for the others at once
+            self->store->async_run<result<void>>([s = self->store, owner = self->opts.owner] { return s->release(owner); },
+                                                 [](result<void>) {});
     });
 }
 

@@ -143,10 +143,10 @@ CS2MARKET_DECL result<void> sqlite_journal::load_history(order& o)
     return {};
 }
 
-CS2MARKET_DECL result<std::optional<order>> sqlite_journal::find_locked(std::string_view provider, std::string_view id)
+CS2MARKET_DECL result<std::optional<order>> sqlite_journal::find_locked(std::string_view provider, std::string_view id,
+                                                                         std::string_view sql)
 {
     statement st;
-    const auto& sql = detail::journal_select_one_sql;
     if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st.s, nullptr) != SQLITE_OK)
         return failure("cannot read an order");
     st.bind(1, std::string(provider));
@@ -187,7 +187,7 @@ CS2MARKET_DECL result<journal_claim> sqlite_journal::record_intent(const order& 
     if (sqlite3_step(st.s) != SQLITE_DONE)
         return fail(failure("cannot record a buy"));
     const bool created = sqlite3_changes(db_) == 1;
-    auto found = find_locked(o.provider.name(), o.id);
+    auto found = find_locked(o.provider.name(), o.id, detail::journal_select_one_sql);
     if (!found)
         return fail(found.error());
     if (!*found)
@@ -244,16 +244,17 @@ CS2MARKET_DECL result<bool> sqlite_journal::save(const order& o, const phase_cha
 CS2MARKET_DECL result<std::optional<order>> sqlite_journal::find(provider_id p, std::string_view id)
 {
     std::lock_guard<std::mutex> lk(m_);
-    return find_locked(p.name(), id);
+    return find_locked(p.name(), id, detail::journal_select_one_sql);
 }
 
-CS2MARKET_DECL result<std::vector<order>> sqlite_journal::load(bool unfinished_only)
+CS2MARKET_DECL result<std::optional<order>> sqlite_journal::find_by_order_id(provider_id p, std::string_view order_id)
 {
     std::lock_guard<std::mutex> lk(m_);
-    statement st;
-    const auto& sql = unfinished_only ? detail::journal_select_unfinished_sql : detail::journal_select_all_sql;
-    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st.s, nullptr) != SQLITE_OK)
-        return failure("cannot read orders");
+    return find_locked(p.name(), order_id, detail::journal_select_by_order_id_sql);
+}
+
+CS2MARKET_DECL result<std::vector<order>> sqlite_journal::read_orders(statement& st)
+{
     std::vector<order> out;
     int rc;
     while ((rc = sqlite3_step(st.s)) == SQLITE_ROW) {
@@ -271,6 +272,74 @@ CS2MARKET_DECL result<std::vector<order>> sqlite_journal::load(bool unfinished_o
         if (auto h = load_history(o); !h)
             return h.error();
     return out;
+}
+
+CS2MARKET_DECL result<std::vector<order>> sqlite_journal::load(bool unfinished_only)
+{
+    std::lock_guard<std::mutex> lk(m_);
+    statement st;
+    const auto& sql = unfinished_only ? detail::journal_select_unfinished_sql : detail::journal_select_all_sql;
+    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st.s, nullptr) != SQLITE_OK)
+        return failure("cannot read orders");
+    return read_orders(st);
+}
+
+CS2MARKET_DECL result<std::vector<order>> sqlite_journal::claim_unfinished(std::string_view owner, unix_ms now, unix_ms until,
+                                                                         std::size_t limit)
+{
+    std::lock_guard<std::mutex> lk(m_);
+    if (auto r = exec("BEGIN IMMEDIATE"); !r)
+        return r.error();
+    statement st;
+    const auto& sql = detail::journal_claim_sql;
+    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st.s, nullptr) != SQLITE_OK) {
+        exec("ROLLBACK");
+        return failure("cannot claim orders");
+    }
+    st.bind(1, std::string(owner));
+    st.bind(2, std::to_string(now));
+    st.bind(3, std::to_string(until));
+    st.bind(4, std::to_string(limit));
+    auto claimed = read_orders(st);
+    sqlite3_reset(st.s);
+    if (!claimed) {
+        exec("ROLLBACK");
+        return claimed.error();
+    }
+    if (auto r = exec("COMMIT"); !r)
+        return r.error();
+    return claimed;
+}
+
+CS2MARKET_DECL result<std::vector<std::pair<std::string, std::string>>> sqlite_journal::renew(std::string_view owner, unix_ms until)
+{
+    std::lock_guard<std::mutex> lk(m_);
+    statement st;
+    const auto& sql = detail::journal_renew_sql;
+    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st.s, nullptr) != SQLITE_OK)
+        return failure("cannot renew leases");
+    st.bind(1, std::string(owner));
+    st.bind(2, std::to_string(until));
+    std::vector<std::pair<std::string, std::string>> held;
+    int rc;
+    while ((rc = sqlite3_step(st.s)) == SQLITE_ROW)
+        held.emplace_back(st.column(0).value_or(""), st.column(1).value_or(""));
+    if (rc != SQLITE_DONE)
+        return failure("cannot renew leases");
+    return held;
+}
+
+CS2MARKET_DECL result<void> sqlite_journal::release(std::string_view owner)
+{
+    std::lock_guard<std::mutex> lk(m_);
+    statement st;
+    const auto& sql = detail::journal_release_sql;
+    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st.s, nullptr) != SQLITE_OK)
+        return failure("cannot release leases");
+    st.bind(1, std::string(owner));
+    if (sqlite3_step(st.s) != SQLITE_DONE)
+        return failure("cannot release leases");
+    return {};
 }
 
 } // namespace cs2market

@@ -10,6 +10,7 @@
 #include <cs2market/skinify/orders.hpp>
 #include <cs2market/skinify/realtime.hpp>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -55,16 +56,29 @@ public:
     provider_id provider() const override { return skinify::id; }
     std::size_t max_batch() const override { return 100; }
 
-    void async_lookup(std::vector<std::string> ids, lookup_handler done) override
+    /// withdraw_info by custom_ids: a custom id missing from the answer was never bought.
+    void async_lookup(std::vector<order> orders, lookup_handler done) override
     {
         withdraw_info_params p;
-        p.custom_ids = std::move(ids);
-        client_.template async_call<ops::withdraw_info>(std::move(p), [done = std::move(done)](result<WithdrawInfoResponse> r) {
+        std::vector<std::string> ids;
+        for (const auto& o : orders)
+            ids.push_back(o.id);
+        p.custom_ids = ids;
+        client_.template async_call<ops::withdraw_info>(std::move(p), [ids, done = std::move(done)](result<WithdrawInfoResponse> r) {
             if (!r)
                 return done(r.error());
             std::vector<order_observation> seen;
             for (const auto& it : r->items)
                 seen.push_back(order_observation_of(it));
+            for (const auto& id : ids)
+                if (std::none_of(seen.begin(), seen.end(), [&](const order_observation& o) { return o.id == id; })) {
+                    order_observation nf;
+                    nf.provider = skinify::id;
+                    nf.id = id;
+                    nf.not_found = true;
+                    nf.source = "lookup";
+                    seen.push_back(std::move(nf));
+                }
             done(std::move(seen));
         });
     }

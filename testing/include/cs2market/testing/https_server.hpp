@@ -12,7 +12,10 @@
 //    they are accepted, before TLS and before any request is read;
 //  - canned_response::close_without_response: read the request, then drop;
 //  - canned_response::delay_before_headers: stall before anything is written;
-//  - canned_response::stall_body: write the headers, stall, then the body.
+//  - canned_response::stall_body: write the headers, stall, then the body;
+//  - canned_response::raw: write these bytes instead of a well-formed response,
+//    piece by piece (raw_interval apart: a slow drip), for as long as it returns
+//    pieces (an endless chunk extension, interim 1xx replies, absurd headers).
 #pragma once
 
 #include <cs2market/testing/tls_identity.hpp>
@@ -25,6 +28,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
@@ -101,6 +105,12 @@ struct canned_response {
     bool close_without_response = false;                // read the request, then close the TCP connection
     bool keep_alive = true;                             // false -> Connection: close and close after writing
     std::chrono::milliseconds stall_body{0};            // after the headers, before the body
+    // Raw bytes instead of a response: called with 0, 1, 2, ... until it returns
+    // nullopt (then the connection is kept or closed as keep_alive says), or until
+    // the client goes away. raw_truncate: close without a TLS close_notify after.
+    std::function<std::optional<std::string>(std::size_t)> raw;
+    std::chrono::milliseconds raw_interval{0};
+    bool raw_truncate = false;
 };
 
 class https_server {
@@ -146,6 +156,8 @@ public:
     }
     // TCP connections accepted so far (whether or not the TLS handshake succeeded).
     std::size_t connection_count() const { return impl_->connections.load(); }
+    // Bytes written by canned_response::raw so far (all connections).
+    std::size_t raw_bytes_written() const { return impl_->raw_bytes.load(); }
     // Closes the next n accepted TCP connections at once (before TLS, before any request).
     void drop_next_connections(int n) { impl_->drop_next.store(n); }
 
@@ -186,6 +198,7 @@ private:
         mutable std::mutex mutex;
         std::vector<recorded_request> requests;
         std::atomic<std::size_t> connections{0};
+        std::atomic<std::size_t> raw_bytes{0};
         std::atomic<int> drop_next{0};
 
         std::mutex done_mutex;
@@ -314,6 +327,11 @@ private:
         std::chrono::milliseconds stall_body{0};
         boost::asio::steady_timer timer;
         bool closed = false;
+        std::function<std::optional<std::string>(std::size_t)> raw;
+        std::chrono::milliseconds raw_interval{0};
+        bool raw_keep = false;
+        std::size_t raw_index = 0;
+        std::string raw_piece;
 
         session(impl& s, tcp::socket socket)
             : server(s), stream(std::move(socket), s.ssl_ctx), timer(stream.get_executor()) {}
@@ -383,6 +401,13 @@ private:
             }
 
             const bool keep = canned.keep_alive && req.keep_alive() && !canned.close_without_response;
+            if (canned.raw) {
+                raw = std::move(canned.raw);
+                raw_interval = canned.raw_interval;
+                raw_keep = keep && !canned.raw_truncate;
+                raw_index = 0;
+                return write_raw();
+            }
             if (!canned.close_without_response) {
                 try {
                     build_response(canned, req.version(), keep, req.method() == boost::beast::http::verb::head);
@@ -466,6 +491,29 @@ private:
                                             [self = this->shared_from_this()](error_code ec, std::size_t) {
                                                 self->on_write(ec);
                                             });
+        }
+
+        void write_raw() {
+            if (closed) return;
+            auto piece = raw(raw_index++);
+            if (!piece) {
+                raw = {};
+                if (raw_keep) return read_request();
+                return close(); // no close_notify: a truncated TLS stream when mid-message
+            }
+            raw_piece = std::move(*piece);
+            boost::beast::get_lowest_layer(stream).expires_after(write_timeout);
+            boost::asio::async_write(stream, boost::asio::buffer(raw_piece),
+                                     [self = this->shared_from_this()](error_code ec, std::size_t n) {
+                                         self->server.raw_bytes += n;
+                                         if (ec || self->closed) return self->close(); // the client gave up
+                                         if (self->raw_interval.count() == 0) return self->write_raw();
+                                         self->timer.expires_after(self->raw_interval);
+                                         self->timer.async_wait([self](error_code wait_ec) {
+                                             if (wait_ec || self->closed) return self->close();
+                                             self->write_raw();
+                                         });
+                                     });
         }
 
         void on_write(error_code ec) {

@@ -582,7 +582,8 @@ private:
     {
         using S = csboard::OrderItemStatus;
         switch (o.cur) {
-        case stage::created: case stage::hold: return S::hold;
+        case stage::hold: return S::hold;
+        case stage::created: // instant delivery: out for delivery at once (the docs' market_buy example)
         case stage::offer_sent: return S::delivering;
         case stage::accepted: case stage::settled: return S::delivered;
         default: return S::returned;
