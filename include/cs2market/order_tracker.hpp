@@ -159,7 +159,9 @@ public:
 
     /// Acts on a followed order through its provider's source; the provider's
     /// answer is an observation like any other (journaled, then the handler),
-    /// and `done` gets the outcome of the request (on the tracker's strand).
+    /// and `done` gets the outcome of the request (on the tracker's strand). An
+    /// order journaled but not loaded yet (follow() just called, say) is read from
+    /// the journal first and followed from then on.
     CS2MARKET_DECL void cancel(provider_id p, std::string id, std::function<void(result<void>)> done);
     CS2MARKET_DECL void claim(provider_id p, std::string id, std::function<void(result<void>)> done);
 

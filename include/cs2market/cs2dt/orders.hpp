@@ -62,6 +62,10 @@ order_intent order_intent_of(const P& p)
         if (p.body.productId)
             i.item_name = "product " + std::to_string(*p.body.productId);
     }
+    if constexpr (requires { p.body.itemId; }) {
+        if (p.body.itemId) // quick_buy_item by item: the cheapest listing of it
+            i.item_name = "item " + std::to_string(*p.body.itemId);
+    }
     if constexpr (requires { p.body.marketHashName; }) {
         if (p.body.marketHashName)
             i.item_name = *p.body.marketHashName;

@@ -68,8 +68,10 @@ struct tracker_impl : std::enable_shared_from_this<tracker_impl> {
     CS2MARKET_DECL void looked_up(const std::string& provider, std::vector<std::string> ids, result<std::vector<order_observation>> r);
     CS2MARKET_DECL void schedule(tracked& t);
     CS2MARKET_DECL void notice(const order* o, std::string what);
-    /// cancel() and claim(): the source's action on a followed order.
-    CS2MARKET_DECL void act(provider_id p, const std::string& id, bool cancel, std::function<void(result<void>)> done);
+    /// cancel() and claim(): the source's action on a followed order (one not loaded
+    /// yet is read from the journal first, unless `journal_read`).
+    CS2MARKET_DECL void act(provider_id p, const std::string& id, bool cancel, std::function<void(result<void>)> done,
+                            bool journal_read = false);
     CS2MARKET_DECL void publish(); ///< refreshes the snapshot read by other threads
 };
 

@@ -373,12 +373,37 @@ CS2MARKET_DECL void tracker_impl::drain(const key& k)
     }
 }
 
-CS2MARKET_DECL void tracker_impl::act(provider_id p, const std::string& id, bool cancel, std::function<void(result<void>)> done)
+CS2MARKET_DECL void tracker_impl::act(provider_id p, const std::string& id, bool cancel, std::function<void(result<void>)> done,
+                                      bool journal_read)
 {
     auto it = orders.find({std::string(p.name()), id});
     auto src = sources.find(p.name());
+    if (it == orders.end() && src != sources.end() && !journal_read) {
+        // Not loaded (yet): follow() and resume() read the journal first, so an
+        // action asked right after them comes before their answer. The journal runs
+        // its jobs in order: this read answers after theirs, and follows the order
+        // if they did not.
+        auto find = [s = store, p, id] { return s->find(p, id); };
+        store->async_run<result<std::optional<order>>>(
+            std::move(find), boost::asio::bind_executor(strand, [w = weak_from_this(), p, id, cancel, done = std::move(done)](
+                                                                    result<std::optional<order>> r) mutable {
+                auto self = w.lock();
+                if (!self)
+                    return;
+                if (r && *r) {
+                    self->add(std::move(**r));
+                    {
+                        std::lock_guard<std::mutex> lk(self->snapshot_m);
+                        self->loaded = true;
+                    }
+                    self->publish();
+                }
+                self->act(p, id, cancel, std::move(done), true);
+            }));
+        return;
+    }
     if (it == orders.end() || src == sources.end())
-        return done(make_error(error_kind::invalid_argument, "order " + id + " is not followed, or its provider has no source", p));
+        return done(make_error(error_kind::invalid_argument, "order " + id + " is not journaled, or its provider has no source", p));
     auto handler = [w = weak_from_this(), done = std::move(done)](result<order_observation> r) mutable {
         auto self = w.lock();
         if (!self)

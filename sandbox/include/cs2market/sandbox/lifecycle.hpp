@@ -77,13 +77,34 @@ inline outcome choose_outcome(std::vector<outcome_rule>& rules, ::cs2market::pro
     return outcome::success;
 }
 
+/// Plans the stages from the trade offer on: the offer at `offer_at_ms` (sandbox
+/// clock), then the outcome's stages one every `step_ms`; trade protection ends
+/// three steps after the offer.
+inline void plan_from_offer(order& o, std::int64_t offer_at_ms, std::int64_t step_ms)
+{
+    const std::int64_t s = step_ms;
+    auto add = [&](std::int64_t k, stage st) { o.plan.push_back({offer_at_ms + k * s, st}); };
+    add(0, stage::offer_sent);
+    switch (o.out) {
+    case outcome::success: add(1, stage::accepted); add(3, stage::settled); break;
+    case outcome::decline: add(1, stage::declined); break;
+    case outcome::timeout: add(2, stage::timed_out); break;
+    case outcome::reversed_by_buyer: add(1, stage::accepted); add(2, stage::reversed_buyer); break;
+    case outcome::reversed_by_seller: add(1, stage::accepted); add(2, stage::reversed_seller); break;
+    case outcome::seller_recalled: add(1, stage::accepted); add(2, stage::recalled); break;
+    }
+    o.settle_unix_ms = o.created_unix_ms + (offer_at_ms - o.created_ms) + 3 * s;
+}
+
 /// Plans the stages of a new order from its outcome: (hold ->) created -> offer_sent -> ...
 /// one every `step_ms`; the offer is sent `delivery_steps` steps after payment (or the hold).
-inline void plan_order(order& o, bool hold, std::int64_t step_ms, std::int64_t delivery_steps)
+/// A hold that `waits_for_claim` has no plan: it stays until released (release_hold).
+inline void plan_order(order& o, bool hold, std::int64_t step_ms, std::int64_t delivery_steps, bool waits_for_claim = false)
 {
     const std::int64_t s = step_ms;
     std::int64_t base = o.created_ms;
     o.plan.clear();
+    o.next = 0;
     if (hold) {
         o.cur = stage::hold;
         base += 3 * s;
@@ -92,20 +113,25 @@ inline void plan_order(order& o, bool hold, std::int64_t step_ms, std::int64_t d
         o.cur = stage::created;
     }
     o.history = {o.cur};
+    if (hold && waits_for_claim)
+        return;
     if (hold)
         o.plan.push_back({base, stage::created});
     base += (std::max<std::int64_t>(1, delivery_steps) - 1) * s;
-    auto add = [&](std::int64_t k, stage st) { o.plan.push_back({base + k * s, st}); };
-    add(1, stage::offer_sent);
-    switch (o.out) {
-    case outcome::success: add(2, stage::accepted); add(4, stage::settled); break;
-    case outcome::decline: add(2, stage::declined); break;
-    case outcome::timeout: add(3, stage::timed_out); break;
-    case outcome::reversed_by_buyer: add(2, stage::accepted); add(3, stage::reversed_buyer); break;
-    case outcome::reversed_by_seller: add(2, stage::accepted); add(3, stage::reversed_seller); break;
-    case outcome::seller_recalled: add(2, stage::accepted); add(3, stage::recalled); break;
-    }
-    o.settle_unix_ms = o.created_unix_ms + (base - o.created_ms) + 4 * s;
+    plan_from_offer(o, base + s, s);
+}
+
+/// A hold released now (CSBoard claim_order): the planned stages up to the offer
+/// are dropped, or, for a hold that waited for its claim, the rest of its
+/// lifecycle is planned from now. The caller enters stage::offer_sent.
+inline void release_hold(order& o, std::int64_t now_ms, std::int64_t step_ms)
+{
+    if (o.next >= o.plan.size())
+        plan_from_offer(o, now_ms, step_ms);
+    while (o.next < o.plan.size() && o.plan[o.next].s == stage::created)
+        ++o.next;
+    if (o.next < o.plan.size() && o.plan[o.next].s == stage::offer_sent)
+        ++o.next;
 }
 
 /// Drops the rest of the plan: the order stays where it is until told otherwise.

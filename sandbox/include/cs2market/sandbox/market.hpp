@@ -177,9 +177,10 @@ public:
     }
 
     /// A paid order: debits the buyer (settled first, then held), marks the listings
-    /// sold, plans the lifecycle and tells the provider's push hook.
+    /// sold, plans the lifecycle and tells the provider's push hook. A hold that
+    /// `waits_for_claim` stays until the front end releases it (release_hold).
     order& new_order(::cs2market::provider_id p, const std::string& key, std::vector<std::size_t> lis, dec total,
-                     const std::string& ref, outcome out, bool hold)
+                     const std::string& ref, outcome out, bool hold, bool waits_for_claim = false)
     {
         book& b = at(p);
         order o;
@@ -206,7 +207,7 @@ public:
         for (auto li : lis)
             b.listings[li].sold = true;
         ++catalogue_version;
-        plan_order(o, hold, opts.step_ms, opts.delivery_steps);
+        plan_order(o, hold, opts.step_ms, opts.delivery_steps, waits_for_claim);
         orders.push_back(std::move(o));
         order_items[orders.back().id] = std::move(lis);
         if (b.on_order)

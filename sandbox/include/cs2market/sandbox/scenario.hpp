@@ -98,6 +98,7 @@ inline scenario parse_scenario(const std::string& text, options& opts)
     opts.callback_retry_unit_ms = scenario_int(o, "callback_retry_unit_ms", opts.callback_retry_unit_ms);
     scenario_bool(o, "accept_any_key", opts.accept_any_key);
     scenario_bool(o, "default_rate_limits", opts.default_rate_limits);
+    scenario_bool(o, "holds_wait_for_claim", opts.holds_wait_for_claim);
     if (auto it = o.find("default_balance"); it != o.end())
         opts.default_balance = scenario_decimal(it->value());
     if (auto s = scenario_str(o, "cs2dt_callback_url"); !s.empty())

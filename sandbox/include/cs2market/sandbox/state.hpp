@@ -32,6 +32,7 @@ struct options {
     std::string cs2dt_app_secret = "sandbox-app-secret";
     std::int64_t callback_retry_unit_ms = 100; ///< one "minute" of CS2DT's 1/2/5/10/30-minute retry schedule
     bool default_rate_limits = true;         ///< every operation's documented limits (the schemas' x-rate-limit buckets)
+    bool holds_wait_for_claim = false;       ///< CSBoard held orders stay held until claim_order (else they release by themselves)
 };
 
 /// What happens to a purchase after it was paid.

@@ -291,11 +291,8 @@ public:
             e.hold_until = iso(o->hold_until_unix_ms);
             return err(425, e);
         }
-        // release now: drop the pending 'created' stage and send the offer
-        while (o->next < o->plan.size() && o->plan[o->next].s == stage::created)
-            ++o->next;
-        if (o->next < o->plan.size() && o->plan[o->next].s == stage::offer_sent)
-            ++o->next;
+        // release now: send the offer (the rest of the lifecycle follows)
+        release_hold(*o, m_.now_ms(), m_.opts.step_ms);
         m_.enter_stage(*o, stage::offer_sent);
         cr.status = status_of(*o);
         cr.claimed = true;
@@ -331,7 +328,7 @@ public:
         if (acc.settled + acc.held < total)
             return err(402, "insufficient_balance", "Balance is below the order total");
         outcome out = m_.choose_outcome(provider::id, c.key, idem, lis.front());
-        order& o = m_.new_order(provider::id, c.key, lis, total, "", out, any_hold(lis));
+        order& o = m_.new_order(provider::id, c.key, lis, total, "", out, any_hold(lis), m_.opts.holds_wait_for_claim);
         o.idempotency_key = idem;
         csboard::CreateOrderResponse r;
         r.order_id = o.id;
@@ -389,7 +386,7 @@ public:
             return err(402, e);
         }
         outcome out = m_.choose_outcome(provider::id, c.key, cid, lis.front());
-        order& o = m_.new_order(provider::id, c.key, lis, total, cid, out, any_hold(lis));
+        order& o = m_.new_order(provider::id, c.key, lis, total, cid, out, any_hold(lis), m_.opts.holds_wait_for_claim);
         o.market_buy = true;
         o.partner = body->partner;
         o.token = body->token;

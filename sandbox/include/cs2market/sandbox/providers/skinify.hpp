@@ -473,7 +473,7 @@ private:
         if (!o.trade_offer_id.empty())
             it.trade_offer_id = o.trade_offer_id;
         if (o.cur == stage::accepted || o.cur == stage::settled || o.cur == stage::reversed_buyer || o.cur == stage::reversed_seller)
-            it.settlement = unix_s(o.settle_unix_ms);
+            it.settlement = unix_s((o.settle_unix_ms + 999) / 1000 * 1000); // whole seconds, never before the sandbox settles it
         if (o.cur == stage::hold)
             it.reserved_until = unix_s(o.hold_until_unix_ms);
         return it;
