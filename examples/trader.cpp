@@ -146,6 +146,43 @@ std::string websocket_base(const cs2market::client_options& opts)
     return url.substr(0, host_end);
 }
 
+/// A source that passes everything through and remembers what its pushes said
+/// (the Skinify feed's statuses), for the note under the table.
+class recording_source final : public cs2market::order_source {
+public:
+    recording_source(std::shared_ptr<cs2market::order_source> inner, std::mutex& m, std::vector<std::string>& pushed)
+        : inner_(std::move(inner)), m_(m), pushed_(pushed)
+    {
+    }
+    cs2market::provider_id provider() const override { return inner_->provider(); }
+    std::size_t max_batch() const override { return inner_->max_batch(); }
+    void async_lookup(std::vector<cs2market::order> orders, lookup_handler done) override
+    {
+        inner_->async_lookup(std::move(orders), std::move(done));
+    }
+    void async_cancel(const cs2market::order& o, action_handler done) override { inner_->async_cancel(o, std::move(done)); }
+    void async_claim(const cs2market::order& o, action_handler done) override { inner_->async_claim(o, std::move(done)); }
+    void start(deliver_fn deliver, std::function<void()> resync) override
+    {
+        inner_->start(
+            [this, deliver = std::move(deliver)](cs2market::order_observation obs) {
+                {
+                    std::lock_guard lk(m_);
+                    if (pushed_.empty() || pushed_.back() != obs.provider_status)
+                        pushed_.push_back(obs.provider_status);
+                }
+                deliver(std::move(obs));
+            },
+            std::move(resync));
+    }
+    void stop() override { inner_->stop(); }
+
+private:
+    std::shared_ptr<cs2market::order_source> inner_;
+    std::mutex& m_;
+    std::vector<std::string>& pushed_;
+};
+
 std::string final_state(const cs2market::order& o)
 {
     std::string s(to_string(o.phase));
@@ -232,7 +269,7 @@ int main(int argc, char** argv)
 
         boost::asio::io_context ioc; // the tracker, its clients and the Skinify feed run here
         std::mutex seen_m;
-        std::vector<std::string> callbacks, feed; // what came by push, for the notes below
+        std::vector<std::string> callbacks, feed; // what came by push (statuses), for the notes below
         cs2market::tracker_options topts;
         topts.moving_poll = std::chrono::milliseconds(400);
         topts.waiting_poll = std::chrono::milliseconds(400);
@@ -241,10 +278,6 @@ int main(int argc, char** argv)
             [&](const cs2market::order& o, const cs2market::phase_change& c) { // the one handler
                 std::cout << "  " << o.provider.name() << " " << o.id << ": " << to_string(c.from) << " > " << to_string(c.to)
                           << " (" << c.source << ")" << std::endl;
-                if (o.provider == skinify::id && c.source == "feed") {
-                    std::lock_guard lk(seen_m);
-                    feed.push_back(std::string(to_string(c.to)));
-                }
             },
             topts, [](const cs2market::order*, const std::string& what) { std::cerr << "  note: " << what << "\n"; });
 
@@ -300,7 +333,8 @@ int main(int argc, char** argv)
         tracker.add_source(std::make_shared<cs2dt::order_source>(dt));
         tracker.add_source(std::make_shared<csboard::order_source>(board));
         skinify::client(sk_opts).project_balance().value(); // the account exists before its feed authorizes
-        tracker.add_source(std::make_shared<skinify::order_source>(sk, ioc, 1, sk_opts.credential, ro));
+        tracker.add_source(std::make_shared<recording_source>(
+            std::make_shared<skinify::order_source>(sk, ioc, 1, sk_opts.credential, ro), seen_m, feed));
         ioc.run_for(std::chrono::milliseconds(200)); // let the feed authorize before buying
 
         // The buys: journaled, then sent (blocking clients of their own).
@@ -326,7 +360,7 @@ int main(int argc, char** argv)
                 ws += (ws.empty() ? "" : " > ") + s;
             if (receiver)
                 std::cout << "cs2dt: " << (cbs.empty() ? "no callback" : "callbacks " + cbs) << "\n";
-            std::cout << "skinify: " << (ws.empty() ? "websocket: no transition came by push" : "websocket " + ws) << "\n";
+            std::cout << "skinify: " << (ws.empty() ? "websocket: nothing came by push" : "websocket " + ws) << "\n";
         }
         std::cout << "exposure:\n";
         const auto all = store->load(false).value();

@@ -32,13 +32,17 @@ struct https_connection {
     boost::beast::flat_buffer buffer;
     steady_clock::time_point last_used{};
     bool open = false;
+    bool used = false; ///< has carried an exchange (a fresh one may hold unread TLS 1.3 session tickets)
     std::weak_ptr<pending_resolve> resolving; ///< the DNS lookup while connecting
 
     /// Ends whatever is pending at once (a lookup, a connect, a read).
     CS2MARKET_DECL void close() noexcept;
 
-    /// A kept-alive connection is reused only while idle briefly and with nothing
-    /// unread on it (a peer that closed leaves EOF or a TLS close_notify behind).
+    /// A kept-alive connection is reused only while idle briefly, while the peer
+    /// has not closed its side (TCP state), and, once it has carried an exchange,
+    /// with nothing unread on it (bytes nobody asked for must never become the
+    /// answer to the next request). A fresh connection may hold the server's
+    /// unread TLS 1.3 session tickets: those are no reason to drop it.
     CS2MARKET_DECL bool healthy(std::chrono::milliseconds idle_timeout);
 };
 

@@ -13,6 +13,12 @@
 #include <algorithm>
 #include <string>
 
+#ifdef __linux__
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#endif
+
 namespace cs2market::detail {
 
 CS2MARKET_DECL void https_connection::close() noexcept
@@ -34,8 +40,18 @@ CS2MARKET_DECL bool https_connection::healthy(std::chrono::milliseconds idle_tim
         return false; // bytes nobody asked for: never hand them to the next call
     auto& sock = boost::beast::get_lowest_layer(stream).socket();
     boost::system::error_code ec;
-    if (sock.available(ec) > 0 || ec)
+#ifdef __linux__
+    // One syscall: a peer that closed (FIN) leaves the socket in CLOSE_WAIT.
+    tcp_info info{};
+    socklen_t len = sizeof info;
+    if (::getsockopt(sock.native_handle(), IPPROTO_TCP, TCP_INFO, &info, &len) != 0 || info.tcpi_state != TCP_ESTABLISHED)
         return false;
+    if (!used)
+        return true;
+    return sock.available(ec) == 0 && !ec;
+#else
+    if (sock.available(ec) > 0 || ec)
+        return false; // pending bytes: without TCP_INFO, not worth the risk
     char c;
     bool was_nb = sock.non_blocking();
     sock.non_blocking(true, ec);
@@ -43,6 +59,7 @@ CS2MARKET_DECL bool https_connection::healthy(std::chrono::milliseconds idle_tim
     boost::system::error_code ignored;
     sock.non_blocking(was_nb, ignored);
     return ec == boost::asio::error::would_block;
+#endif
 }
 
 CS2MARKET_DECL boost::asio::awaitable<result<void>> async_open(https_connection& c, const endpoint_url& ep,
@@ -147,6 +164,7 @@ CS2MARKET_DECL boost::asio::awaitable<exchange_outcome> async_round_trip(https_c
             c.close();
         tcp.expires_never();
         c.last_used = steady_clock::now();
+        c.used = true;
         out.res = std::move(r);
         co_return out;
     }
