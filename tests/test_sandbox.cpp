@@ -717,6 +717,91 @@ TEST_CASE("sandbox: scenario accounts with strict keys, and fault injection", "[
     CHECK(h.get_health());
 }
 
+TEST_CASE("sandbox: a no_answer fault commits the buy and withholds its answer", "[sandbox][fault]")
+{
+    namespace d = cs2market::cs2dt;
+    sb::server s(fast_options());
+    auto o = opts_for(s, "noanswerkey1");
+    o.request_timeout = 400ms;
+    d::client c(o);
+    d::market_search_params sp;
+    sp.appId = 730;
+    sp.maxPrice = dec("10");
+    sp.limit = 5;
+    auto found = c.market_search(sp).value();
+    REQUIRE(found.list->size() >= 2);
+    auto quick_buy = [&](std::size_t i, const std::string& ref) {
+        d::quick_buy_item_params q;
+        q.body.itemId = (*found.list)[i].itemId;
+        q.body.outTradeNo = ref;
+        q.body.tradeUrl = "https://steamcommunity.com/tradeoffer/new/?partner=447383001&token=Ab3xZ9Qp";
+        q.body.maxPrice = dec("10");
+        return q;
+    };
+    const sb::fault no_answer{cs2market::cs2dt::id, std::string(d::ops::quick_buy_item::path), "no_answer", 0, "", 0, 1};
+
+    // The answer never comes: the client times out, looks the buy up by its
+    // outTradeNo and finds the one purchase the sandbox made.
+    s.inject_fault(no_answer);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = c.quick_buy_item(quick_buy(0, "na-1"));
+    CHECK(std::chrono::steady_clock::now() - t0 >= 400ms);
+    REQUIRE(r);
+    auto bought = s.purchases(cs2market::cs2dt::id);
+    REQUIRE(bought.size() == 1);
+    CHECK(bought[0].ref == "na-1");
+    CHECK(bought[0].key == "noanswerkey1");
+    CHECK(r->orderId == std::optional<std::string>(bought[0].order_id));
+
+    // Without reconciliation the caller is told the outcome is unknown (naming
+    // the id); the purchase was made all the same.
+    auto raw_opts = o;
+    raw_opts.idempotency.reconcile = false;
+    d::client raw(raw_opts);
+    s.inject_fault(no_answer);
+    auto u = raw.quick_buy_item(quick_buy(1, "na-2"));
+    REQUIRE(!u);
+    CHECK(u.error().kind == cs2market::error_kind::outcome_unknown);
+    CHECK(u.error().idempotency_id == "na-2");
+    bought = s.purchases(cs2market::cs2dt::id);
+    REQUIRE(bought.size() == 2);
+    CHECK(bought[1].ref == "na-2");
+    CHECK(c.user_balance()); // used up: answered again
+    s.inject_fault(no_answer);
+    s.clear_faults();
+    CHECK(c.user_balance());
+    check_money(s, cs2market::cs2dt::id);
+
+    // Scenarios name it too; an unknown kind is an error.
+    CHECK_THROWS_AS(sb::server(fast_options(), R"({"faults": [{"kind": "no_such_kind"}]})"), std::invalid_argument);
+    sb::server sc(fast_options(), R"({"faults": [{"provider": "skinify", "path": "/api/withdraw/buy", "kind": "no_answer"}]})");
+    auto so = opts_for(sc, "skinifynoanswer");
+    so.request_timeout = 400ms;
+    so.idempotency.reconcile = false;
+    cs2market::skinify::client sk(so);
+    cs2market::skinify::withdraw_prices_params pp;
+    pp.game = cs2market::skinify::Game::csgo;
+    pp.full_list = 1;
+    pp.extended = 1;
+    auto skins = sk.withdraw_prices(pp).value().skins;
+    auto cheap = std::find_if(skins.begin(), skins.end(), [](const auto& e) {
+        return e.id && e.price <= dec("50") && !e.properties.unhold_at;
+    });
+    REQUIRE(cheap != skins.end());
+    cs2market::skinify::withdraw_buy_params bp;
+    bp.body.partner = "447383001";
+    bp.body.token = "Ab3xZ9Qp";
+    bp.body.id = cheap->id;
+    bp.body.custom_id = "na-sk";
+    auto sr = sk.withdraw_buy(bp);
+    REQUIRE(!sr);
+    CHECK(sr.error().kind == cs2market::error_kind::outcome_unknown);
+    auto made = sc.purchases(cs2market::skinify::id);
+    REQUIRE(made.size() == 1);
+    CHECK(made[0].ref == "na-sk");
+    CHECK(made[0].price == cheap->price);
+}
+
 // ------------------------------------------------------------------ router
 
 namespace {

@@ -91,10 +91,13 @@ public:
     void add(fault f) { faults_.push_back(std::move(f)); }
 
     /// The response to give instead of the real one (a status or a closed connection), if any;
-    /// a `delay` fault sets `delay_ms` and lets the request through.
-    std::optional<response> take(::cs2market::provider_id p, const std::string& path, std::int64_t& delay_ms)
+    /// a `delay` fault sets `delay_ms` and lets the request through; a `no_answer` fault lets
+    /// the request through (the handler runs: a buy is committed) and sets `withhold`, so that
+    /// its answer is never sent.
+    std::optional<response> take(::cs2market::provider_id p, const std::string& path, std::int64_t& delay_ms, bool& withhold)
     {
         delay_ms = 0;
+        withhold = false;
         for (auto& f : faults_) {
             if (f.remaining == 0)
                 continue;
@@ -108,6 +111,10 @@ public:
                 delay_ms = f.delay_ms;
                 return std::nullopt;
             }
+            if (f.kind == "no_answer") {
+                withhold = true;
+                return std::nullopt;
+            }
             response r;
             if (f.kind == "close") {
                 r.close_without_response = true;
@@ -119,6 +126,9 @@ public:
         }
         return std::nullopt;
     }
+
+    /// Drops every fault, used up or not.
+    void clear() { faults_.clear(); }
 
 private:
     std::vector<fault> faults_;

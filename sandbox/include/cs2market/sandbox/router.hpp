@@ -22,7 +22,8 @@
 // naming provider and operation; a path no operation has answers 404; a path
 // whose operations all want another method answers 405. Before the handler:
 // injected faults, authentication (when the operation documents any), and the
-// operation's documented rate-limit buckets (plus the provider-wide "all").
+// operation's documented rate-limit buckets (plus the provider-wide "all"). A
+// `no_answer` fault runs the handler and withholds its answer.
 #pragma once
 
 #include <cs2market/sandbox/http.hpp>
@@ -188,7 +189,8 @@ public:
         std::unique_lock lk(m_.mu);
         m_.advance();
         std::int64_t delay = 0;
-        if (auto f = m_.faults.take(best ? best->info.provider : ::cs2market::provider_id{}, c.t.path, delay))
+        bool withhold = false;
+        if (auto f = m_.faults.take(best ? best->info.provider : ::cs2market::provider_id{}, c.t.path, delay, withhold))
             return *f;
         response r;
         try {
@@ -208,6 +210,7 @@ public:
         }
         if (delay > 0)
             r.delay_before_headers = std::chrono::milliseconds(delay);
+        r.withhold = withhold; // no_answer: committed, never answered
         return r;
     }
 

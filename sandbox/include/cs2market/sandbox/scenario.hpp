@@ -157,6 +157,8 @@ inline scenario parse_scenario(const std::string& text, options& opts)
             e.f.path = scenario_str(ro, "path");
             if (auto k = scenario_str(ro, "kind"); !k.empty())
                 e.f.kind = k;
+            if (e.f.kind != "status" && e.f.kind != "close" && e.f.kind != "delay" && e.f.kind != "no_answer")
+                throw std::invalid_argument("sandbox scenario: unknown fault kind '" + e.f.kind + "'");
             e.f.status = static_cast<unsigned>(scenario_int(ro, "status", 500));
             if (auto b = scenario_str(ro, "body"); !b.empty())
                 e.f.body = b;

@@ -128,6 +128,33 @@ public:
         std::lock_guard lk(m_->mu);
         m_->faults.add(f);
     }
+    /// Drops every injected fault (used up or not).
+    void clear_faults()
+    {
+        std::lock_guard lk(m_->mu);
+        m_->faults.clear();
+    }
+    /// The sandbox's own record of one purchase (an order it created and charged).
+    struct purchase {
+        ::cs2market::provider_id provider;
+        std::string key;      ///< the buying account
+        std::string order_id; ///< the wire order id
+        std::string ref;      ///< outTradeNo / custom_id ("" for CSBoard create_order: see idempotency_key)
+        std::string idempotency_key; ///< CSBoard create_order's Idempotency-Key
+        ::cs2market::decimal price;
+        std::string stage;    ///< the current stage (stage_name)
+    };
+    /// Every purchase made so far, oldest first (of `p` only, unless `p` is empty).
+    std::vector<purchase> purchases(::cs2market::provider_id p = {})
+    {
+        std::lock_guard lk(m_->mu);
+        m_->advance();
+        std::vector<purchase> out;
+        for (const auto& o : m_->orders)
+            if (p.empty() || o.p == p)
+                out.push_back({o.p, o.key, o.id, o.ref, o.idempotency_key, o.price, stage_name(o.cur)});
+        return out;
+    }
     /// Requests per documented window for one bucket of `p` (the schema's names: CSBoard
     /// read / orders / market_buy / snapshot, Skinify all, CS2DT sell_list; "all" limits
     /// every authenticated request); 0 lifts the limit.

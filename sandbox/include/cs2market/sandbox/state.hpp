@@ -126,7 +126,7 @@ struct money_audit {
 struct fault {
     ::cs2market::provider_id provider; // none = any
     std::string path;      // prefix of the request path; "" = any
-    std::string kind = "status"; // status | close | delay
+    std::string kind = "status"; // status | close | delay | no_answer (handled, then never answered)
     unsigned status = 500;
     std::string body = R"({"error":"injected fault"})";
     std::int64_t delay_ms = 0;

@@ -15,7 +15,9 @@
 //  - canned_response::stall_body: write the headers, stall, then the body;
 //  - canned_response::raw: write these bytes instead of a well-formed response,
 //    piece by piece (raw_interval apart: a slow drip), for as long as it returns
-//    pieces (an endless chunk extension, interim 1xx replies, absurd headers).
+//    pieces (an endless chunk extension, interim 1xx replies, absurd headers);
+//  - canned_response::withhold: read the request, never answer; the connection
+//    stays open until the peer closes it (or the server stops).
 #pragma once
 
 #include <cs2market/testing/tls_identity.hpp>
@@ -111,6 +113,7 @@ struct canned_response {
     std::function<std::optional<std::string>(std::size_t)> raw;
     std::chrono::milliseconds raw_interval{0};
     bool raw_truncate = false;
+    bool withhold = false;                              // never answer; close once the peer closes
 };
 
 class https_server {
@@ -400,6 +403,7 @@ private:
                 canned = internal_error("handler threw a non-std exception");
             }
 
+            if (canned.withhold) return wait_for_peer_close();
             const bool keep = canned.keep_alive && req.keep_alive() && !canned.close_without_response;
             if (canned.raw) {
                 raw = std::move(canned.raw);
@@ -430,6 +434,18 @@ private:
             }
             if (canned.close_without_response) return close();
             write_response();
+        }
+
+        // A withheld answer: whatever the peer sends is discarded; its close (or an
+        // error, or the server's stop) closes the connection.
+        void wait_for_peer_close() {
+            if (closed) return;
+            stream.async_read_some(buffer.prepare(4096), [self = this->shared_from_this()](error_code ec, std::size_t n) {
+                if (ec || self->closed) return self->close();
+                self->buffer.commit(n);
+                self->buffer.consume(self->buffer.size());
+                self->wait_for_peer_close();
+            });
         }
 
         static canned_response internal_error(std::string message) {
