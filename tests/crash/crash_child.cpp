@@ -1,0 +1,384 @@
+// The crash test's child (tests/crash/crash_test.cpp starts it): buys through a
+// journaled client on every provider against a sandbox, or resumes a journal,
+// and kills itself with SIGKILL at the point its --kill names.
+//
+//   crash_child buy    --journal J --base-url U --ca CA --run R [--buys K] [--kill SPEC]
+//                      [--request-timeout-ms T] [--follow-ms F] [--skinify-rate-wait-ms W]
+//   crash_child resume --journal J --base-url U --ca CA [--grace-ms G] [--timeout-ms T] [--kill SPEC]
+//
+// SPEC is `none`, `random:MS` (a timer started before the first buy, or at the
+// start of a resume), or `POINT:N`: die at the N-th event of
+//   buy:    intent (the buy's intent is on disk, before any request), send (a buy
+//           attempt is about to be written), answered (an answer arrived, not yet
+//           journaled), recorded (the answer is on disk), lost (an attempt ended
+//           without an answer), reconcile (the lost buy is about to be looked up),
+//           reconcile_lookup (that lookup's request is about to be written),
+//           track (inside the tracker's handler, after a journaled transition)
+//   resume: lookup (a tracker lookup is about to be written: reconciliation),
+//           track (inside the tracker's handler)
+// Buy ids are "r<R>-<provider>-<k>", with the sandbox's accounts named below, so
+// that the parent can match the sandbox's records to the journal.
+#include <cs2market/cs2dt/tracking.hpp>
+#include <cs2market/csboard/tracking.hpp>
+#include <cs2market/order_tracker.hpp>
+#include <cs2market/skinify/tracking.hpp>
+#include <cs2market/sqlite_journal.hpp>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace std::chrono_literals;
+namespace cm = cs2market;
+
+namespace {
+
+[[noreturn]] void die_now(const std::string& why)
+{
+    std::cout << "KILL " << why << std::endl;
+    std::raise(SIGKILL);
+    std::_Exit(99); // not reached
+}
+
+struct args {
+    std::string mode, journal, base_url, ca, kill = "none";
+    long run = 0, buys = 1, request_timeout_ms = 600, follow_ms = 4000, grace_ms = 500, timeout_ms = 15000;
+    long skinify_rate_wait_ms = 0; ///< Skinify's client paced at 1 request per this: its buy waits after its intent
+};
+
+/// Where to die: the N-th event of kind `point` (or a timer).
+class killer {
+public:
+    explicit killer(const std::string& spec)
+    {
+        auto colon = spec.find(':');
+        point_ = spec.substr(0, colon);
+        n_ = colon == std::string::npos ? 0 : std::stol(spec.substr(colon + 1));
+    }
+    /// Starts the clock of a `random:MS` kill (buy: once the listings are read,
+    /// so that the time falls among the buys and the tracking).
+    void arm()
+    {
+        if (point_ == "random")
+            std::thread([ms = n_] {
+                std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+                die_now("random:" + std::to_string(ms));
+            }).detach();
+    }
+    /// Counts one event of `point`; dies when it is the chosen one.
+    void at(const std::string& point, const std::string& what)
+    {
+        std::lock_guard lk(m_);
+        if (point != point_)
+            return;
+        if (++seen_ == n_)
+            die_now(point_ + ":" + std::to_string(n_) + " " + what);
+    }
+
+private:
+    std::mutex m_;
+    std::string point_;
+    long n_ = 0, seen_ = 0;
+};
+
+bool is_buy(std::string_view op)
+{
+    return op == "buy_item" || op == "quick_buy_item" || op == "market_buy" || op == "create_order" || op == "withdraw_buy";
+}
+
+/// The hook: classifies the client's events into kill points.
+cm::call_hook hook_for(killer& k, bool resume)
+{
+    auto journaled = std::make_shared<std::map<std::string, int>>();
+    auto m = std::make_shared<std::mutex>();
+    return [&k, resume, journaled, m](const cm::call_event& ev) {
+        using t = cm::call_event::type;
+        const std::string what = std::string(ev.provider.name()) + " " + std::string(ev.operation) + " " + std::string(ev.id);
+        if (resume) {
+            if (ev.kind == t::request_start && !is_buy(ev.operation))
+                k.at("lookup", what);
+            return;
+        }
+        switch (ev.kind) {
+        case t::journaled: {
+            int n = 0;
+            {
+                std::lock_guard lk(*m);
+                n = ++(*journaled)[std::string(ev.id)];
+            }
+            k.at(n == 1 ? "intent" : "recorded", what);
+            break;
+        }
+        case t::request_start:
+            if (is_buy(ev.operation))
+                k.at("send", what);
+            else if (!ev.id.empty())
+                k.at("reconcile_lookup", what);
+            break;
+        case t::request_end:
+            if (is_buy(ev.operation))
+                k.at(ev.http_status != 0 ? "answered" : "lost", what);
+            break;
+        case t::reconcile: k.at("reconcile", what); break;
+        default: break;
+        }
+    };
+}
+
+struct world {
+    boost::asio::io_context ioc;
+    std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work{ioc.get_executor()};
+    std::thread thread;
+    std::shared_ptr<cm::journal> journal;
+    std::unique_ptr<cm::cs2dt::client> cs2dt;
+    std::unique_ptr<cm::csboard::client> csboard;
+    std::unique_ptr<cm::skinify::client> skinify;
+
+    world(const args& a, killer& k, bool journaled)
+    {
+        auto j = cm::sqlite_journal::open(a.journal);
+        if (!j) {
+            std::cerr << "journal: " << j.error().message() << "\n";
+            std::_Exit(2);
+        }
+        journal = std::move(*j);
+        auto opts = [&](const char* key) {
+            cm::client_options o;
+            o.credential = key;
+            o.base_url = a.base_url;
+            o.ca_file = a.ca;
+            o.rate_limiting = false;
+            o.request_timeout = std::chrono::milliseconds(a.request_timeout_ms);
+            o.total_timeout = 20s;
+            if (journaled)
+                o.journal = journal;
+            o.hook = hook_for(k, !journaled);
+            return o;
+        };
+        cs2dt = std::make_unique<cm::cs2dt::client>(ioc.get_executor(), opts("crashcs2dtkey"));
+        csboard = std::make_unique<cm::csboard::client>(ioc.get_executor(), opts("csb_pub_crash"));
+        auto sk = opts("skinifycrash");
+        if (a.skinify_rate_wait_ms > 0) {
+            sk.rate_limiting = true;
+            sk.rate_limits["all"] = cm::rate_limit{1, std::chrono::milliseconds(a.skinify_rate_wait_ms)};
+        }
+        skinify = std::make_unique<cm::skinify::client>(ioc.get_executor(), sk);
+        thread = std::thread([this] { ioc.run(); });
+    }
+
+    cm::tracker_options tracking(const args& a) const
+    {
+        cm::tracker_options t;
+        t.moving_poll = 100ms;
+        t.waiting_poll = 200ms;
+        t.tick = 20ms;
+        t.reconcile_grace = std::chrono::milliseconds(a.grace_ms);
+        return t;
+    }
+
+    void add_sources(cm::order_tracker& tr)
+    {
+        tr.add_source(std::make_shared<cm::cs2dt::order_source>(*cs2dt));
+        tr.add_source(std::make_shared<cm::csboard::order_source>(*csboard));
+        tr.add_source(std::make_shared<cm::skinify::order_source>(*skinify));
+    }
+
+    /// Ends the process without unwinding (the journal is durable per call; what
+    /// is in flight is as after a crash, which resume() handles).
+    [[noreturn]] void leave(int code)
+    {
+        std::cout.flush();
+        work.reset();
+        ioc.stop();
+        thread.join();
+        std::_Exit(code);
+    }
+};
+
+const std::string trade_url = "https://steamcommunity.com/tradeoffer/new/?partner=447383001&token=Ab3xZ9Qp";
+
+template <class R>
+void report(const std::string& id, const R& res)
+{
+    if (res)
+        std::cout << "bought " << id << std::endl;
+    else
+        std::cout << "not bought " << id << ": " << res.error().message() << std::endl;
+}
+
+int buy(const args& a)
+{
+    killer k(a.kill);
+    world w(a, k, true);
+    // Listings to buy (reads: no kill point counts them).
+    cm::cs2dt::market_search_params sp;
+    sp.appId = 730;
+    sp.maxPrice = cm::decimal::from_string("8");
+    sp.limit = 100;
+    auto types = w.cs2dt->market_search(sp);
+    cm::csboard::list_listings_params lp;
+    lp.max_price = cm::decimal::from_string("8");
+    lp.limit = 100;
+    auto listings = w.csboard->list_listings(lp);
+    cm::skinify::withdraw_prices_params pp;
+    pp.game = cm::skinify::Game::csgo;
+    pp.full_list = 1;
+    pp.extended = 1;
+    auto skins = w.skinify->withdraw_prices(pp);
+    if (!types || !types->list || !listings || !skins) {
+        std::cerr << "listing the sandbox failed\n";
+        w.leave(2);
+    }
+    std::vector<cm::csboard::Listing> tradable;
+    for (auto& l : listings->items)
+        if (l.tradable.value_or(true))
+            tradable.push_back(l);
+    std::vector<cm::skinify::SkinPriceEntry> cheap;
+    for (auto& s : skins->skins)
+        if (s.id && s.price <= cm::decimal::from_string("8") && !s.properties.unhold_at)
+            cheap.push_back(s);
+    if (types->list->empty() || tradable.empty() || cheap.empty()) {
+        std::cerr << "the sandbox has nothing left to buy\n";
+        w.leave(2);
+    }
+
+    std::vector<std::pair<cm::provider_id, std::string>> ids;
+    k.arm();
+    for (long n = 1; n <= a.buys; ++n) {
+        const auto pick = static_cast<std::size_t>(a.run * 7 + n);
+        const std::string suffix = "-" + std::to_string(n);
+        const std::string r = "r" + std::to_string(a.run) + "-";
+        {
+            cm::cs2dt::quick_buy_item_params q;
+            q.body.itemId = (*types->list)[pick % types->list->size()].itemId;
+            q.body.outTradeNo = r + "cs2dt" + suffix;
+            q.body.tradeUrl = trade_url;
+            q.body.maxPrice = cm::decimal::from_string("10");
+            auto res = w.cs2dt->quick_buy_item(q);
+            report(*q.body.outTradeNo, res);
+            ids.emplace_back(cm::cs2dt::id, *q.body.outTradeNo);
+        }
+        {
+            const auto& l = tradable[pick % tradable.size()];
+            cm::csboard::market_buy_params m;
+            m.body.item_ids = {l.id};
+            m.body.partner = "447383001";
+            m.body.token = "Ab3xZ9Qp";
+            m.body.max_price_usd = l.price_usd;
+            m.body.custom_id = r + "csboard" + suffix;
+            auto res = w.csboard->market_buy(m);
+            report(*m.body.custom_id, res);
+            ids.emplace_back(cm::csboard::id, *m.body.custom_id);
+        }
+        {
+            const auto& s = cheap[pick % cheap.size()];
+            cm::skinify::withdraw_buy_params b;
+            b.body.partner = "447383001";
+            b.body.token = "Ab3xZ9Qp";
+            b.body.id = s.id;
+            b.body.max_price = s.price;
+            b.body.custom_id = r + "skinify" + suffix;
+            auto res = w.skinify->withdraw_buy(b);
+            report(*b.body.custom_id, res);
+            ids.emplace_back(cm::skinify::id, *b.body.custom_id);
+        }
+    }
+
+    // Follow what was bought until it is final (or for --follow-ms).
+    cm::order_tracker tracker(
+        w.ioc.get_executor(), w.journal,
+        [&k](const cm::order& o, const cm::phase_change& c) {
+            std::cout << "track " << o.id << " " << to_string(c.from) << " > " << to_string(c.to) << std::endl;
+            k.at("track", o.id);
+        },
+        w.tracking(a));
+    w.add_sources(tracker);
+    for (auto& [p, id] : ids)
+        tracker.follow(p, id);
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(a.follow_ms);
+    while (std::chrono::steady_clock::now() < until &&
+           !(tracker.all_final() && tracker.orders().size() == ids.size()))
+        std::this_thread::sleep_for(20ms);
+    tracker.stop();
+    std::cout << "followed " << tracker.orders().size() << " orders, all final: " << tracker.all_final() << std::endl;
+    w.leave(0);
+}
+
+int resume(const args& a)
+{
+    killer k(a.kill);
+    k.arm();
+    world w(a, k, false);
+    cm::order_tracker tracker(
+        w.ioc.get_executor(), w.journal,
+        [&k](const cm::order& o, const cm::phase_change& c) {
+            std::cout << "resume " << o.provider.name() << " " << o.id << " " << to_string(c.from) << " > " << to_string(c.to)
+                      << " (" << c.source << ")" << std::endl;
+            k.at("track", o.id);
+        },
+        w.tracking(a), [](const cm::order*, const std::string& what) { std::cout << "note: " << what << std::endl; });
+    w.add_sources(tracker);
+    tracker.resume();
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(a.timeout_ms);
+    while (std::chrono::steady_clock::now() < until && !tracker.all_final())
+        std::this_thread::sleep_for(20ms);
+    tracker.stop();
+    int open = 0;
+    for (const auto& o : tracker.orders())
+        if (o.phase == cm::order_phase::submitted || o.phase == cm::order_phase::unknown) {
+            std::cout << "unresolved " << o.provider.name() << " " << o.id << " " << to_string(o.phase) << std::endl;
+            ++open;
+        }
+    const auto st = tracker.stats();
+    std::cout << "resumed " << tracker.orders().size() << " orders, all final: " << tracker.all_final()
+              << ", transitions " << st.transitions << ", lookups " << st.lookups << ", lookup errors " << st.lookup_errors
+              << std::endl;
+    w.leave(open == 0 ? 0 : 3);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    args a;
+    if (argc < 2)
+        return 2;
+    a.mode = argv[1];
+    for (int i = 2; i + 1 < argc; i += 2) {
+        const std::string k = argv[i], v = argv[i + 1];
+        if (k == "--journal") a.journal = v;
+        else if (k == "--base-url") a.base_url = v;
+        else if (k == "--ca") a.ca = v;
+        else if (k == "--kill") a.kill = v;
+        else if (k == "--run") a.run = std::stol(v);
+        else if (k == "--buys") a.buys = std::stol(v);
+        else if (k == "--request-timeout-ms") a.request_timeout_ms = std::stol(v);
+        else if (k == "--follow-ms") a.follow_ms = std::stol(v);
+        else if (k == "--grace-ms") a.grace_ms = std::stol(v);
+        else if (k == "--timeout-ms") a.timeout_ms = std::stol(v);
+        else if (k == "--skinify-rate-wait-ms") a.skinify_rate_wait_ms = std::stol(v);
+        else {
+            std::cerr << "unknown option " << k << "\n";
+            return 2;
+        }
+    }
+    if (a.mode == "buy")
+        return buy(a);
+    if (a.mode == "resume")
+        return resume(a);
+    std::cerr << "usage: crash_child buy|resume --journal J --base-url U --ca CA ...\n";
+    return 2;
+}
