@@ -10,8 +10,10 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -185,4 +187,38 @@ TEST_CASE("journal: leases split unfinished orders between workers and hand a de
     // A clean stop frees the orders at once.
     REQUIRE(b->release("B").has_value());
     CHECK(a->claim_unfinished("A", t0 + 27'000, t0 + 47'000, 100).value().size() == 5);
+}
+
+TEST_CASE("journal: a journal whose last reference a job held is destroyed on its own thread, cleanly", "[journal]")
+{
+    // A journaled client's last write holds the store (the job's function
+    // captures it); when the caller lets go of the client and the journal before
+    // the journal's thread has dropped that job, the journal is destroyed on its
+    // own thread. It used to call std::terminate there (a joinable std::thread
+    // destroyed: a thread cannot join itself).
+    const auto db = temp_db("last-reference");
+    boost::asio::io_context ioc;
+    std::weak_ptr<sqlite_journal> watch;
+    std::atomic<bool> release{false};
+    std::optional<result<journal_claim>> got;
+    {
+        auto j = sqlite_journal::open(db).value();
+        watch = j;
+        j->async_run<result<journal_claim>>(
+            [j, &release] {
+                auto r = j->record_intent(intent("last-ref-1"), "{}");
+                while (!release) // the caller has let go by the time this job is dropped
+                    std::this_thread::yield();
+                return r;
+            },
+            boost::asio::bind_executor(ioc, [&](result<journal_claim> r) { got = std::move(r); }));
+    } // the job now holds the only reference
+    release = true;
+    ioc.run();
+    REQUIRE(got);
+    CHECK(got->value().created);
+    for (int i = 0; i < 500 && !watch.expired(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    CHECK(watch.expired());
+    CHECK(sqlite_journal::open(db).value()->find(provider_id{"csboard"}, "last-ref-1").value());
 }

@@ -99,11 +99,17 @@ protected:
 private:
     CS2MARKET_DECL void post_work(detail::journal_job job);
 
-    std::mutex m_;
-    std::condition_variable cv_;
-    std::deque<detail::journal_job> jobs_;
-    bool stopping_ = false;
-    std::thread worker_;
+    /// The worker's queue, shared with its thread: when a job held the journal's
+    /// last reference, the journal is destroyed on that thread, which then ends
+    /// by itself (detached) touching nothing but this.
+    struct worker_state {
+        std::mutex m;
+        std::condition_variable cv;
+        std::deque<detail::journal_job> jobs;
+        bool stopping = false;
+    };
+    std::shared_ptr<worker_state> state_ = std::make_shared<worker_state>();
+    std::thread worker_; // after state_: its thread starts with it
 };
 
 /// The names providers are stored under, kept for the process's life so that a

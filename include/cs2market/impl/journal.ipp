@@ -9,14 +9,16 @@
 namespace cs2market {
 
 CS2MARKET_DECL journal::journal()
-    : worker_([this] {
+    : worker_([s = state_] {
+          // Touches only `s`: the job that held the journal's last reference
+          // destroys it here, on this thread (see stop_worker).
           for (;;) {
-              std::unique_lock<std::mutex> lk(m_);
-              cv_.wait(lk, [&] { return stopping_ || !jobs_.empty(); });
-              if (jobs_.empty())
+              std::unique_lock<std::mutex> lk(s->m);
+              s->cv.wait(lk, [&] { return s->stopping || !s->jobs.empty(); });
+              if (s->jobs.empty())
                   return; // stopping, and every queued write is done
-              detail::journal_job job = std::move(jobs_.front());
-              jobs_.pop_front();
+              detail::journal_job job = std::move(s->jobs.front());
+              s->jobs.pop_front();
               lk.unlock();
               job();
           }
@@ -32,21 +34,25 @@ CS2MARKET_DECL journal::~journal()
 CS2MARKET_DECL void journal::stop_worker() noexcept
 {
     {
-        std::lock_guard<std::mutex> lk(m_);
-        stopping_ = true;
+        std::lock_guard<std::mutex> lk(state_->m);
+        state_->stopping = true;
     }
-    cv_.notify_all();
-    if (worker_.joinable() && worker_.get_id() != std::this_thread::get_id())
+    state_->cv.notify_all();
+    if (!worker_.joinable())
+        return;
+    if (worker_.get_id() == std::this_thread::get_id())
+        worker_.detach(); // destroyed by its own last job: the thread cannot join itself, and ends by itself
+    else
         worker_.join();
 }
 
 CS2MARKET_DECL void journal::post_work(detail::journal_job job)
 {
     {
-        std::lock_guard<std::mutex> lk(m_);
-        jobs_.push_back(std::move(job));
+        std::lock_guard<std::mutex> lk(state_->m);
+        state_->jobs.push_back(std::move(job));
     }
-    cv_.notify_one();
+    state_->cv.notify_one();
 }
 
 CS2MARKET_DECL provider_id intern_provider_id(std::string_view name)
