@@ -8,21 +8,7 @@
 
 namespace cs2market {
 
-CS2MARKET_DECL journal::journal()
-    : worker_([this] {
-          for (;;) {
-              std::unique_lock<std::mutex> lk(m_);
-              cv_.wait(lk, [&] { return stopping_ || !jobs_.empty(); });
-              if (jobs_.empty())
-                  return; // stopping, and every queued write is done
-              detail::journal_job job = std::move(jobs_.front());
-              jobs_.pop_front();
-              lk.unlock();
-              job();
-          }
-      })
-{
-}
+CS2MARKET_DECL journal::journal() = default;
 
 CS2MARKET_DECL journal::~journal()
 {
@@ -31,22 +17,12 @@ CS2MARKET_DECL journal::~journal()
 
 CS2MARKET_DECL void journal::stop_worker() noexcept
 {
-    {
-        std::lock_guard<std::mutex> lk(m_);
-        stopping_ = true;
-    }
-    cv_.notify_all();
-    if (worker_.joinable() && worker_.get_id() != std::this_thread::get_id())
-        worker_.join();
+    worker_.stop();
 }
 
 CS2MARKET_DECL void journal::post_work(detail::journal_job job)
 {
-    {
-        std::lock_guard<std::mutex> lk(m_);
-        jobs_.push_back(std::move(job));
-    }
-    cv_.notify_one();
+    worker_.post(std::move(job));
 }
 
 CS2MARKET_DECL provider_id intern_provider_id(std::string_view name)
