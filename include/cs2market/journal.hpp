@@ -11,6 +11,7 @@
 #define CS2MARKET_JOURNAL_HPP
 
 #include <cs2market/detail/config.hpp>
+#include <cs2market/detail/serial_worker.hpp>
 #include <cs2market/detail/unique_function.hpp>
 #include <cs2market/error.hpp>
 #include <cs2market/order.hpp>
@@ -99,17 +100,7 @@ protected:
 private:
     CS2MARKET_DECL void post_work(detail::journal_job job);
 
-    /// The worker's queue, shared with its thread: when a job held the journal's
-    /// last reference, the journal is destroyed on that thread, which then ends
-    /// by itself (detached) touching nothing but this.
-    struct worker_state {
-        std::mutex m;
-        std::condition_variable cv;
-        std::deque<detail::journal_job> jobs;
-        bool stopping = false;
-    };
-    std::shared_ptr<worker_state> state_ = std::make_shared<worker_state>();
-    std::thread worker_; // after state_: its thread starts with it
+    detail::serial_worker worker_;
 };
 
 /// The names providers are stored under, kept for the process's life so that a
@@ -124,7 +115,9 @@ auto journal::async_run(Fn fn, Token&& token)
             auto ex = boost::asio::get_associated_executor(handler);
             auto work = boost::asio::prefer(ex, boost::asio::execution::outstanding_work.tracked);
             post_work(detail::journal_job([h = std::move(handler), f = std::move(f), w = std::move(work)]() mutable {
-                R r = f();
+                // The job's captures (often the journal itself) go before the
+                // caller hears back: the caller may then drop the last reference.
+                R r = [fn = std::move(f)]() mutable { return fn(); }();
                 auto ex2 = boost::asio::get_associated_executor(h);
                 boost::asio::post(ex2, [h = std::move(h), r = std::move(r), w = std::move(w)]() mutable { std::move(h)(std::move(r)); });
             }));

@@ -47,12 +47,19 @@
 
 // Orders and the journal.
 #include <cs2market/impl/order.ipp>
+#include <cs2market/impl/serial_worker.ipp>
 #include <cs2market/impl/journal.ipp>
 #include <cs2market/impl/journal_schema.ipp>
 #include <cs2market/impl/order_tracker.ipp>
 #include <cs2market/impl/exposure.ipp>
 #ifdef CS2MARKET_WITH_SQLITE // set by the cs2market::sqlite target
 #include <cs2market/impl/sqlite_journal.ipp>
+#endif
+#ifdef CS2MARKET_WITH_POSTGRES // set by the cs2market::postgres target
+#include <cs2market/impl/pg_connection.ipp>
+#include <cs2market/impl/postgres_journal.ipp>
+#include <cs2market/impl/postgres_rate_limiter.ipp>
+#include <cs2market/impl/postgres_store.ipp>
 #endif
 
 #if defined(__GNUC__) && !defined(__clang__)

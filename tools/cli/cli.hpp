@@ -23,8 +23,13 @@ struct call_args {
 
 int usage();
 
-/// Opens the journal a --journal argument names (an SQLite file path).
-cs2market::result<std::shared_ptr<cs2market::journal>> open_journal(const std::string& spec);
+/// What a --journal argument names: an SQLite file (a journal), or a PostgreSQL
+/// store, postgresql://... (a journal and the rate budgets shared through it).
+struct store {
+    std::shared_ptr<cs2market::journal> journal;
+    std::shared_ptr<cs2market::rate_limiter> limiter; ///< null: each process counts for itself
+};
+cs2market::result<store> open_store(const std::string& spec);
 
 /// `cs2market list`.
 int list_operations();

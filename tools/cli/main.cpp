@@ -3,10 +3,15 @@
 //
 //   cs2market list
 //   cs2market call <provider> <operation> name=value ... [--base-url URL] [--ca-file PEM]
-//                  [--journal PATH] [--rate-window MS] [--no-retry]
-//   cs2market orders list --journal PATH [--json]
-//   cs2market orders resume --journal PATH [--timeout SECONDS] [--base-url URL] [--ca-file PEM] [--poll-ms MS]
-//   cs2market orders exposure --journal PATH
+//                  [--journal PATH|postgresql://...] [--rate-window MS] [--no-retry]
+//   cs2market orders list --journal PATH|postgresql://... [--json]
+//   cs2market orders resume --journal PATH|postgresql://... [--timeout SECONDS] [--base-url URL] [--ca-file PEM]
+//                           [--poll-ms MS] [--owner NAME] [--lease MS] [--max-orders N]
+//   cs2market orders exposure --journal PATH|postgresql://...
+//
+// --journal postgresql://... (libpq's URI; PGHOST, PGPASSWORD etc. fill in what
+// it leaves out) journals in PostgreSQL and draws every call's rate budget from
+// budgets shared by every process using that database.
 //
 // Parameter names are the wire names; list values are comma-separated; request
 // body fields are given by their wire names too (or the whole body as body='{...}').
@@ -27,10 +32,11 @@ int usage()
 {
     std::cerr << "usage: cs2market list\n"
                  "       cs2market call <provider> <operation> name=value ... [--base-url URL] [--ca-file PEM]\n"
-                 "                      [--journal PATH] [--rate-window MS] [--no-retry]\n"
-                 "       cs2market orders list --journal PATH [--json]\n"
-                 "       cs2market orders resume --journal PATH [--timeout SECONDS] [--base-url URL] [--ca-file PEM]\n"
-                 "       cs2market orders exposure --journal PATH\n";
+                 "                      [--journal PATH|postgresql://...] [--rate-window MS] [--no-retry]\n"
+                 "       cs2market orders list --journal PATH|postgresql://... [--json]\n"
+                 "       cs2market orders resume --journal PATH|postgresql://... [--timeout SECONDS] [--base-url URL]\n"
+                 "                               [--ca-file PEM] [--poll-ms MS] [--owner NAME] [--lease MS] [--max-orders N]\n"
+                 "       cs2market orders exposure --journal PATH|postgresql://...\n";
     return 2;
 }
 
@@ -82,12 +88,14 @@ int main(int argc, char** argv)
         }
     }
     if (!journal.empty()) {
-        auto j = cli::open_journal(journal);
-        if (!j) {
-            std::cerr << "error: " << j.error().message() << "\n";
+        auto st = cli::open_store(journal);
+        if (!st) {
+            std::cerr << "error: " << st.error().message() << "\n";
             return 1;
         }
-        a.options.journal = std::move(*j);
+        a.options.journal = std::move(st->journal);
+        if (st->limiter) // a PostgreSQL store: every operation draws from the shared budgets
+            a.options.limiter = std::move(st->limiter);
     }
     return cli::call(a);
 }

@@ -5,6 +5,7 @@
 #include <cs2market/detail/json_writer.hpp>
 #include <cs2market/exposure.hpp>
 #include <cs2market/order_tracker.hpp>
+#include <cs2market/postgres_store.hpp> // is_postgres_conninfo; the store itself with CS2MARKET_WITH_POSTGRES
 #include <cs2market/sqlite_journal.hpp>
 #include <cs2market_registry/tracking.hpp> // every provider's client and order source
 
@@ -21,12 +22,23 @@
 
 namespace cli {
 
-cs2market::result<std::shared_ptr<cs2market::journal>> open_journal(const std::string& spec)
+cs2market::result<store> open_store(const std::string& spec)
 {
+    if (cs2market::is_postgres_conninfo(spec)) {
+#ifdef CS2MARKET_WITH_POSTGRES
+        auto s = cs2market::postgres_store::open(spec);
+        if (!s)
+            return s.error();
+        return store{s->journal, s->limiter};
+#else
+        return cs2market::detail::make_error(cs2market::error_kind::journal,
+                                             "this cs2market was built without PostgreSQL (libpq-dev)");
+#endif
+    }
     auto j = cs2market::sqlite_journal::open(spec);
     if (!j)
         return j.error();
-    return std::shared_ptr<cs2market::journal>(std::move(*j));
+    return store{std::move(*j), nullptr};
 }
 
 namespace {
@@ -47,6 +59,8 @@ struct orders_args {
     std::string base_url;
     std::string ca_file;
     std::string owner;
+    long long lease_ms = 0;
+    long long max_orders = 0;
 };
 
 bool number(std::string_view v, long long& out)
@@ -107,8 +121,9 @@ int exposure(const std::vector<cs2market::order>& all)
     return 0;
 }
 
-int resume(std::shared_ptr<cs2market::journal> store, const orders_args& a)
+int resume(const store& st, const orders_args& a)
 {
+    const auto& store = st.journal;
     boost::asio::io_context ioc;
     cs2market::tracker_options topts;
     topts.moving_poll = std::chrono::milliseconds(a.poll_ms);
@@ -116,6 +131,12 @@ int resume(std::shared_ptr<cs2market::journal> store, const orders_args& a)
     // Leases: several `orders resume` on one journal split the orders between them,
     // and take over the orders of one that dies.
     topts.owner = a.owner.empty() ? default_owner() : a.owner;
+    if (a.lease_ms > 0) { // a shorter lease: a dead worker's orders are taken over sooner
+        topts.lease = std::chrono::milliseconds(a.lease_ms);
+        topts.lease_renew = std::max(std::chrono::milliseconds(1), topts.lease / 4);
+    }
+    if (a.max_orders > 0) // leaves the rest to the other workers
+        topts.max_orders = static_cast<std::size_t>(a.max_orders);
     cs2market::order_tracker tracker(
         ioc.get_executor(), store,
         [](const cs2market::order& o, const cs2market::phase_change& c) {
@@ -129,6 +150,7 @@ int resume(std::shared_ptr<cs2market::journal> store, const orders_args& a)
         cs2market::client_options o;
         o.base_url = a.base_url;
         o.ca_file = a.ca_file;
+        o.limiter = st.limiter; // a PostgreSQL store: polls draw from the shared budgets too
         auto client = std::make_shared<cs2market::basic_client<P>>(ioc.get_executor(), o);
         auto source = std::make_shared<typename cs2market::order_source_for<P>::type>(*client);
         tracker.add_source(source);
@@ -137,8 +159,19 @@ int resume(std::shared_ptr<cs2market::journal> store, const orders_args& a)
     });
     tracker.resume();
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(a.timeout_s > 0 ? a.timeout_s : 365LL * 24 * 3600);
-    while (!tracker.all_final() && std::chrono::steady_clock::now() < until)
+    // Done when this worker's orders are final and the journal holds no
+    // unfinished order another worker could leave behind (its lease then runs
+    // out and this one takes the orders over).
+    auto next_check = std::chrono::steady_clock::now();
+    bool journal_done = false;
+    while (!(tracker.all_final() && journal_done) && std::chrono::steady_clock::now() < until) {
         ioc.run_for(std::chrono::milliseconds(50));
+        if (tracker.all_final() && std::chrono::steady_clock::now() >= next_check) {
+            next_check = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+            auto left = store->load(true); // between runs of the loop: no handler waits on it
+            journal_done = left && left->empty();
+        }
+    }
     tracker.stop();
     ioc.run_for(std::chrono::milliseconds(50));
     if (!tracker.all_final())
@@ -169,13 +202,13 @@ int orders(const std::vector<std::string_view>& args)
             a.ca_file = std::string(value());
         } else if (s == "--owner") {
             a.owner = std::string(value());
-        } else if (s == "--timeout" || s == "--poll-ms") {
+        } else if (s == "--timeout" || s == "--poll-ms" || s == "--lease" || s == "--max-orders") {
             long long n = 0;
             if (!number(value(), n)) {
                 std::cerr << "error: " << s << " takes a number\n";
                 return 2;
             }
-            (s == "--timeout" ? a.timeout_s : a.poll_ms) = n;
+            (s == "--timeout" ? a.timeout_s : s == "--poll-ms" ? a.poll_ms : s == "--lease" ? a.lease_ms : a.max_orders) = n;
         } else {
             std::cerr << "error: unknown option '" << s << "'\n";
             return 2;
@@ -183,14 +216,14 @@ int orders(const std::vector<std::string_view>& args)
     }
     if (a.journal.empty() || (a.command != "list" && a.command != "resume" && a.command != "exposure"))
         return usage();
-    auto store = open_journal(a.journal);
+    auto store = open_store(a.journal);
     if (!store) {
         std::cerr << "error: " << store.error().message() << '\n';
         return 1;
     }
     if (a.command == "resume")
         return resume(*store, a);
-    auto all = (*store)->load(false);
+    auto all = store->journal->load(false);
     if (!all) {
         std::cerr << "error: " << all.error().message() << '\n';
         return 1;

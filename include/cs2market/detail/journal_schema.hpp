@@ -8,6 +8,7 @@
 #include <cs2market/order.hpp>
 
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,7 +61,17 @@ CREATE INDEX IF NOT EXISTS cs2market_orders_unfinished ON cs2market_orders (phas
                       R"sql(
 ALTER TABLE cs2market_orders ADD COLUMN owner TEXT;
 ALTER TABLE cs2market_orders ADD COLUMN lease_until BIGINT)sql"},
+    journal_migration{3, "shared rate budgets: the slots each budget reserved, and its pause",
+                      R"sql(
+CREATE TABLE IF NOT EXISTS cs2market_budgets (
+  budget TEXT PRIMARY KEY,
+  slots TEXT NOT NULL DEFAULT '',
+  paused_until BIGINT NOT NULL DEFAULT 0))sql"},
 };
+
+/// The lock that serializes migrations of one PostgreSQL database
+/// (pg_advisory_xact_lock): concurrent CREATE TABLE IF NOT EXISTS can fail there.
+inline constexpr long long journal_migration_lock = 0x6373326d61726b; // "cs2mark"
 
 /// Claims for $1 until $3 up to $4 unfinished orders that nobody holds, that $1
 /// holds, or whose holder's lease ran out before $2 (a worker that died);
@@ -87,6 +98,47 @@ inline constexpr std::string_view journal_version_sql = "SELECT value FROM cs2ma
 inline constexpr std::string_view journal_set_version_sql =
     "INSERT INTO cs2market_meta (key, value) VALUES ('schema_version', $1) "
     "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+
+// ---- Shared rate budgets (cs2market_budgets) --------------------------------
+// One row per budget (provider, key hash, bucket): the wall-clock milliseconds
+// of its most recent reservations, ascending and comma-separated (at most one
+// limit's worth), and the time before which no request may be sent (a 429).
+// A draw is one short transaction: lock each row (in key order), compute the
+// slot in the process (budget_slot_for), store the slots, commit.
+
+/// Creates budget $1 when missing and locks it for the transaction (the no-op
+/// update takes the row lock on PostgreSQL; SQLite's BEGIN IMMEDIATE holds the
+/// file); answers its slots and pause.
+inline constexpr std::string_view budget_lock_sql =
+    "INSERT INTO cs2market_budgets (budget, slots, paused_until) VALUES ($1, '', 0) "
+    "ON CONFLICT (budget) DO UPDATE SET slots = cs2market_budgets.slots RETURNING slots, paused_until";
+/// Stores budget $1's slots $2.
+inline constexpr std::string_view budget_store_sql = "UPDATE cs2market_budgets SET slots = $2 WHERE budget = $1";
+/// Pauses budget $1 until $2 at least (a provider's Retry-After), for everyone sharing it.
+inline constexpr std::string_view budget_pause_sql =
+    "INSERT INTO cs2market_budgets (budget, slots, paused_until) VALUES ($1, '', $2) "
+    "ON CONFLICT (budget) DO UPDATE SET paused_until = CASE WHEN excluded.paused_until > cs2market_budgets.paused_until "
+    "THEN excluded.paused_until ELSE cs2market_budgets.paused_until END";
+
+/// A budget's reserved slots (wall-clock ms, ascending) and its pause.
+struct budget_slots {
+    std::vector<std::int64_t> slots;
+    std::int64_t paused_until = 0;
+};
+/// Reads the slots column (false: not this version's form).
+CS2MARKET_DECL bool parse_budget_slots(std::string_view text, std::vector<std::int64_t>& out);
+CS2MARKET_DECL std::string format_budget_slots(const std::vector<std::int64_t>& slots);
+/// The earliest time at or after `now` at which one more request keeps every
+/// `window_ms` (margin included) at `requests` or fewer: never before the pause,
+/// the last reserved slot, or the `requests`-th last slot plus the window.
+CS2MARKET_DECL std::int64_t budget_slot_for(const budget_slots& b, unsigned requests, std::int64_t window_ms, std::int64_t now);
+/// Appends slot `t` and forgets what can no longer count: slots a window old at
+/// `now`, and all but the last `requests`.
+CS2MARKET_DECL void budget_take(budget_slots& b, std::int64_t t, unsigned requests, std::int64_t window_ms, std::int64_t now);
+/// Hands slot `t` back (a reservation not used); false when it is not there.
+CS2MARKET_DECL bool budget_give_back(budget_slots& b, std::int64_t t);
+/// The budget row's key: provider, key hash and bucket (no secret).
+CS2MARKET_DECL std::string budget_name(std::string_view provider, std::size_t key_hash, std::string_view bucket);
 
 /// The columns of cs2market_orders, in the order every statement below uses.
 inline constexpr std::string_view journal_order_columns =

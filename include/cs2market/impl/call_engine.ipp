@@ -7,6 +7,8 @@
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/prefer.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -421,12 +423,18 @@ CS2MARKET_DECL boost::asio::awaitable<result<steady_clock::time_point>> client_s
         co_return now;
     const auto d = draws_of(*this, c);
     std::vector<rate_draw> draws(d.span().begin(), d.span().end());
-    // The limiter may answer from another thread (a shared store's): resume on ours.
+    // The limiter may answer from another thread (a shared store's): resume on
+    // ours, and keep our io_context from running out of work meanwhile (a
+    // blocking call's run() would return before the answer).
     auto initiate = [lim = opts.limiter, draws = std::move(draws), now](auto handler) mutable {
         auto ex = boost::asio::get_associated_executor(handler);
-        lim->async_reserve(std::move(draws), now, [h = std::move(handler), ex](result<steady_clock::time_point> r) mutable {
-            boost::asio::post(ex, [h = std::move(h), r = std::move(r)]() mutable { std::move(h)(std::move(r)); });
-        });
+        auto work = boost::asio::prefer(ex, boost::asio::execution::outstanding_work.tracked);
+        lim->async_reserve(std::move(draws), now,
+                           [h = std::move(handler), ex, w = std::move(work)](result<steady_clock::time_point> r) mutable {
+                               boost::asio::post(ex, [h = std::move(h), r = std::move(r), w = std::move(w)]() mutable {
+                                   std::move(h)(std::move(r));
+                               });
+                           });
     };
     co_return co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(result<steady_clock::time_point>)>(
         std::move(initiate), boost::asio::use_awaitable);

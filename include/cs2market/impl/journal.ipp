@@ -8,23 +8,7 @@
 
 namespace cs2market {
 
-CS2MARKET_DECL journal::journal()
-    : worker_([s = state_] {
-          // Touches only `s`: the job that held the journal's last reference
-          // destroys it here, on this thread (see stop_worker).
-          for (;;) {
-              std::unique_lock<std::mutex> lk(s->m);
-              s->cv.wait(lk, [&] { return s->stopping || !s->jobs.empty(); });
-              if (s->jobs.empty())
-                  return; // stopping, and every queued write is done
-              detail::journal_job job = std::move(s->jobs.front());
-              s->jobs.pop_front();
-              lk.unlock();
-              job();
-          }
-      })
-{
-}
+CS2MARKET_DECL journal::journal() = default;
 
 CS2MARKET_DECL journal::~journal()
 {
@@ -33,26 +17,12 @@ CS2MARKET_DECL journal::~journal()
 
 CS2MARKET_DECL void journal::stop_worker() noexcept
 {
-    {
-        std::lock_guard<std::mutex> lk(state_->m);
-        state_->stopping = true;
-    }
-    state_->cv.notify_all();
-    if (!worker_.joinable())
-        return;
-    if (worker_.get_id() == std::this_thread::get_id())
-        worker_.detach(); // destroyed by its own last job: the thread cannot join itself, and ends by itself
-    else
-        worker_.join();
+    worker_.stop();
 }
 
 CS2MARKET_DECL void journal::post_work(detail::journal_job job)
 {
-    {
-        std::lock_guard<std::mutex> lk(state_->m);
-        state_->jobs.push_back(std::move(job));
-    }
-    state_->cv.notify_one();
+    worker_.post(std::move(job));
 }
 
 CS2MARKET_DECL provider_id intern_provider_id(std::string_view name)

@@ -5,6 +5,7 @@
 #include <cs2market/detail/journal_schema.hpp>
 #include <cs2market/journal.hpp>
 
+#include <algorithm>
 #include <charconv>
 
 namespace cs2market::detail {
@@ -114,6 +115,78 @@ CS2MARKET_DECL bool from_transition_row(const std::array<std::optional<std::stri
     c.provider_status = r[3].value_or("");
     c.source = r[4].value_or("");
     return true;
+}
+
+CS2MARKET_DECL bool parse_budget_slots(std::string_view text, std::vector<std::int64_t>& out)
+{
+    out.clear();
+    while (!text.empty()) {
+        const auto comma = text.find(',');
+        const auto item = text.substr(0, comma);
+        std::int64_t v = 0;
+        auto [p, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
+        if (ec != std::errc() || p != item.data() + item.size() || (!out.empty() && v < out.back()))
+            return false;
+        out.push_back(v);
+        text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    }
+    return true;
+}
+
+CS2MARKET_DECL std::string format_budget_slots(const std::vector<std::int64_t>& slots)
+{
+    std::string s;
+    for (auto v : slots) {
+        if (!s.empty())
+            s += ',';
+        s += std::to_string(v);
+    }
+    return s;
+}
+
+CS2MARKET_DECL std::int64_t budget_slot_for(const budget_slots& b, unsigned requests, std::int64_t window_ms, std::int64_t now)
+{
+    // Slots are only ever appended in order, each at least a window after the
+    // one `requests` before it: then no window holds more than `requests`.
+    std::int64_t t = std::max(now, b.paused_until);
+    if (!b.slots.empty())
+        t = std::max(t, b.slots.back());
+    if (requests > 0 && b.slots.size() >= requests)
+        t = std::max(t, b.slots[b.slots.size() - requests] + window_ms);
+    return t;
+}
+
+CS2MARKET_DECL void budget_take(budget_slots& b, std::int64_t t, unsigned requests, std::int64_t window_ms, std::int64_t now)
+{
+    b.slots.push_back(t);
+    // A slot at or before now - window is a window apart from any later one.
+    std::size_t drop = 0;
+    while (drop < b.slots.size() && b.slots[drop] + window_ms <= now)
+        ++drop;
+    const std::size_t keep = std::max<std::size_t>(requests, 1);
+    if (b.slots.size() - drop > keep)
+        drop = b.slots.size() - keep;
+    b.slots.erase(b.slots.begin(), b.slots.begin() + static_cast<std::ptrdiff_t>(drop));
+}
+
+CS2MARKET_DECL bool budget_give_back(budget_slots& b, std::int64_t t)
+{
+    // Removing any one slot keeps every window at or under the limit.
+    auto it = std::find(b.slots.begin(), b.slots.end(), t);
+    if (it == b.slots.end())
+        return false;
+    b.slots.erase(it);
+    return true;
+}
+
+CS2MARKET_DECL std::string budget_name(std::string_view provider, std::size_t key_hash, std::string_view bucket)
+{
+    std::string s(provider);
+    s += '/';
+    s += std::to_string(key_hash);
+    s += '/';
+    s += bucket;
+    return s;
 }
 
 } // namespace cs2market::detail

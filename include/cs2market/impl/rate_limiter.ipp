@@ -5,13 +5,21 @@
 #include <cs2market/rate_limiter.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <functional>
 
 namespace cs2market {
 
 CS2MARKET_DECL rate_key rate_key::of(provider_id p, std::string_view credential, std::string_view bucket)
 {
-    return {p, std::hash<std::string_view>{}(credential), bucket};
+    // FNV-1a rather than std::hash: processes built by other compilers or
+    // standard libraries that share a store (PostgreSQL) must name the same budget.
+    std::uint64_t h = 14695981039346656037ull;
+    for (unsigned char ch : credential) {
+        h ^= ch;
+        h *= 1099511628211ull;
+    }
+    return {p, static_cast<std::size_t>(h), bucket};
 }
 
 CS2MARKET_DECL std::string rate_limiter::key_text(const rate_key& k)

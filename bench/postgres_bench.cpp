@@ -1,0 +1,416 @@
+// PostgreSQL store benchmark (issue 12): journaled buys per second against the
+// embedded sandbox with the journal off, in SQLite and in PostgreSQL; the cost
+// of one durable commit (record_intent, save) in each; and shared-budget draws
+// per second from one and from several connections (one budget shared by all,
+// or one each), beside the in-process limiter.
+//
+//   cs2market-postgres-bench --pg postgresql://... [--buys N] [--inflight K] [--commits N] [--draws N]
+//                            [--threads T] [--dir DIR] [--out FILE]
+//
+// The server is the caller's (e.g. `bash tests/pg/pg_server.sh start /tmp/pgb`:
+// PostgreSQL 15 with its default durability, fsync and synchronous_commit on).
+// Writes a markdown report to --out (default bench/results/postgres.md) and stdout.
+#include <cs2market/postgres_store.hpp>
+#include <cs2market/sandbox/sandbox.hpp>
+#include <cs2market/skinify.hpp>
+#include <cs2market/sqlite_journal.hpp>
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#ifndef CS2MARKET_BENCH_BUILD_TYPE
+#define CS2MARKET_BENCH_BUILD_TYPE "unknown"
+#endif
+
+namespace cm = cs2market;
+namespace sb = cs2market::sandbox;
+namespace net = boost::asio;
+using clk = std::chrono::steady_clock;
+
+namespace {
+
+std::string read_file(const std::string& path)
+{
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string cpu_model()
+{
+    std::istringstream in(read_file("/proc/cpuinfo"));
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("model name", 0) == 0)
+            return line.substr(line.find(':') + 2);
+    return "unknown";
+}
+
+std::string load_average()
+{
+    std::istringstream in(read_file("/proc/loadavg"));
+    std::string a, b, c;
+    in >> a >> b >> c;
+    return a + " / " + b + " / " + c;
+}
+
+struct percentiles {
+    double p50 = 0, p99 = 0, mean = 0;
+};
+
+percentiles of(std::vector<double> us)
+{
+    std::sort(us.begin(), us.end());
+    auto at = [&](double q) { return us[std::min(us.size() - 1, static_cast<std::size_t>(q * static_cast<double>(us.size())))]; };
+    double sum = 0;
+    for (double v : us)
+        sum += v;
+    return {at(0.50), at(0.99), sum / static_cast<double>(us.size())};
+}
+
+std::string fixed(double v, int digits = 0)
+{
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+    return buf;
+}
+
+/// A fresh schema on the server: each run starts from empty tables.
+std::string fresh_schema(const std::string& url, const std::string& name)
+{
+    PGconn* c = PQconnectdb(url.c_str());
+    if (PQstatus(c) != CONNECTION_OK)
+        throw std::runtime_error(std::string("cannot connect: ") + PQerrorMessage(c));
+    const std::string schema = "bench_" + name + "_" + std::to_string(getpid());
+    PQclear(PQexec(c, ("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema).c_str()));
+    PQfinish(c);
+    return url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
+}
+
+std::string server_version(const std::string& url)
+{
+    PGconn* c = PQconnectdb(url.c_str());
+    std::string v = PQstatus(c) == CONNECTION_OK ? std::to_string(PQserverVersion(c)) : "?";
+    PQfinish(c);
+    return v.size() == 6 ? v.substr(0, 2) + "." + std::to_string(std::stoi(v.substr(2))) : v;
+}
+
+/// record_intent and save (a submitted -> pending transition), one durable commit each.
+std::pair<percentiles, percentiles> commit_costs(cm::journal& j, int n)
+{
+    std::vector<cm::order> orders;
+    std::vector<double> intent_us, save_us;
+    const std::string request = R"({"partner":"447383001","token":"<redacted>","id":"123456","custom_id":"bench"})";
+    for (int i = 0; i < n; ++i) {
+        cm::order o;
+        o.provider = cm::skinify::id;
+        o.id = "bench-" + std::to_string(i);
+        o.operation = "withdraw_buy";
+        o.item_name = "AK-47 | Redline (Field-Tested)";
+        o.max_price = cm::decimal::from_string("12.34");
+        o.price = o.max_price;
+        o.created_at = cm::now_unix_ms();
+        const auto t0 = clk::now();
+        auto claim = j.record_intent(o, request);
+        intent_us.push_back(std::chrono::duration<double, std::micro>(clk::now() - t0).count());
+        if (!claim || !claim->created)
+            throw std::runtime_error("record_intent failed");
+        orders.push_back(claim->journaled);
+    }
+    for (auto& o : orders) {
+        cm::order_observation obs;
+        obs.provider = o.provider;
+        obs.id = o.id;
+        obs.order_id = "9" + o.id.substr(6);
+        obs.phase = cm::order_phase::pending;
+        obs.provider_status = "processing";
+        obs.source = "buy";
+        auto change = cm::apply_observation(o, obs, cm::now_unix_ms());
+        const auto t0 = clk::now();
+        auto saved = j.save(o, &*change);
+        save_us.push_back(std::chrono::duration<double, std::micro>(clk::now() - t0).count());
+        if (!saved || !*saved)
+            throw std::runtime_error("save failed");
+    }
+    return {of(intent_us), of(save_us)};
+}
+
+struct buy_run {
+    double buys_per_s = 0;
+    percentiles latency_ms;
+    int failed = 0;
+};
+
+/// `total` Skinify withdraw_buy calls, `inflight` at a time, on one io_context
+/// thread, against a fresh sandbox, through a client with `journal` (or none).
+buy_run buys(int total, int inflight, std::shared_ptr<cm::journal> journal)
+{
+    sb::options so;
+    so.default_rate_limits = false;
+    so.step_ms = 60'000; // orders stay put: the sandbox's clock does no work during the run
+    sb::server s(so);
+    const std::string key = "skinifybench";
+    s.fund(cm::skinify::id, key, cm::decimal::from_string("1000000"));
+    cm::client_options o;
+    o.credential = key;
+    o.base_url = s.base_url();
+    o.ca_file = s.ca_file();
+    o.rate_limiting = false;
+    o.max_connections = static_cast<std::size_t>(inflight);
+    std::vector<std::string> ids;
+    {
+        cm::skinify::client c(o);
+        cm::skinify::withdraw_prices_params pp;
+        pp.game = cm::skinify::Game::csgo;
+        pp.full_list = 1;
+        for (auto& e : c.withdraw_prices(pp).value().skins)
+            if (e.id)
+                ids.push_back(*e.id);
+    }
+    const int warm = inflight * 2;
+    if (static_cast<int>(ids.size()) < total + warm)
+        throw std::runtime_error("the sandbox has " + std::to_string(ids.size()) + " listings; ask for fewer buys");
+    o.journal = std::move(journal);
+    net::io_context ioc;
+    cm::skinify::client c(ioc.get_executor(), o);
+    int started = 0, limit = 0, failed = 0;
+    std::size_t next_id = 0;
+    std::vector<double> lat;
+    std::function<void()> next = [&] {
+        if (started >= limit)
+            return;
+        ++started;
+        cm::skinify::withdraw_buy_params b;
+        b.body.partner = "447383001";
+        b.body.token = "Ab3xZ9Qp";
+        b.body.id = ids[next_id];
+        b.body.custom_id = "bench-" + std::to_string(next_id++);
+        const auto t0 = clk::now();
+        c.async_call<cm::skinify::ops::withdraw_buy>(std::move(b), [&, t0](cm::result<cm::skinify::WithdrawBuyResponse> r) {
+            lat.push_back(std::chrono::duration<double, std::milli>(clk::now() - t0).count());
+            if (!r) {
+                ++failed;
+                std::cerr << "buy failed: " << r.error().message() << "\n";
+            }
+            next();
+        });
+    };
+    auto pass = [&](int n) {
+        started = 0;
+        limit = n;
+        lat.clear();
+        for (int i = 0; i < inflight && i < n; ++i)
+            next();
+        ioc.run();
+        ioc.restart();
+    };
+    pass(warm); // opens the connections
+    failed = 0;
+    const auto t0 = clk::now();
+    pass(total);
+    const double secs = std::chrono::duration<double>(clk::now() - t0).count();
+    return {total / secs, of(lat), failed};
+}
+
+struct draw_run {
+    double draws_per_s = 0;
+    percentiles latency_us;
+};
+
+/// `threads` threads, each with its own limiter (PostgreSQL: its own connection),
+/// `per_thread` draws each, from one budget shared by all or one budget each.
+/// CSBoard's `read` (30 per 60 s): most slots are in the future; what is measured
+/// is the cost of a draw, not the budget.
+draw_run draws(const std::function<std::shared_ptr<cm::rate_limiter>()>& make, int threads, int per_thread, bool shared)
+{
+    std::vector<std::shared_ptr<cm::rate_limiter>> ls;
+    for (int t = 0; t < threads; ++t)
+        ls.push_back(make());
+    std::vector<std::vector<double>> lat(static_cast<std::size_t>(threads));
+    std::atomic<int> failed{0};
+    const auto t0 = clk::now();
+    std::vector<std::thread> ts;
+    for (int t = 0; t < threads; ++t)
+        ts.emplace_back([&, t] {
+            const std::string key = shared ? "csb_pub_bench" : "csb_pub_bench_" + std::to_string(t);
+            const std::array d{cm::rate_draw{cm::rate_key::of(cm::provider_id{"csboard"}, key, "read"), cm::rate_limit::per_minute(30)}};
+            auto& l = *ls[static_cast<std::size_t>(t)];
+            auto* pg = dynamic_cast<cm::postgres_rate_limiter*>(&l);
+            for (int i = 0; i < per_thread; ++i) {
+                const auto a = clk::now();
+                if (pg) {
+                    if (!pg->try_reserve(d, a))
+                        ++failed;
+                } else {
+                    (void)l.reserve(d, a);
+                }
+                lat[static_cast<std::size_t>(t)].push_back(std::chrono::duration<double, std::micro>(clk::now() - a).count());
+            }
+        });
+    for (auto& t : ts)
+        t.join();
+    const double secs = std::chrono::duration<double>(clk::now() - t0).count();
+    if (failed)
+        throw std::runtime_error("draws failed");
+    std::vector<double> all;
+    for (auto& v : lat)
+        all.insert(all.end(), v.begin(), v.end());
+    return {threads * per_thread / secs, of(all)};
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    int total = 300, inflight = 8, commits = 1000, per_thread = 2000, threads = 4;
+    std::string pg, out = "bench/results/postgres.md";
+    std::filesystem::path dir = std::filesystem::temp_directory_path();
+    std::string command = "cs2market-postgres-bench";
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc)
+                throw std::invalid_argument(a + " takes a value");
+            return argv[++i];
+        };
+        if (a == "--pg") {
+            pg = value();
+            command += " --pg postgresql://...";
+            continue;
+        }
+        if (a == "--buys")
+            total = std::stoi(value());
+        else if (a == "--inflight")
+            inflight = std::stoi(value());
+        else if (a == "--commits")
+            commits = std::stoi(value());
+        else if (a == "--draws")
+            per_thread = std::stoi(value());
+        else if (a == "--threads")
+            threads = std::stoi(value());
+        else if (a == "--dir")
+            dir = value();
+        else if (a == "--out")
+            out = value();
+        else {
+            std::cerr << "usage: cs2market-postgres-bench --pg URL [--buys N] [--inflight K] [--commits N] [--draws N] "
+                         "[--threads T] [--dir DIR] [--out FILE]\n";
+            return 2;
+        }
+        command += " " + a + " " + argv[i];
+    }
+    if (pg.empty()) {
+        std::cerr << "cs2market-postgres-bench: --pg postgresql://... is required\n";
+        return 2;
+    }
+    dir /= "cs2market-postgres-bench-" + std::to_string(getpid());
+    std::filesystem::create_directories(dir);
+    const std::string load_before = load_average();
+
+    auto sqlite_at = [&](const char* name) {
+        return std::shared_ptr<cm::journal>(cm::sqlite_journal::open((dir / name).string()).value());
+    };
+    auto pg_at = [&](const char* name) { return std::shared_ptr<cm::journal>(cm::postgres_journal::open(fresh_schema(pg, name)).value()); };
+    const auto sqlite_commits = commit_costs(*sqlite_at("commits.db"), commits);
+    const auto pg_commits = commit_costs(*pg_at("commits"), commits);
+
+    struct buy_row {
+        std::string journal;
+        int inflight;
+        buy_run r;
+    };
+    std::vector<buy_row> buy_rows;
+    for (int k : {1, inflight}) {
+        buy_rows.push_back({"off", k, buys(total, k, nullptr)});
+        buy_rows.push_back({"SQLite", k, buys(total, k, sqlite_at(k == 1 ? "buys1.db" : "buysk.db"))});
+        buy_rows.push_back({"PostgreSQL", k, buys(total, k, pg_at(k == 1 ? "buys1" : "buysk"))});
+    }
+
+    struct draw_row {
+        std::string limiter;
+        int threads;
+        bool shared;
+        draw_run r;
+    };
+    std::vector<draw_row> draw_rows;
+    const auto budgets = fresh_schema(pg, "draws");
+    auto make_pg = [&] { return std::shared_ptr<cm::rate_limiter>(cm::postgres_rate_limiter::open(budgets).value()); };
+    auto make_local = [] { return std::make_shared<cm::rate_limiter>(); };
+    auto shared_local = std::make_shared<cm::rate_limiter>();
+    draw_rows.push_back({"in-process (`rate_limiter`)", 1, true, draws(make_local, 1, per_thread * 10, true)});
+    draw_rows.push_back({"in-process, one limiter shared by the threads", threads, true,
+                         draws([&] { return shared_local; }, threads, per_thread * 10, true)});
+    draw_rows.push_back({"PostgreSQL", 1, true, draws(make_pg, 1, per_thread, true)});
+    draw_rows.push_back({"PostgreSQL", threads, true, draws(make_pg, threads, per_thread / threads * 2, true)});
+    draw_rows.push_back({"PostgreSQL", threads, false, draws(make_pg, threads, per_thread / threads * 2, false)});
+    const std::string load_after = load_average();
+    std::filesystem::remove_all(dir);
+
+    char when[64];
+    const std::time_t now = std::time(nullptr);
+    std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+    std::ostringstream md;
+    md << "# PostgreSQL store benchmark\n\n"
+       << "Generated by `bench/postgres_bench.cpp` on " << when << ".\n\n"
+       << "- Machine: " << cpu_model() << ", " << std::thread::hardware_concurrency() << " hardware threads (nproc)\n"
+       << "- Compiler: g++ " << __VERSION__ << "; build: " << CS2MARKET_BENCH_BUILD_TYPE << "; SQLite " << sqlite3_libversion()
+       << "; libpq " << PQlibVersion() << "; PostgreSQL server " << server_version(pg) << "\n"
+       << "- PostgreSQL: a local server on loopback TCP (`tests/pg/pg_server.sh start`: initdb defaults, fsync and "
+       << "synchronous_commit on, shared_buffers 32 MB), same disk as the SQLite files (" << dir.parent_path().string() << ")\n"
+       << "- Load average (1/5/15 min): " << load_before << " before, " << load_after
+       << " after the run (other processes share the machine)\n"
+       << "- Command: `" << command << "`\n\n"
+       << "## One durable commit\n\n"
+       << commits << " commits of each kind, one after the other, on one thread (µs). SQLite: WAL, synchronous=FULL. "
+       << "PostgreSQL: one transaction (BEGIN, statements, COMMIT) on one connection, prepared statements.\n\n"
+       << "| call | store | p50 | p99 | mean |\n|---|---|---:|---:|---:|\n";
+    auto prow = [&](const char* name, const char* store, const percentiles& p) {
+        md << "| " << name << " | " << store << " | " << fixed(p.p50) << " | " << fixed(p.p99) << " | " << fixed(p.mean) << " |\n";
+    };
+    prow("`record_intent` (new order)", "SQLite", sqlite_commits.first);
+    prow("`record_intent` (new order)", "PostgreSQL", pg_commits.first);
+    prow("`save` (transition, compare-and-set)", "SQLite", sqlite_commits.second);
+    prow("`save` (transition, compare-and-set)", "PostgreSQL", pg_commits.second);
+    md << "\n## Journaled buys per second against the sandbox\n\n"
+       << total << " Skinify `withdraw_buy` calls (each a new purchase) after a warm-up, through one client on one "
+       << "io_context thread, to the embedded sandbox (HTTPS on loopback; sandbox rate limits off, client "
+       << "`rate_limiting = false`). A journaled buy is two durable commits on the journal's thread: the intent "
+       << "before the request, the answer after it.\n\n"
+       << "| in flight | journal | buys/s | p50 ms | p99 ms | failed |\n|---:|---|---:|---:|---:|---:|\n";
+    for (const auto& r : buy_rows)
+        md << "| " << r.inflight << " | " << r.journal << " | " << fixed(r.r.buys_per_s) << " | " << fixed(r.r.latency_ms.p50, 2)
+           << " | " << fixed(r.r.latency_ms.p99, 2) << " | " << r.r.failed << " |\n";
+    md << "\n## Rate-budget draws per second\n\n"
+       << "Draws of CSBoard's `read` budget (30 per 60 s; the slots soon lie in the future, so this measures the cost of a "
+       << "draw, not the budget). PostgreSQL: one short transaction per draw (lock the budget row, compute the slot, store "
+       << "it, commit; synchronous_commit off for budgets), each thread with its own limiter and connection. One budget "
+       << "shared by all threads contends for one row lock; one budget each does not.\n\n"
+       << "| limiter | threads | budget | draws/s | p50 µs | p99 µs |\n|---|---:|---|---:|---:|---:|\n";
+    for (const auto& r : draw_rows)
+        md << "| " << r.limiter << " | " << r.threads << " | " << (r.shared ? "one, shared" : "one per thread") << " | "
+           << fixed(r.r.draws_per_s) << " | " << fixed(r.r.latency_us.p50, 1) << " | " << fixed(r.r.latency_us.p99, 1) << " |\n";
+    std::cout << md.str();
+    if (!out.empty()) {
+        std::ofstream f(out);
+        f << md.str();
+    }
+    for (const auto& r : buy_rows)
+        if (r.r.failed)
+            return 1;
+    return 0;
+}

@@ -1,0 +1,56 @@
+// cs2market: bodies of detail/serial_worker.hpp.
+#ifndef CS2MARKET_IMPL_SERIAL_WORKER_IPP
+#define CS2MARKET_IMPL_SERIAL_WORKER_IPP
+
+#include <cs2market/detail/serial_worker.hpp>
+
+namespace cs2market::detail {
+
+CS2MARKET_DECL serial_worker::serial_worker()
+    : s_(std::make_shared<state>()), thread_([s = s_] {
+          for (;;) {
+              std::unique_lock<std::mutex> lk(s->m);
+              s->cv.wait(lk, [&] { return s->stopping || !s->jobs.empty(); });
+              if (s->jobs.empty())
+                  return; // stopping, and every queued job is done
+              auto job = std::move(s->jobs.front());
+              s->jobs.pop_front();
+              lk.unlock();
+              job(); // (and its captures released, maybe the owner's last reference, before the next)
+          }
+      })
+{
+}
+
+CS2MARKET_DECL serial_worker::~serial_worker()
+{
+    stop();
+}
+
+CS2MARKET_DECL void serial_worker::post(unique_function<void()> job)
+{
+    {
+        std::lock_guard<std::mutex> lk(s_->m);
+        s_->jobs.push_back(std::move(job));
+    }
+    s_->cv.notify_one();
+}
+
+CS2MARKET_DECL void serial_worker::stop() noexcept
+{
+    {
+        std::lock_guard<std::mutex> lk(s_->m);
+        s_->stopping = true;
+    }
+    s_->cv.notify_all();
+    if (!thread_.joinable())
+        return;
+    if (thread_.get_id() == std::this_thread::get_id())
+        thread_.detach(); // destroyed from one of its own jobs: the loop ends on its own
+    else
+        thread_.join();
+}
+
+} // namespace cs2market::detail
+
+#endif

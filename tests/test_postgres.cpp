@@ -1,0 +1,539 @@
+// The PostgreSQL store against a real PostgreSQL 15 on loopback (CTest fixture
+// `postgres`, tests/pg/pg_server.sh): the journal's conformance (intents, CAS,
+// duplicate ids across connections, migrations, leases), the shared rate
+// budgets (never N+1 in any window across connections, pauses, releases), a
+// database outage (an error, then reconnection), and no password in any error.
+// Each test case works in a schema of its own (search_path in the URI).
+#include <cs2market/csboard.hpp>
+#include <cs2market/detail/journal_schema.hpp>
+#include <cs2market/postgres_store.hpp>
+#include <cs2market/sqlite_journal.hpp>
+#include <cs2market/testing/https_server.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+#include <thread>
+
+using namespace cs2market;
+using namespace std::chrono_literals;
+using clk = rate_limiter::clock;
+
+namespace {
+
+std::string read_file(const std::string& path)
+{
+    std::ifstream f(path);
+    std::string s;
+    std::getline(f, s);
+    return s;
+}
+
+/// The fixture's server (CS2MARKET_PG_STATE/url).
+std::string server_url()
+{
+    const char* st = std::getenv("CS2MARKET_PG_STATE");
+    auto url = read_file(std::string(st ? st : CS2MARKET_PG_STATE_DIR) + "/url");
+    INFO("run through ctest: the `postgres` fixture starts the server");
+    REQUIRE(!url.empty());
+    return url;
+}
+
+void admin(const std::string& url, const std::string& sql)
+{
+    PGconn* c = PQconnectdb(url.c_str());
+    REQUIRE(PQstatus(c) == CONNECTION_OK);
+    PGresult* r = PQexec(c, ("SET client_min_messages = warning; " + sql).c_str());
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    INFO(PQresultErrorMessage(r));
+    PQclear(r);
+    PQfinish(c);
+    REQUIRE(ok);
+}
+
+std::string query_one(const std::string& url, const std::string& sql)
+{
+    PGconn* c = PQconnectdb(url.c_str());
+    REQUIRE(PQstatus(c) == CONNECTION_OK);
+    PGresult* r = PQexec(c, sql.c_str());
+    std::string v = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
+    PQclear(r);
+    PQfinish(c);
+    return v;
+}
+
+/// A fresh schema on `base` (the fixture's server unless given): the store's tables go there.
+std::string fresh_store(const std::string& name, std::string base = {})
+{
+    if (base.empty())
+        base = server_url();
+    const std::string schema = "t_" + name + "_" + std::to_string(::getpid());
+    admin(base, "DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema);
+    return base + "?options=-csearch_path%3D" + schema;
+}
+
+order intent(std::string id)
+{
+    order o;
+    o.provider = provider_id{"csboard"};
+    o.id = std::move(id);
+    o.operation = "market_buy";
+    o.item_name = "AK-47 | Redline (Field-Tested)";
+    o.max_price = decimal::from_string("12.345");
+    o.price = o.max_price;
+    o.created_at = 1'780'000'000'000;
+    return o;
+}
+
+std::size_t max_in_window(std::vector<clk::time_point> times, clk::duration w)
+{
+    std::sort(times.begin(), times.end());
+    std::size_t best = 0;
+    for (std::size_t i = 0, j = 0; i < times.size(); ++i) {
+        while (times[i] - times[j] >= w)
+            ++j;
+        best = std::max(best, i - j + 1);
+    }
+    return best;
+}
+
+const provider_id test_provider{"csboard"};
+
+rate_draw budget(std::string_view key, std::string_view bucket, rate_limit lim)
+{
+    return {rate_key::of(test_provider, key, bucket), lim};
+}
+
+/// A private server for the outage test (it is stopped and started again).
+struct private_server {
+    std::string state;
+    explicit private_server(const std::string& name)
+        : state((std::filesystem::temp_directory_path() / ("cs2market-pgstate-" + name + "-" + std::to_string(::getpid()))).string())
+    {
+        REQUIRE(run("start") == 0);
+    }
+    ~private_server()
+    {
+        run("stop");
+        std::filesystem::remove_all(state);
+    }
+    int run(const char* cmd) const
+    {
+        return std::system(("bash " CS2MARKET_PG_SCRIPT_PATH " " + std::string(cmd) + " " + state + " >/dev/null").c_str());
+    }
+    std::string url() const { return read_file(state + "/url"); }
+};
+
+} // namespace
+
+TEST_CASE("postgres journal: an intent is recorded once, another connection finds it and records nothing", "[postgres][journal]")
+{
+    const auto url = fresh_store("intent");
+    auto j = postgres_journal::open(url).value();
+    auto first = j->record_intent(intent("buy-1"), R"({"item_ids":["itm_1"]})").value();
+    CHECK(first.created);
+    CHECK(first.journaled.phase == order_phase::submitted);
+    CHECK(first.journaled.max_price == decimal::from_string("12.345"));
+    auto again = j->record_intent(intent("buy-1"), "{}").value();
+    CHECK_FALSE(again.created);
+    CHECK(again.journaled.id == "buy-1");
+    CHECK(j->load(false).value().size() == 1);
+    auto other = postgres_journal::open(url).value(); // another process would do the same
+    CHECK_FALSE(other->record_intent(intent("buy-1"), "{}").value().created);
+    CHECK(other->find(provider_id{"csboard"}, "buy-1").value().has_value());
+    CHECK_FALSE(other->find(provider_id{"csboard"}, "buy-2").value().has_value());
+    // The request is stored as given (the client strips secrets before).
+    CHECK(query_one(url, "SELECT request FROM cs2market_orders WHERE id = 'buy-1'") == R"({"item_ids":["itm_1"]})");
+}
+
+TEST_CASE("postgres journal: transitions are compare-and-set and come back in order", "[postgres][journal]")
+{
+    const auto url = fresh_store("cas");
+    {
+        auto j = postgres_journal::open(url).value();
+        REQUIRE(j->record_intent(intent("b"), "{}").has_value());
+        auto o = intent("b");
+        phase_change c1{order_phase::submitted, order_phase::pending, 10, "processing", "buy"};
+        o.phase = order_phase::pending;
+        o.order_id = "ord_1";
+        CHECK(j->save(o, &c1).value());
+        CHECK_FALSE(j->save(o, &c1).value()); // a second writer that still thinks it is submitted loses
+        phase_change c2{order_phase::pending, order_phase::delivered, 20, "delivered", "poll"};
+        o.phase = order_phase::delivered;
+        o.settles_at = 1'790'000'000'000;
+        CHECK(j->save(o, &c2).value());
+        phase_change c3{order_phase::delivered, order_phase::reversed, 30, "returned", "poll"};
+        o.phase = order_phase::reversed;
+        o.reversed_by = reversal_party::buyer;
+        o.refunded = false;
+        o.finished_at = 30;
+        CHECK(j->save(o, &c3).value());
+    }
+    auto j = postgres_journal::open(url).value(); // reopened: migrations not applied again, data there
+    auto o = j->find(provider_id{"csboard"}, "b").value();
+    REQUIRE(o);
+    CHECK(o->phase == order_phase::reversed);
+    CHECK(o->order_id == "ord_1");
+    CHECK(o->reversed_by == reversal_party::buyer);
+    CHECK(o->refunded == false);
+    CHECK(o->settles_at == 1'790'000'000'000);
+    REQUIRE(o->history.size() == 3);
+    CHECK(o->history[0].to == order_phase::pending);
+    CHECK(o->history[2].source == "poll");
+    CHECK(j->find_by_order_id(provider_id{"csboard"}, "ord_1").value()->id == "b");
+    CHECK(j->load(true).value().empty());
+}
+
+TEST_CASE("postgres journal: concurrent openers migrate once, to the schema SQLite has", "[postgres][journal]")
+{
+    const auto url = fresh_store("migrate");
+    std::vector<std::thread> ts;
+    std::atomic<int> ok{0};
+    for (int i = 0; i < 6; ++i)
+        ts.emplace_back([&] {
+            if (postgres_store::open(url))
+                ++ok;
+        });
+    for (auto& t : ts)
+        t.join();
+    CHECK(ok == 6);
+    CHECK(query_one(url, "SELECT value FROM cs2market_meta WHERE key = 'schema_version'") ==
+          std::to_string(detail::journal_migrations.back().version));
+    CHECK(query_one(url, "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'cs2market_%' "
+                         "AND table_schema = current_schema()") == "4");
+}
+
+TEST_CASE("postgres journal: 8 connections journaling the same 50 ids create each exactly once", "[postgres][journal]")
+{
+    const auto url = fresh_store("dup");
+    constexpr int workers = 8, ids = 50;
+    std::vector<std::shared_ptr<postgres_journal>> js;
+    for (int w = 0; w < workers; ++w)
+        js.push_back(postgres_journal::open(url).value());
+    std::mutex m;
+    std::map<std::string, int> created;
+    std::map<std::string, std::set<order_phase>> seen;
+    int errors = 0;
+    std::vector<std::thread> ts;
+    for (int w = 0; w < workers; ++w)
+        ts.emplace_back([&, w] {
+            std::vector<int> order_of(ids);
+            for (int i = 0; i < ids; ++i)
+                order_of[static_cast<std::size_t>(i)] = i;
+            std::shuffle(order_of.begin(), order_of.end(), std::mt19937(static_cast<unsigned>(w)));
+            for (int i : order_of) {
+                const auto id = "dup-" + std::to_string(i);
+                auto r = js[static_cast<std::size_t>(w)]->record_intent(intent(id), "{}");
+                std::lock_guard<std::mutex> lk(m);
+                if (!r) {
+                    ++errors;
+                    continue;
+                }
+                created[id] += r->created ? 1 : 0;
+                seen[id].insert(r->journaled.phase);
+                CHECK(r->journaled.id == id); // the second sees the first's order
+            }
+        });
+    for (auto& t : ts)
+        t.join();
+    CHECK(errors == 0);
+    REQUIRE(created.size() == ids);
+    for (const auto& [id, n] : created)
+        CHECK(n == 1);
+    CHECK(js[0]->load(false).value().size() == ids);
+}
+
+TEST_CASE("postgres journal: leases split orders between workers and hand a dead worker's over", "[postgres][journal][lease]")
+{
+    const auto url = fresh_store("lease");
+    auto a = postgres_journal::open(url).value();
+    auto b = postgres_journal::open(url).value();
+    for (int i = 0; i < 6; ++i)
+        REQUIRE(a->record_intent(intent("o" + std::to_string(i)), "{}").has_value());
+    const unix_ms t0 = 1'000'000;
+    CHECK(a->claim_unfinished("A", t0, t0 + 20'000, 4).value().size() == 4);
+    CHECK(b->claim_unfinished("B", t0, t0 + 20'000, 100).value().size() == 2);
+    CHECK(b->claim_unfinished("B", t0 + 1'000, t0 + 21'000, 100).value().size() == 2);
+    CHECK(a->renew("A", t0 + 25'000).value().size() == 4);
+    auto o = a->find(provider_id{"csboard"}, "o0").value().value();
+    phase_change c{order_phase::submitted, order_phase::failed, t0, "x", "test"};
+    o.phase = order_phase::failed;
+    REQUIRE(a->save(o, &c).value());
+    CHECK(a->renew("A", t0 + 25'000).value().size() == 3);
+    CHECK(b->claim_unfinished("B", t0 + 24'000, t0 + 44'000, 100).value().size() == 2);
+    CHECK(b->claim_unfinished("B", t0 + 26'000, t0 + 46'000, 100).value().size() == 5);
+    CHECK(a->renew("A", t0 + 27'000).value().empty());
+    REQUIRE(b->release("B").has_value());
+    CHECK(a->claim_unfinished("A", t0 + 27'000, t0 + 47'000, 100).value().size() == 5);
+}
+
+TEST_CASE("postgres journal: workers claiming at once never hold the same order", "[postgres][journal][lease]")
+{
+    const auto url = fresh_store("claimrace");
+    auto seed = postgres_journal::open(url).value();
+    for (int i = 0; i < 40; ++i) {
+        auto o = intent("c" + std::to_string(i));
+        o.created_at += i;
+        REQUIRE(seed->record_intent(o, "{}").has_value());
+    }
+    constexpr int workers = 4;
+    std::vector<std::shared_ptr<postgres_journal>> js;
+    for (int w = 0; w < workers; ++w)
+        js.push_back(postgres_journal::open(url).value());
+    std::vector<std::vector<std::string>> held(workers);
+    std::vector<std::thread> ts;
+    const unix_ms now = now_unix_ms();
+    std::atomic<int> ready{0};
+    for (int w = 0; w < workers; ++w)
+        ts.emplace_back([&, w] {
+            ++ready;
+            while (ready < workers) // all at once
+                std::this_thread::yield();
+            for (auto& o : js[static_cast<std::size_t>(w)]->claim_unfinished("W" + std::to_string(w), now, now + 60'000, 15).value())
+                held[static_cast<std::size_t>(w)].push_back(o.id);
+        });
+    for (auto& t : ts)
+        t.join();
+    std::map<std::string, std::set<int>> holders;
+    for (int w = 0; w < workers; ++w)
+        for (const auto& id : held[static_cast<std::size_t>(w)])
+            holders[id].insert(w);
+    for (const auto& [id, ws] : holders)
+        CHECK(ws.size() == 1);
+    // A claimer that lost the race for rows another took gets fewer (it claims
+    // again at its next renewal), never more than its limit.
+    for (const auto& h : held)
+        CHECK(h.size() <= 15);
+    CHECK(holders.size() >= 15);
+    CHECK(query_one(url, "SELECT count(*) FROM cs2market_orders WHERE owner IS NOT NULL") == std::to_string(holders.size()));
+}
+
+TEST_CASE("postgres budgets: connections drawing together never put N+1 in any window", "[postgres][ratelimit]")
+{
+    const auto url = fresh_store("budget");
+    const auto lim = rate_limit{5, 200ms};
+    const std::array d{budget("csb_pub_shared", "read", lim)};
+    constexpr int workers = 4, draws = 10;
+    std::vector<std::shared_ptr<postgres_rate_limiter>> ls;
+    for (int w = 0; w < workers; ++w)
+        ls.push_back(postgres_rate_limiter::open(url).value());
+    std::mutex m;
+    std::vector<clk::time_point> slots;
+    std::vector<std::thread> ts;
+    const auto t0 = clk::now();
+    for (int w = 0; w < workers; ++w)
+        ts.emplace_back([&, w] {
+            for (int i = 0; i < draws; ++i) {
+                auto s = ls[static_cast<std::size_t>(w)]->try_reserve(d, clk::now());
+                REQUIRE(s.has_value());
+                std::this_thread::sleep_until(*s); // as the executor waits for its slot
+                std::lock_guard<std::mutex> lk(m);
+                slots.push_back(*s);
+            }
+        });
+    for (auto& t : ts)
+        t.join();
+    REQUIRE(slots.size() == workers * draws);
+    CHECK(max_in_window(slots, lim.window) <= lim.requests);
+    // ...and the budget is used: 40 draws of 5 per (200 ms + 3 % margin) take
+    // about 7 windows after the first, not much more.
+    const auto took = *std::max_element(slots.begin(), slots.end()) - t0;
+    CHECK(took >= 7 * lim.window);
+    CHECK(took < 7 * lim.window * 1.03 + 300ms);
+    // Other keys and buckets are budgets of their own.
+    CHECK(ls[0]->try_reserve(std::array{budget("csb_pub_other", "read", lim)}, clk::now()).value() <= clk::now() + 5ms);
+    CHECK(ls[0]->try_reserve(std::array{budget("csb_pub_shared", "orders", lim)}, clk::now()).value() <= clk::now() + 5ms);
+    // The key itself is never stored, only its hash.
+    CHECK(query_one(url, "SELECT count(*) FROM cs2market_budgets WHERE budget LIKE '%csb_pub%'") == "0");
+}
+
+TEST_CASE("postgres budgets: a 429 pauses everyone sharing the budget, and an unused slot is handed back", "[postgres][ratelimit]")
+{
+    const auto url = fresh_store("pause");
+    auto a = postgres_rate_limiter::open(url).value();
+    auto b = postgres_rate_limiter::open(url).value();
+    const std::array d{budget("k", "read", rate_limit{100, 1s})};
+    a->pause(d, clk::now() + 400ms);
+    // b (another process) waits too; the pause is applied before b's draw (queued
+    // after it on a's connection, so give it a moment).
+    std::this_thread::sleep_for(50ms);
+    const auto now = clk::now();
+    auto s = b->try_reserve(d, now).value();
+    CHECK(s >= now + 300ms);
+    CHECK(s <= now + 400ms);
+
+    const std::array one{budget("k2", "read", rate_limit{1, 10s})};
+    CHECK(a->try_reserve(one, clk::now()).value() <= clk::now() + 5ms);
+    auto later = a->try_reserve(one, clk::now()).value();
+    CHECK(later >= clk::now() + 9s);
+    a->release(one, later); // queued on a's thread, before its next draw
+    auto again = a->try_reserve(one, clk::now()).value();
+    CHECK(again < later + 100ms); // the handed-back slot, not one a window after it
+    CHECK(b->try_reserve(one, clk::now()).value() >= again + 10s);
+}
+
+TEST_CASE("postgres store: a database outage is an error of the call, and the store reconnects", "[postgres][outage]")
+{
+    private_server pg("outage");
+    // A password in the connection string (trust authentication ignores it) must
+    // appear in no error.
+    auto base = pg.url();
+    base.replace(base.find("postgres@"), 9, "postgres:s3cret-pw@");
+    const auto url = fresh_store("outage", base);
+    auto store = postgres_store::open(url).value();
+    const std::array d{budget("k", "read", rate_limit{10, 1s})};
+    REQUIRE(store.journal->record_intent(intent("before"), "{}").value().created);
+    REQUIRE(store.limiter->try_reserve(d, clk::now()).has_value());
+
+    REQUIRE(pg.run("halt") == 0);
+    auto down = store.journal->record_intent(intent("during"), "{}");
+    REQUIRE(down.has_error());
+    CHECK(down.error().kind == error_kind::journal);
+    CHECK(down.error().message().find("s3cret") == std::string::npos);
+    CHECK(down.error().message().find("postgres@127.0.0.1") != std::string::npos);
+    auto no_budget = store.limiter->try_reserve(d, clk::now());
+    REQUIRE(no_budget.has_error());
+    CHECK(no_budget.error().kind == error_kind::journal);
+    CHECK(no_budget.error().message().find("s3cret") == std::string::npos);
+    auto fresh = postgres_store::open(url);
+    REQUIRE(fresh.has_error());
+    CHECK(fresh.error().message().find("s3cret") == std::string::npos);
+
+    REQUIRE(pg.run("restart") == 0);
+    auto up = store.journal->record_intent(intent("after"), "{}");
+    REQUIRE(up.has_value());
+    CHECK(up->created);
+    CHECK_FALSE(store.journal->find(provider_id{"csboard"}, "during").value().has_value());
+    CHECK(store.limiter->try_reserve(d, clk::now()).has_value());
+}
+
+TEST_CASE("postgres store: a client journals buys and draws every call from the store, and sends no buy while it is down",
+          "[postgres][outage][client]")
+{
+    private_server pg("client");
+    const auto url = fresh_store("client", pg.url());
+    auto store = postgres_store::open(url).value();
+    cs2market::testing::https_server provider([](const cs2market::testing::recorded_request& rq) {
+        cs2market::testing::canned_response r;
+        r.body = rq.target.starts_with("/v1/market/buy")
+                     ? R"j({"data":{"purchase_id":"pur_1","steam_id":"7656","created_at":"2026-06-29T17:12:04Z","custom_id":"x","skins":[]}})j"
+                     : R"j({"currency":"USD","balance_usd":10,"trading_enabled":true,"settled_balance_usd":10,"held_usd":0})j";
+        return r;
+    });
+    client_options o;
+    o.credential = "csb_pub_client";
+    o.base_url = provider.base_url();
+    o.ca_file = provider.ca_file();
+    o.retry = retry_policy::none();
+    store.apply(o);
+    csboard::client c(o); // blocking calls: its io_context must wait for the store's answers
+    auto buy = [&](std::string id) {
+        csboard::market_buy_params p;
+        p.body.item_ids = {"itm_1"};
+        p.body.partner = "1";
+        p.body.token = "t";
+        p.body.custom_id = std::move(id);
+        return c.call<csboard::ops::market_buy>(p);
+    };
+    REQUIRE(c.call<csboard::ops::get_balance>({}).has_value());
+    REQUIRE(buy("x-before").has_value());
+    CHECK(provider.request_count() == 2);
+    // Every operation drew from the shared budgets (read and market_buy).
+    CHECK(query_one(url, "SELECT count(*) FROM cs2market_budgets") == "2");
+    CHECK(store.journal->find(csboard::id, "x-before").value().value().phase != order_phase::submitted);
+
+    REQUIRE(pg.run("halt") == 0);
+    auto down = buy("x-during");
+    REQUIRE(down.has_error());
+    CHECK(down.error().kind == error_kind::journal);
+    auto read = c.call<csboard::ops::get_balance>({});
+    REQUIRE(read.has_error()); // no budget to draw from: not sent either
+    CHECK(read.error().kind == error_kind::journal);
+    CHECK(provider.request_count() == 2); // nothing reached the provider
+
+    REQUIRE(pg.run("restart") == 0);
+    REQUIRE(buy("x-after").has_value());
+    CHECK(provider.request_count() == 3);
+    CHECK_FALSE(store.journal->find(csboard::id, "x-during").value().has_value());
+}
+
+TEST_CASE("postgres store: a malformed connection string is a typed error without its secrets", "[postgres]")
+{
+    auto bad = postgres_store::open("postgresql://u:pw-secret@127.0.0.1:notaport/db");
+    REQUIRE(bad.has_error());
+    CHECK(bad.error().kind == error_kind::journal);
+    CHECK(bad.error().message().find("pw-secret") == std::string::npos);
+    auto words = postgres_journal::open("host=127.0.0.1 password=pw-secret port=1 connect_timeout=2");
+    REQUIRE(words.has_error());
+    CHECK(words.error().message().find("pw-secret") == std::string::npos);
+}
+
+TEST_CASE("journal schema: the budget migration and statements run on SQLite too", "[postgres][journal]")
+{
+    const auto db = (std::filesystem::temp_directory_path() / ("cs2market-budget-" + std::to_string(::getpid()) + ".db")).string();
+    std::filesystem::remove(db);
+    { auto j = sqlite_journal::open(db).value(); }
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
+    auto run = [&](std::string_view sql, std::vector<std::string> params) {
+        sqlite3_stmt* st = nullptr;
+        REQUIRE(sqlite3_prepare_v2(raw, sql.data(), static_cast<int>(sql.size()), &st, nullptr) == SQLITE_OK);
+        for (std::size_t i = 0; i < params.size(); ++i) // by name, as the journal binds: $2 may come before $1
+            sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ("$" + std::to_string(i + 1)).c_str()), params[i].c_str(), -1,
+                              SQLITE_TRANSIENT);
+        std::vector<std::string> row;
+        if (sqlite3_step(st) == SQLITE_ROW)
+            for (int c = 0; c < sqlite3_column_count(st); ++c)
+                row.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, c)));
+        sqlite3_finalize(st);
+        return row;
+    };
+    CHECK(run(detail::budget_lock_sql, {"b"}) == std::vector<std::string>{"", "0"});
+    run(detail::budget_store_sql, {"b", "1,2,3"});
+    run(detail::budget_pause_sql, {"b", "50"});
+    run(detail::budget_pause_sql, {"b", "40"}); // a pause never shortens
+    CHECK(run(detail::budget_lock_sql, {"b"}) == std::vector<std::string>{"1,2,3", "50"});
+    sqlite3_close(raw);
+    std::filesystem::remove(db);
+}
+
+TEST_CASE("budget slots: appended in order, at most N in any window, handed back", "[postgres][ratelimit]")
+{
+    detail::budget_slots b;
+    std::vector<std::int64_t> all;
+    for (int i = 0; i < 20; ++i) {
+        const auto t = detail::budget_slot_for(b, 3, 100, 1000);
+        detail::budget_take(b, t, 3, 100, 1000);
+        all.push_back(t);
+    }
+    CHECK(all[2] == 1000);
+    CHECK(all[3] == 1100);
+    CHECK(all[19] == 1600);
+    CHECK(b.slots.size() == 3); // only what can still count
+    std::vector<std::int64_t> parsed;
+    REQUIRE(detail::parse_budget_slots(detail::format_budget_slots(b.slots), parsed));
+    CHECK(parsed == b.slots);
+    CHECK_FALSE(detail::parse_budget_slots("3,2", parsed)); // not ascending: not ours
+    CHECK(detail::budget_give_back(b, 1600));
+    CHECK(detail::budget_slot_for(b, 3, 100, 1000) == 1600);
+    b.paused_until = 5000;
+    CHECK(detail::budget_slot_for(b, 3, 100, 1000) == 5000);
+    // Long idle, then a burst: still N per window, not a token bucket's refill + burst.
+    detail::budget_slots idle;
+    for (int i = 0; i < 3; ++i)
+        detail::budget_take(idle, detail::budget_slot_for(idle, 3, 100, 0), 3, 100, 0);
+    CHECK(detail::budget_slot_for(idle, 3, 100, 10'000) == 10'000);
+    for (int i = 0; i < 3; ++i)
+        detail::budget_take(idle, detail::budget_slot_for(idle, 3, 100, 10'000), 3, 100, 10'000);
+    CHECK(detail::budget_slot_for(idle, 3, 100, 10'000) == 10'100);
+}
