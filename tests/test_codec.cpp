@@ -6,6 +6,11 @@
 #include <cs2market/cs2dt/models.hpp>
 #include <cs2market/csboard/models.hpp>
 #include <cs2market/skinify/models.hpp>
+// decode_response: the envelope of each provider (no Beast or Asio).
+#include <cs2market/cs2dt/generated/operations.hpp>
+#include <cs2market/csboard/generated/operations.hpp>
+#include <cs2market/request.hpp>
+#include <cs2market/skinify/generated/operations.hpp>
 
 #include "codec_test_support.hpp"
 
@@ -15,8 +20,11 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <cctype>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -1236,4 +1244,52 @@ TEST_CASE("CSBoard ApiError bodies decode", "[csboard]")
     CHECK(e.hold_until->time_point() == utc(2026, 7, 6, 12, 0, 0));
     auto missing = decode_err<csboard::ApiError>(R"({"detail":"x"})", error_kind::decode);
     CHECK(missing.json_path == "code");
+}
+
+// --- Hardening (issue 14): a hostile server -----------------------------------------
+
+namespace {
+
+cs2market::http_response http(unsigned status, std::string body)
+{
+    cs2market::http_response r;
+    r.status = status;
+    r.body = std::move(body);
+    r.content_type = "application/json";
+    return r;
+}
+
+constexpr std::string_view deposit_json = R"({"status":"success","transaction_id":"1","deposit_id":"d"})";
+
+} // namespace
+
+TEST_CASE("envelope: a duplicate key is judged by its last occurrence, the one the decoder keeps", "[codec][envelope]")
+{
+    using op = skinify::ops::deposit_status;
+    SECTION("success, then error: an error")
+    {
+        auto r = cs2market::decode_response<op>(
+            http(200, R"({"status":"success","deposit":)" + std::string(deposit_json) + R"(,"status":"error","error_message":"x"})"),
+            "token-0000");
+        REQUIRE_FALSE(r);
+        CHECK(r.error().kind == error_kind::provider);
+        CHECK(r.error().provider_code == "x");
+    }
+    SECTION("error, then success: a success, decoded as such")
+    {
+        auto r = cs2market::decode_response<op>(
+            http(200, R"({"status":"error","error_message":"x","status":"success","deposit":)" + std::string(deposit_json) + "}"),
+            "token-0000");
+        REQUIRE(r);
+        CHECK(r->value.status == "success");
+        CHECK(r->value.deposit.deposit_id == "d");
+    }
+    SECTION("the payload key given twice: the last one is the payload")
+    {
+        using bal = cs2dt::ops::user_balance;
+        auto r = cs2market::decode_response<bal>(
+            http(200, R"({"success":true,"data":{"data":"1.5"},"errorCode":0,"data":{"data":"2.5"}})"), "app-key-0000");
+        REQUIRE(r);
+        CHECK(r->value.data->to_string() == "2.5");
+    }
 }
