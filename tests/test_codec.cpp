@@ -1293,3 +1293,21 @@ TEST_CASE("envelope: a duplicate key is judged by its last occurrence, the one t
         CHECK(r->value.data->to_string() == "2.5");
     }
 }
+
+TEST_CASE("codec: a nested struct given twice is replaced by the last one, not merged", "[codec]")
+{
+    auto p = decode_ok<csboard::OrdersPage>(R"({"data":[],"meta":{"next_cursor":"c1","per_page":10},"meta":{"per_page":50}})");
+    CHECK_FALSE(p.meta.next_cursor);
+    CHECK(p.meta.per_page == 50);
+    CHECK(to_json(p) == R"({"data":[],"meta":{"per_page":50}})");
+    // The same through a tape (the envelope path).
+    auto r = cs2market::decode_response<csboard::ops::list_orders>(
+        http(200, R"({"data":[],"meta":{"next_cursor":"c1"},"meta":{"per_page":50}})"), "csb_pub_0000");
+    REQUIRE(r);
+    CHECK_FALSE(r->value.meta.next_cursor);
+    // A required member missing from the last copy is missing, whatever the first said.
+    auto bad = from_json<skinify::DepositStatusResponse>(R"({"status":"success","deposit":)" + std::string(deposit_json) +
+                                                         R"(,"deposit":{"status":"success","transaction_id":"1"}})");
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().json_path == "deposit.deposit_id");
+}

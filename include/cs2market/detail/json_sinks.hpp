@@ -264,6 +264,9 @@ struct struct_ops {
     {
         if (!is_object)
             return d.mismatch("object", jkind::array);
+        // A key given twice keeps its last value, objects included: start from a
+        // default object, never from what an earlier copy of the key left behind.
+        *static_cast<T*>(p) = T{};
         decode_frame& f = d.push(frame_kind::object, &ops, p);
         if constexpr (words > 1) {
             f.seen_off = static_cast<std::uint32_t>(d.seen_words.size());
