@@ -1311,3 +1311,24 @@ TEST_CASE("codec: a nested struct given twice is replaced by the last one, not m
     REQUIRE_FALSE(bad);
     CHECK(bad.error().json_path == "deposit.deposit_id");
 }
+
+TEST_CASE("codec: integers refuse leading zeros (\"022\"), as decimals do", "[codec]")
+{
+    // Numeric strings are accepted for integers (CS2DT sends ids as strings), with decimal's grammar.
+    using cb = cs2dt::OrderStatusCallback;
+    CHECK(decode_ok<cb>(R"({"orderId":"22"})").orderId == 22);
+    CHECK(decode_ok<cb>(R"({"orderId":"0"})").orderId == 0);
+    CHECK(decode_ok<cb>(R"({"orderId":"-0"})").orderId == 0); // decimal::parse("-0") is 0 too
+    CHECK(decode_ok<cb>(R"({"orderId":"2.20e1"})").orderId == 22);
+    CHECK(decimal::parse("-0").has_value());
+    for (const char* s : {R"("022")", R"("00")", R"("-022")", R"("0022.0")", R"("+22")", R"(" 22")", R"("22 ")"}) {
+        INFO(s);
+        CHECK_FALSE(decimal::parse(std::string_view(s).substr(1, std::strlen(s) - 2)).has_value());
+        auto r = from_json<cb>(std::string(R"({"orderId":)") + s + "}");
+        REQUIRE_FALSE(r);
+        CHECK(r.error().json_path == "orderId");
+    }
+    // Integer enums and Unix timestamps in strings too.
+    CHECK_FALSE(from_json<cb>(R"({"status":"011"})"));
+    CHECK_FALSE(from_json<cs2dt::OrderDetailDTO>(R"({"createTime":"01719550000"})"));
+}
