@@ -1294,6 +1294,43 @@ TEST_CASE("envelope: a duplicate key is judged by its last occurrence, the one t
     }
 }
 
+TEST_CASE("envelope: \"false\" and \"0\" sent as strings count as the boolean and the integer (CS2DT success / errorCode)",
+          "[codec][envelope]")
+{
+    using op = cs2dt::ops::user_balance;
+    const auto decode = [](std::string body) { return cs2market::decode_response<op>(http(200, std::move(body)), "app-key-0000"); };
+    SECTION("\"success\":\"false\" is a failure")
+    {
+        auto r = decode(R"({"success":"false","data":null,"errorCode":"5002","errorMsg":"no"})");
+        REQUIRE_FALSE(r);
+        CHECK(r.error().kind == error_kind::provider);
+        CHECK(r.error().provider_code == "5002");
+        auto r2 = decode(R"({"success":"false","data":{"data":"1.5"},"errorCode":0})");
+        REQUIRE_FALSE(r2);
+        CHECK(r2.error().kind == error_kind::provider);
+    }
+    SECTION("\"errorCode\":\"0\" (and 0 written otherwise) is no error")
+    {
+        for (std::string code : {R"("0")", "0", "0.0", "-0"}) {
+            INFO(code);
+            auto r = decode(R"({"success":true,"data":{"data":"1.5"},"errorCode":)" + code + "}");
+            REQUIRE(r);
+            CHECK(r->value.data->to_string() == "1.5");
+        }
+        auto t = decode(R"({"success":"true","data":{"data":"1.5"},"errorCode":"0"})");
+        REQUIRE(t);
+    }
+    SECTION("a non-zero code in either form is an error")
+    {
+        for (std::string code : {R"("140015")", "140015", R"("00")", R"("x")"}) {
+            INFO(code);
+            auto r = decode(R"({"success":true,"data":{"data":"1.5"},"errorCode":)" + code + "}");
+            REQUIRE_FALSE(r);
+            CHECK(r.error().kind == error_kind::provider);
+        }
+    }
+}
+
 TEST_CASE("codec: a nested struct given twice is replaced by the last one, not merged", "[codec]")
 {
     auto p = decode_ok<csboard::OrdersPage>(R"({"data":[],"meta":{"next_cursor":"c1","per_page":10},"meta":{"per_page":50}})");
