@@ -1369,3 +1369,28 @@ TEST_CASE("codec: integers refuse leading zeros (\"022\"), as decimals do", "[co
     CHECK_FALSE(from_json<cb>(R"({"status":"011"})"));
     CHECK_FALSE(from_json<cs2dt::OrderDetailDTO>(R"({"createTime":"01719550000"})"));
 }
+
+TEST_CASE("codec: -0.0 round-trips (double keeps its sign, decimal normalises to 0)", "[codec]")
+{
+    for (const char* in : {"-0.0", "-0", "-0e5", "-0.000"}) {
+        INFO(in);
+        auto s = decode_ok<csboard::Sticker>(std::string(R"({"wear":)") + in + "}");
+        REQUIRE(s.wear);
+        CHECK(*s.wear == 0.0);
+        CHECK(std::signbit(*s.wear));
+        const std::string once = to_json(s);
+        CHECK(once == R"({"wear":-0})");
+        auto again = decode_ok<csboard::Sticker>(once);
+        CHECK(std::signbit(*again.wear));
+        CHECK(to_json(again) == once);
+        // From a numeric string as well.
+        auto q = from_json<csboard::Sticker>(std::string(R"({"wear":")") + in + "\"}");
+        if (q)
+            CHECK(std::signbit(*q->wear));
+        // Decimals have no negative zero: -0.0 is 0, and 0 stays 0.
+        auto d = decimal::parse(in);
+        REQUIRE(d);
+        CHECK(d->to_string() == "0");
+        CHECK(decimal::parse(d->to_string()) == d);
+    }
+}

@@ -78,7 +78,8 @@ bool decode_scalar(direct_decoder& c, const scalar_event& n, T& out)
         double d = 0;
         if (n.kind == jkind::number) {
             if (n.num == jnum::int64)
-                d = static_cast<double>(n.i);
+                // Boost reads "-0" as the integer 0; the writer prints -0.0 as "-0": keep the sign.
+                d = n.i == 0 && !n.text.empty() && n.text[0] == '-' ? -0.0 : static_cast<double>(n.i);
             else if (n.num == jnum::uint64)
                 d = static_cast<double>(n.u);
             else if (!double_from_text(n.text, d))
