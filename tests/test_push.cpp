@@ -331,6 +331,62 @@ TEST_CASE("cs2dt callback: forgeries are refused", "[push][cs2dt]")
     }
 }
 
+TEST_CASE("cs2dt callback: a key or value holding & or = (moved field boundaries) is refused", "[push][cs2dt]")
+{
+    // One genuine callback; each forgery below has the same string-to-sign (so the
+    // same sign) with fields dropped or merged.
+    const std::string body = genuine(R"({"orderId":7,"outTradeNo":"m-1","status":220,)"
+                                     R"("failedCode":"ORDER_FAILED_OF_BUYER_DECLINE","typeName":"BUYER_ORDER_STATUS"})");
+    const std::string sign = sign_of(body);
+    REQUIRE(cs2dt::verify_callback({"application/json", body}, app_secret));
+    const std::string rest = R"("outTradeNo":"m-1","status":220,"typeName":"BUYER_ORDER_STATUS","sign":")" + sign + "\"}";
+    const std::string forged[] = {
+        // orderId and failedCode folded into one unknown key: a reversal without its reason or order.
+        R"({"failedCode=ORDER_FAILED_OF_BUYER_DECLINE&orderId":7,)" + rest,
+        // orderId moved into failedCode's value.
+        R"({"failedCode":"ORDER_FAILED_OF_BUYER_DECLINE&orderId=7",)" + rest,
+        // ... percent-encoded, which the documented URL-decoding turns back into & and =.
+        R"({"failedCode":"ORDER_FAILED_OF_BUYER_DECLINE%26orderId%3D7",)" + rest,
+        R"({"failedCode%3DORDER_FAILED_OF_BUYER_DECLINE%26orderId":7,)" + rest,
+        // ... or JSON-escaped.
+        R"({"failedCode":"ORDER_FAILED_OF_BUYER_DECLINE\u0026orderId\u003d7",)" + rest,
+    };
+    for (const auto& f : forged) {
+        INFO(f);
+        const auto r = cs2dt::verify_callback({"application/json", f}, app_secret);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().kind == error_kind::invalid_argument);
+        CHECK_FALSE(cs2dt::verify_callback_signature({"application/json", f}, app_secret));
+        const std::string m = r.error().message();
+        CHECK(m.find(app_secret) == std::string::npos);
+        CHECK(m.find(sign) == std::string::npos);
+        // Nor can such a body be signed.
+        CHECK_FALSE(cs2dt::sign_callback(f, app_secret));
+    }
+    require_refused(cs2dt::verify_callback({"application/json", forged[1]}, app_secret), "'&' or '='", sign);
+    // Nested values are signed as their JSON text, URL-decoded: the same rule applies.
+    CHECK_FALSE(cs2dt::sign_callback(R"({"orderId":1,"x":{"a":"b=c"}})", app_secret));
+    CHECK_FALSE(cs2dt::sign_callback_fields({{"orderId", "1"}, {"x", "a%26b"}}, app_secret));
+    // '+' and other escapes stay fine.
+    CHECK(cs2dt::sign_callback(R"({"orderId":1,"outTradeNo":"a+b%20c"})", app_secret));
+}
+
+TEST_CASE("cs2dt callback: duplicate keys are refused at any encoding (orderId and order%49d, order\\u0049d)",
+          "[push][cs2dt]")
+{
+    // The sign over what the verifier would otherwise sign: both keys, as written.
+    const auto signed_as = [](std::string_view to_sign, std::string_view json_without_sign) {
+        std::string b(json_without_sign.substr(0, json_without_sign.size() - 1));
+        return b + R"(,"sign":")" + cs2dt::detail::signature(to_sign, app_secret) + "\"}";
+    };
+    const std::string percent = signed_as("order%49d=8&orderId=7&status=11", R"({"orderId":7,"order%49d":8,"status":11})");
+    require_refused(cs2dt::verify_callback({"application/json", percent}, app_secret), "duplicate key");
+    const std::string plus = signed_as("orderI+d=8&orderId=7", R"({"orderId":7,"orderI+d":8})");
+    CHECK(cs2dt::verify_callback({"application/json", plus}, app_secret)); // "orderI d" is another key
+    const std::string escaped = signed_as("orderId=7&orderId=8&status=11", R"({"orderId":7,"order\u0049d":8,"status":11})");
+    require_refused(cs2dt::verify_callback({"application/json", escaped}, app_secret), "duplicate key");
+}
+
 // ---------------------------------------------------------------------------
 // Skinify IPN
 
@@ -470,6 +526,23 @@ TEST_CASE("skinify ipn: token_md5 case, wrong tokens and bad bodies", "[push][sk
     REQUIRE_FALSE(d);
     CHECK(d.error().kind == error_kind::decode);
     CHECK(d.error().provider == skinify::id);
+}
+
+TEST_CASE("skinify ipn: duplicate keys are refused at any encoding (deposit_id and deposit%5Fid, deposit\\u005fid)",
+          "[push][skinify]")
+{
+    const std::string json = ipn_json(api_token_md5);
+    for (const char* dup : {R"("deposit%5Fid":"other",)", R"("deposit\u005fid":"other",)", R"("token%5Fmd5":"x",)"}) {
+        INFO(dup);
+        require_ipn_refused(skinify::verify_ipn("application/json", replace(json, "{", std::string("{") + dup), api_token),
+                            "duplicate key");
+    }
+    require_ipn_refused(skinify::verify_ipn("application/x-www-form-urlencoded",
+                                            ipn_form(api_token_md5) + "&deposit%5Fid=other", api_token),
+                        "repeated");
+    require_ipn_refused(skinify::verify_ipn("application/x-www-form-urlencoded",
+                                            ipn_form(api_token_md5) + "&deposit_id%3Dx%26steam_id=1", api_token),
+                        "'&' or '='");
 }
 
 // ---------------------------------------------------------------------------

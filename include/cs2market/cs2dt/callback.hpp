@@ -24,10 +24,16 @@
 //    no whitespace, members in received order, strings re-escaped minimally, as
 //    `cs2market::to_json` writes them — then URL-decoded like a string.
 // Duplicate top-level keys are refused (the signed text and the decoded value
-// could disagree). `sign` must be a JSON string of 32 hex characters; upper case
-// is what CS2DT sends, lower case is accepted too unless
-// callback_limits::accept_lowercase_sign is false (the case of hex digits
-// carries no information). The comparison takes constant time.
+// could disagree), also when they differ only in encoding (`orderId`,
+// `order%49d`, `order\u0049d`: keys are compared URL- and JSON-decoded). A key
+// or value whose decoded text holds `&` or `=` is refused: the string-to-sign
+// joins `key=value` pairs with `&`, so such text could move the boundaries
+// between fields and let one genuine callback verify with fields merged or
+// dropped (`{"failedCode":"X&orderId=7"}` signs like failedCode and orderId).
+// `sign` must be a JSON string of 32 hex characters; upper case is what CS2DT
+// sends, lower case is accepted too unless callback_limits::accept_lowercase_sign
+// is false (the case of hex digits carries no information). The comparison
+// takes constant time.
 //
 // Caveats of the documented algorithm (not of this code): values are signed as
 // text, so null and "null", 11 and "11", and (after URL-decoding) "a+b", "a b"
@@ -92,6 +98,12 @@ struct parsed {
     std::string to_sign;
 };
 
+/// Text that would move the `&` / `=` boundaries of the string-to-sign.
+inline bool moves_boundaries(std::string_view decoded) noexcept
+{
+    return decoded.find_first_of("&=") != std::string_view::npos;
+}
+
 /// Parses and checks `body`, fills `out`. Always refuses with invalid_argument.
 inline bool parse(std::string_view content_type, std::string_view body, const callback_limits& lim, parsed& out, error& err)
 {
@@ -123,6 +135,8 @@ inline bool parse(std::string_view content_type, std::string_view body, const ca
     }
     std::vector<std::pair<std::string_view, std::string>> pairs;
     pairs.reserve(t.nodes[0].len);
+    std::vector<std::string> decoded_keys; // every key as a receiver would read it, for duplicates
+    decoded_keys.reserve(t.nodes[0].len);
     out.sign_idx = 0;
     bool seen_sign = false;
     for (std::uint32_t i = 1; i < t.nodes[0].end;) {
@@ -130,6 +144,11 @@ inline bool parse(std::string_view content_type, std::string_view body, const ca
         const std::string_view key = t.text(i);
         const d::jnode& n = t.nodes[v];
         i = n.end;
+        decoded_keys.push_back(d::form_decode(key));
+        if (moves_boundaries(decoded_keys.back())) {
+            err = refuse("key \"" + std::string(key.substr(0, 64)) + "\" contains '&' or '=' (once decoded)");
+            return false;
+        }
         if (key == "sign") {
             if (seen_sign) {
                 err = refuse("duplicate key \"sign\"");
@@ -154,15 +173,19 @@ inline bool parse(std::string_view content_type, std::string_view body, const ca
             break;
         }
         }
+        if (moves_boundaries(value)) {
+            err = refuse("value of \"" + std::string(key.substr(0, 64)) + "\" contains '&' or '=' (once decoded)");
+            return false;
+        }
         pairs.emplace_back(key, std::move(value));
+    }
+    std::sort(decoded_keys.begin(), decoded_keys.end());
+    if (auto dup = std::adjacent_find(decoded_keys.begin(), decoded_keys.end()); dup != decoded_keys.end()) {
+        err = refuse("duplicate key \"" + dup->substr(0, 64) + "\"");
+        return false;
     }
     // std::string_view's ordering compares bytes as unsigned char: ASCII order.
     std::sort(pairs.begin(), pairs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (std::size_t k = 1; k < pairs.size(); ++k)
-        if (pairs[k].first == pairs[k - 1].first) {
-            err = refuse("duplicate key \"" + std::string(pairs[k].first.substr(0, 64)) + "\"");
-            return false;
-        }
     out.to_sign.clear();
     for (const auto& [k, val] : pairs) {
         if (!out.to_sign.empty())
@@ -242,11 +265,14 @@ inline result<std::string> sign_callback_fields(const std::map<std::string, std:
     for (const auto& [k, v] : fields) {
         if (k == "sign")
             continue;
+        const std::string value = ::cs2market::detail::form_decode(v);
+        if (detail::moves_boundaries(::cs2market::detail::form_decode(k)) || detail::moves_boundaries(value))
+            return detail::refuse("field \"" + k.substr(0, 64) + "\" contains '&' or '=' (once decoded)");
         if (!to_sign.empty())
             to_sign += '&';
         to_sign += k;
         to_sign += '=';
-        to_sign += ::cs2market::detail::form_decode(v);
+        to_sign += value;
     }
     std::string s = detail::signature(to_sign, app_secret);
     if (s.empty())

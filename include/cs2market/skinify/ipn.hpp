@@ -26,7 +26,9 @@
 //    md5(api_token); lower case is what Skinify's integrations use, either case
 //    is accepted.
 //  * Duplicate top-level JSON keys are refused (the check and the decoded value
-//    must read the same key).
+//    must read the same key), also when they differ only in encoding
+//    (`deposit_id`, `deposit%5Fid`, `deposit\u005fid`). Form field names whose
+//    decoded text holds `&` or `=` are refused.
 // Since token_md5 is the same for every IPN, it proves only that the sender
 // knows md5(token); treat it as a shared secret (never log it) and confirm a
 // deposit with GET /deposit-status before crediting. Make handling idempotent on
@@ -281,6 +283,10 @@ inline bool parse_form(std::string_view body, const ipn_limits& lim, form_node& 
         const std::string name = d::form_decode(field.substr(0, eq));
         if (name.empty())
             continue;
+        if (name.find_first_of("&=") != std::string::npos) {
+            err = refuse("form field name \"" + name.substr(0, 64) + "\" contains '&' or '=' (once decoded)");
+            return false;
+        }
         std::string value = eq == std::string_view::npos ? std::string{} : d::form_decode(field.substr(eq + 1));
         if (!split_name(name, path, err))
             return false;
@@ -348,10 +354,10 @@ inline bool load(std::string_view content_type, std::string_view body, const ipn
         err = refuse("body is not a JSON object");
         return false;
     }
-    std::vector<std::string_view> keys;
+    std::vector<std::string> keys;
     keys.reserve(t.nodes[0].len);
     for (std::uint32_t i = 1; i < t.nodes[0].end; i = t.nodes[i + 1].end)
-        keys.push_back(t.text(i));
+        keys.push_back(d::form_decode(t.text(i)));
     std::sort(keys.begin(), keys.end());
     if (auto dup = std::adjacent_find(keys.begin(), keys.end()); dup != keys.end()) {
         err = refuse("duplicate key \"" + std::string(dup->substr(0, 64)) + "\"");
