@@ -387,6 +387,75 @@ TEST_CASE("cs2dt callback: duplicate keys are refused at any encoding (orderId a
     require_refused(cs2dt::verify_callback({"application/json", escaped}, app_secret), "duplicate key");
 }
 
+TEST_CASE("cs2dt callback: replay protection refuses a callback accepted before (opt-in, bounded, thread-safe)",
+          "[push][cs2dt][replay]")
+{
+    const std::string body = genuine(doc_body);
+    const auto verify = [](std::string_view b, const cs2dt::callback_limits& lim) {
+        return cs2dt::verify_callback({"application/json", b}, app_secret, lim);
+    };
+    // Off by default: the same genuine callback verifies every time.
+    CHECK(verify(body, {}));
+    CHECK(verify(body, {}));
+
+    replay_guard seen(3);
+    cs2dt::callback_limits lim;
+    lim.replay = &seen;
+    auto first = verify(body, lim);
+    REQUIRE(first);
+    CHECK(seen.seen(cs2dt::callback_replay_id(*first)));
+    auto again = verify(body, lim);
+    REQUIRE_FALSE(again);
+    CHECK(again.error().kind == error_kind::duplicate_id);
+    CHECK(again.error().provider == cs2dt::id);
+    const std::string m = again.error().message();
+    CHECK_THAT(m, Catch::Contains("replayed"));
+    CHECK(m.find(app_secret) == std::string::npos);
+    CHECK(m.find(sign_of(body)) == std::string::npos);
+    // The same signed content in another spelling is the same callback.
+    CHECK_FALSE(verify(replace(body, "\"offerId\":null", "\"offerId\":\"null\""), lim));
+    CHECK_FALSE(cs2dt::verify_callback_signature({"application/json", body}, app_secret, lim));
+    // A forgery is refused for what it is and remembered as nothing.
+    const std::size_t before = seen.size();
+    CHECK(verify(replace(body, "\"status\":11", "\"status\":10"), lim).error().kind == error_kind::invalid_argument);
+    CHECK(seen.size() == before);
+    // Handling failed: forget it, and CS2DT's retry goes through (once).
+    seen.forget(cs2dt::callback_replay_id(*first));
+    CHECK(verify(body, lim));
+    CHECK_FALSE(verify(body, lim));
+    // Bounded: the oldest of more than `capacity` callbacks is forgotten first.
+    std::vector<std::string> bodies;
+    for (int k = 0; k < 4; ++k)
+        bodies.push_back(genuine(R"({"orderId":)" + std::to_string(100 + k) + R"(,"status":11})"));
+    for (const auto& b : bodies)
+        REQUIRE(verify(b, lim));
+    CHECK(seen.size() == 3);
+    CHECK(verify(body, lim));             // evicted long ago
+    CHECK_FALSE(verify(bodies[3], lim));  // still remembered
+    SECTION("many threads, one guard: each callback is accepted exactly once")
+    {
+        replay_guard shared(1000);
+        cs2dt::callback_limits l;
+        l.replay = &shared;
+        std::vector<std::string> many;
+        for (int k = 0; k < 50; ++k)
+            many.push_back(genuine(R"({"orderId":)" + std::to_string(1000 + k) + R"(,"status":11})"));
+        std::atomic<int> accepted{0}, replayed{0};
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 4; ++t)
+            threads.emplace_back([&] {
+                for (const auto& b : many) {
+                    auto r = cs2dt::verify_callback({"application/json", b}, app_secret, l);
+                    (r ? accepted : replayed) += 1;
+                }
+            });
+        for (auto& t : threads)
+            t.join();
+        CHECK(accepted == 50);
+        CHECK(replayed == 150);
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Skinify IPN
 
@@ -543,6 +612,59 @@ TEST_CASE("skinify ipn: duplicate keys are refused at any encoding (deposit_id a
     require_ipn_refused(skinify::verify_ipn("application/x-www-form-urlencoded",
                                             ipn_form(api_token_md5) + "&deposit_id%3Dx%26steam_id=1", api_token),
                         "'&' or '='");
+}
+
+TEST_CASE("skinify ipn: replay protection (seen set) and a freshness window on date, both opt-in", "[push][skinify][replay]")
+{
+    using namespace std::chrono;
+    const auto now_s = duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+    const auto ipn = [](long long date, const char* status = "success") {
+        return R"({"token_md5":")" + std::string(api_token_md5) + R"(","status":")" + status +
+               R"(","transaction_id":"t-1","deposit_id":"d-1","date":)" + std::to_string(date) + "}";
+    };
+    const auto verify = [](const std::string& b, const skinify::ipn_limits& lim) {
+        return skinify::verify_ipn("application/json", b, api_token, lim);
+    };
+    CHECK(verify(ipn(1643713700), {})); // off by default: any date, any number of times
+    CHECK(verify(ipn(1643713700), {}));
+
+    replay_guard seen;
+    skinify::ipn_limits lim;
+    lim.replay = &seen;
+    auto first = verify(ipn(now_s), lim);
+    REQUIRE(first);
+    CHECK(seen.seen(skinify::ipn_replay_id(*first)));
+    auto again = verify(ipn(now_s), lim);
+    REQUIRE_FALSE(again);
+    CHECK(again.error().kind == error_kind::duplicate_id);
+    CHECK(again.error().provider == skinify::id);
+    CHECK(again.error().message().find(api_token_md5) == std::string::npos);
+    // The same IPN as a form is the same IPN.
+    CHECK_FALSE(skinify::verify_ipn("application/x-www-form-urlencoded",
+                                    "token_md5=" + std::string(api_token_md5) +
+                                        "&status=success&transaction_id=t-1&deposit_id=d-1&date=" + std::to_string(now_s),
+                                    api_token, lim));
+    // A later status of the same deposit is another IPN.
+    CHECK(verify(ipn(now_s, "failed"), lim));
+    // A wrong token is refused for that, and remembered as nothing.
+    const std::size_t before = seen.size();
+    auto forged = skinify::verify_ipn("application/json", replace(ipn(now_s, "pending"), std::string(api_token_md5),
+                                                                  skinify::ipn_token_md5("other")), api_token, lim);
+    REQUIRE_FALSE(forged);
+    CHECK(forged.error().kind == error_kind::invalid_argument);
+    CHECK(seen.size() == before);
+
+    skinify::ipn_limits fresh;
+    fresh.max_age = hours(24 * 8);
+    CHECK(verify(ipn(now_s - 3600), fresh));
+    CHECK(verify(ipn(now_s + 60), fresh)); // within max_clock_skew
+    require_ipn_refused(verify(ipn(now_s - 9 * 24 * 3600), fresh), "older than max_age");
+    require_ipn_refused(verify(ipn(now_s + 3600), fresh), "in the future");
+    require_ipn_refused(verify(ipn(9'000'000'000'000), fresh), "in the future");
+    require_ipn_refused(verify(R"({"token_md5":")" + std::string(api_token_md5) +
+                                   R"(","status":"success","transaction_id":"t-2","deposit_id":"d-2"})",
+                               fresh),
+                        "no \"date\"");
 }
 
 // ---------------------------------------------------------------------------

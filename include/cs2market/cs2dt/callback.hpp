@@ -42,6 +42,14 @@
 // digits decode alike); use outTradeNo values without '+' and '%', and treat an
 // offerId/tradeOfferId of "null" as absent.
 //
+// Replays: a captured genuine callback verifies again. Opt in to refusing
+// them with callback_limits::replay (a shared cs2market::replay_guard): a
+// callback whose `sign` was accepted before is then error_kind::duplicate_id.
+// The sign covers every field, so a re-sent status change of the same order
+// has another one. CS2DT callbacks carry no time, so there is no freshness window.
+// CS2DT retries until it reads "success": if handling an accepted callback
+// fails, guard.forget(callback_replay_id(*cb)) lets the retry through.
+//
 // Errors: refused input (too large, not JSON, not an object, no/invalid `sign`,
 // wrong signature, empty app_secret) is error_kind::invalid_argument with the
 // reason in `detail`; a genuinely signed body that does not fit
@@ -55,6 +63,7 @@
 #include <cs2market/detail/md5.hpp>
 #include <cs2market/error.hpp>
 #include <cs2market/json.hpp>
+#include <cs2market/replay_guard.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -81,7 +90,22 @@ struct callback_limits {
     std::size_t max_body_bytes = 64 * 1024; ///< larger bodies are refused before parsing
     std::size_t max_depth = 16;             ///< deeper JSON nesting is refused
     bool accept_lowercase_sign = true;      ///< false: only upper-case hex `sign` (as documented)
+    /// Opt-in replay protection: ids of accepted callbacks are remembered here and
+    /// a callback seen before is refused (error_kind::duplicate_id). Not owned.
+    replay_guard* replay = nullptr;
 };
+
+/// The id `callback_limits::replay` remembers for a callback with this `sign`.
+inline std::string callback_replay_id(std::string_view sign)
+{
+    return "cs2dt:" + ::cs2market::detail::hex_to_case(sign, ::cs2market::detail::hex_case::upper);
+}
+
+/// The id `callback_limits::replay` remembered for a verified callback (for replay_guard::forget).
+inline std::string callback_replay_id(const OrderStatusCallback& cb)
+{
+    return callback_replay_id(cb.sign.value_or(""));
+}
 
 namespace detail {
 
@@ -362,6 +386,17 @@ inline bool verify(const callback_request& req, std::string_view app_secret, con
     return true;
 }
 
+/// Remembers an accepted callback; refuses one accepted before.
+inline bool check_replay(const parsed& p, const callback_limits& limits, error& err)
+{
+    if (limits.replay && !limits.replay->remember(callback_replay_id(p.t.text(p.sign_idx)))) {
+        err = ::cs2market::detail::make_error(error_kind::duplicate_id,
+                                              "replayed: a callback with this signature was accepted before", cs2dt::id);
+        return false;
+    }
+    return true;
+}
+
 } // namespace detail
 
 /// Checks the signature only (for callers that read the body themselves, e.g.
@@ -371,7 +406,7 @@ inline result<void> verify_callback_signature(const callback_request& req, std::
 {
     detail::parsed p;
     error err;
-    if (!detail::verify(req, app_secret, limits, p, err))
+    if (!detail::verify(req, app_secret, limits, p, err) || !detail::check_replay(p, limits, err))
         return err;
     return {};
 }
@@ -389,6 +424,8 @@ inline result<OrderStatusCallback> verify_callback(const callback_request& req, 
         err.provider = cs2dt::id;
         return err;
     }
+    if (!detail::check_replay(p, limits, err))
+        return err;
     return out;
 }
 

@@ -34,6 +34,14 @@
 // deposit with GET /deposit-status before crediting. Make handling idempotent on
 // transaction_id + status: failed deliveries are retried / listed by /failed-ipn.
 //
+// Replays: token_md5 is the same for every IPN, so a captured IPN verifies
+// again. Opt in with ipn_limits: `replay` (a shared cs2market::replay_guard)
+// refuses an IPN whose transaction_id, status and settlement were accepted
+// before (error_kind::duplicate_id; ipn_replay_id names it, for forget when
+// handling failed), and `max_age` refuses one whose `date` is older than that
+// (or later than now + max_clock_skew). `date` is when the deposit was created,
+// so max_age must exceed how long a deposit can take (trade protection: days).
+//
 // Errors: refused input is error_kind::invalid_argument with the reason in
 // `detail`; an authentic IPN that does not fit DepositIpn is error_kind::decode.
 // No error contains the API token, its MD5 or the received token_md5.
@@ -44,12 +52,14 @@
 #include <cs2market/detail/md5.hpp>
 #include <cs2market/error.hpp>
 #include <cs2market/json.hpp>
+#include <cs2market/replay_guard.hpp>
 #include <cs2market/skinify/models.hpp>
 
 #include <boost/describe/members.hpp>
 #include <boost/mp11/algorithm.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -73,7 +83,21 @@ struct ipn_request {
 struct ipn_limits {
     std::size_t max_body_bytes = 64 * 1024; ///< larger bodies are refused before parsing
     std::size_t max_depth = 16;             ///< deeper JSON (or a[b][c]... form) nesting is refused
+    /// Opt-in freshness: an IPN whose `date` is older than this is refused (0: off).
+    std::chrono::seconds max_age{0};
+    /// With max_age: how far `date` may be ahead of this machine's clock.
+    std::chrono::seconds max_clock_skew{300};
+    /// Opt-in replay protection: ids of accepted IPNs are remembered here and one
+    /// seen before is refused (error_kind::duplicate_id). Not owned.
+    replay_guard* replay = nullptr;
 };
+
+/// The id `ipn_limits::replay` remembers for an IPN: its transaction, status and settlement.
+inline std::string ipn_replay_id(const DepositIpn& ipn)
+{
+    return "skinify:" + ipn.transaction_id + "|" + ipn.status.raw() + "|" +
+           (ipn.settlement ? std::to_string(ipn.settlement->raw()) : std::string());
+}
 
 /// md5(api_token) as 32 lower-case hex characters: the `token_md5` Skinify sends.
 /// "" when OpenSSL cannot compute MD5.
@@ -366,6 +390,36 @@ inline bool load(std::string_view content_type, std::string_view body, const ipn
     return true;
 }
 
+/// The opt-in freshness and replay checks of a decoded, authentic IPN.
+inline bool check_fresh(const DepositIpn& ipn, const ipn_limits& lim, error& err)
+{
+    if (lim.max_age.count() > 0) {
+        if (!ipn.date) {
+            err = refuse("no \"date\" to check the IPN's age against");
+            return false;
+        }
+        // In seconds: a far-off `date` in milliseconds would overflow nanoseconds.
+        const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        const auto date = ipn.date->seconds();
+        if (date < now - lim.max_age) {
+            err = refuse("stale: \"date\" " + std::to_string(ipn.date->raw()) + " is older than max_age");
+            return false;
+        }
+        if (date > now + lim.max_clock_skew) {
+            err = refuse("\"date\" " + std::to_string(ipn.date->raw()) + " is in the future");
+            return false;
+        }
+    }
+    if (lim.replay && !lim.replay->remember(ipn_replay_id(ipn))) {
+        err = ::cs2market::detail::make_error(error_kind::duplicate_id,
+                                              "replayed: IPN of transaction " + ipn.transaction_id.substr(0, 64) +
+                                                  " with this status was accepted before",
+                                              skinify::id);
+        return false;
+    }
+    return true;
+}
+
 inline bool check_token(const ::cs2market::detail::tape& t, std::string_view api_token, error& err)
 {
     namespace d = ::cs2market::detail;
@@ -433,6 +487,8 @@ inline result<DepositIpn> verify_ipn(std::string_view content_type, std::string_
         err.provider = skinify::id;
         return err;
     }
+    if (!detail::check_fresh(out, limits, err))
+        return err;
     return out;
 }
 
