@@ -667,6 +667,38 @@ TEST_CASE("skinify ipn: replay protection (seen set) and a freshness window on d
                         "no \"date\"");
 }
 
+TEST_CASE("skinify ipn: the form parser is not quadratic: a form at the size limit takes O(n log n) key comparisons",
+          "[push][skinify]")
+{
+    // A 64 KiB form of short fields; the quadratic parser compared every new name
+    // with every earlier one (about 8000^2 / 2 comparisons here).
+    const std::size_t limit = skinify::ipn_limits{}.max_body_bytes;
+    for (const char* shape : {"f", "a[f"}) {
+        INFO(shape);
+        std::string body = "token_md5=" + std::string(api_token_md5) + "&status=success&transaction_id=1&deposit_id=d";
+        std::size_t fields = 4;
+        for (std::size_t k = 0;; ++k) {
+            std::string f = "&" + std::string(shape) + std::to_string(k) + (shape[1] ? "]=" : "=");
+            if (body.size() + f.size() > limit)
+                break;
+            body += f;
+            ++fields;
+        }
+        body.append(limit - body.size(), 'x'); // the last field's value fills the body to the limit
+        REQUIRE(body.size() == limit);
+        skinify::detail::form_node root;
+        skinify::detail::form_stats stats;
+        error err;
+        REQUIRE(skinify::detail::parse_form(body, {}, root, err, &stats));
+        CHECK(fields > 5000);
+        // A find and an insert per name, about log2(8000) = 13 comparisons each: a few dozen per field, not thousands.
+        CHECK(stats.key_comparisons <= fields * 64);
+        CHECK(skinify::verify_ipn("application/x-www-form-urlencoded", body, api_token));
+        require_ipn_refused(skinify::verify_ipn("application/x-www-form-urlencoded", body + "x", api_token),
+                            "larger than the limit of 65536");
+    }
+}
+
 // ---------------------------------------------------------------------------
 // End to end: a receiver on the loopback HTTPS server, a Beast TLS client POSTing to it.
 
