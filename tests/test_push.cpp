@@ -699,6 +699,36 @@ TEST_CASE("skinify ipn: the form parser is not quadratic: a form at the size lim
     }
 }
 
+TEST_CASE("skinify ipn: ipn_form_to_json always gives valid JSON or an error (x%FF=1, amount=1e99999999999999999999)",
+          "[push][skinify]")
+{
+    const std::string md5(api_token_md5);
+    for (const std::string form : {"x%FF=1", "a=%C3%28", "x[%FF]=1", "deposit_id=%ED%A0%80", "amount=1e99999999999999999999",
+                                   "date=1e99999999999999999999", "amount_converted[usd]=-1E+99999999999999999999",
+                                   "multiplied_amount=1e-99999999999999999999", "settlement=99999999999999999999999", "amount=0e99999999999",
+                                   "amount=0E+0000000001&date=-0e-99",
+                                   "%00=%01%1F%7F", "amount=-0.0", "status=%E2%82%AC"}) {
+        INFO(form);
+        auto j = skinify::ipn_form_to_json(form);
+        if (j) {
+            boost::system::error_code ec;
+            boost::json::parse(*j, ec);
+            CHECK_FALSE(ec);
+        }
+        // verify_ipn never reports its own conversion as invalid JSON.
+        auto v = skinify::verify_ipn("application/x-www-form-urlencoded", "token_md5=" + md5 + "&" + form, api_token);
+        if (!v)
+            CHECK(v.error().message().find("not valid JSON") == std::string::npos);
+    }
+    // An exponent no number type can hold is a decode error at its member.
+    auto big = skinify::verify_ipn("application/x-www-form-urlencoded",
+                                   "token_md5=" + md5 + "&status=success&transaction_id=1&deposit_id=d&amount=1e99999999999999999999",
+                                   api_token);
+    REQUIRE_FALSE(big);
+    CHECK(big.error().kind == error_kind::decode);
+    CHECK(big.error().json_path == "amount");
+}
+
 // ---------------------------------------------------------------------------
 // End to end: a receiver on the loopback HTTPS server, a Beast TLS client POSTing to it.
 

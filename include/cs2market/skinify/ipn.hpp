@@ -21,7 +21,10 @@
 //    text is one (date, settlement, amount, multiplied_amount, the
 //    *_converted maps), otherwise as a string; for optional members the text
 //    `null`, and an empty value where a number is wanted, become null.
-//    `a[]=x` (lists) and repeated keys are refused.
+//    `a[]=x` (lists) and repeated keys are refused. A number is one only when it
+//    is exact (decimal::parse): `1e99999999999999999999` stays a string (and is
+//    then a decode error at its member), never JSON no parser accepts. Names and
+//    values that are not UTF-8 once decoded (`x%FF`) are refused.
 //  * token_md5: 32 hex characters, compared in constant time with
 //    md5(api_token); lower case is what Skinify's integrations use, either case
 //    is accepted.
@@ -187,6 +190,56 @@ inline bool is_json_number(std::string_view s) noexcept
     return i == s.size();
 }
 
+/// Well-formed UTF-8 (RFC 3629: no overlongs, no surrogates, at most U+10FFFF).
+inline bool valid_utf8(std::string_view s) noexcept
+{
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t n = 0;
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            n = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2;
+            if (c == 0xE0)
+                lo = 0xA0;
+            else if (c == 0xED)
+                hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3;
+            if (c == 0xF0)
+                lo = 0x90;
+            else if (c == 0xF4)
+                hi = 0x8F;
+        } else {
+            return false;
+        }
+        for (std::size_t k = 1; k <= n; ++k) {
+            if (i + k >= s.size())
+                return false;
+            const auto b = static_cast<unsigned char>(s[i + k]);
+            if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF))
+                return false;
+        }
+        i += n + 1;
+    }
+    return true;
+}
+
+/// A form value written as a JSON number: JSON's grammar and exact (no digits a
+/// decimal cannot hold), with an exponent of at most 9 digits: decimal::parse
+/// takes 0e99999999999 as 0, but Boost.JSON refuses exponents past 2^31.
+inline bool exact_number(std::string_view s) noexcept
+{
+    const auto e = s.find_first_of("eE");
+    if (e != std::string_view::npos && s.size() - e - 1 - (s.size() > e + 1 && (s[e + 1] == '+' || s[e + 1] == '-')) > 9)
+        return false;
+    return is_json_number(s) && decimal::parse(s).has_value();
+}
+
 template <class T>
 struct is_integer_open_enum : std::false_type {};
 template <class E>
@@ -228,7 +281,7 @@ void emit(std::string& out, const form_node& n)
         }
         emit<U>(out, n);
     } else if constexpr (wants_number<T>) {
-        if (n.leaf && is_json_number(n.value))
+        if (n.leaf && exact_number(n.value))
             out += n.value;
         else
             emit_untyped(out, n);
@@ -331,11 +384,19 @@ inline bool parse_form(std::string_view body, const ipn_limits& lim, form_node& 
         const std::string name = d::form_decode(field.substr(0, eq));
         if (name.empty())
             continue;
+        if (!valid_utf8(name)) {
+            err = refuse("form field name is not valid UTF-8");
+            return false;
+        }
         if (name.find_first_of("&=") != std::string::npos) {
             err = refuse("form field name \"" + name.substr(0, 64) + "\" contains '&' or '=' (once decoded)");
             return false;
         }
         std::string value = eq == std::string_view::npos ? std::string{} : d::form_decode(field.substr(eq + 1));
+        if (!valid_utf8(value)) {
+            err = refuse("form field \"" + name.substr(0, 64) + "\": value is not valid UTF-8");
+            return false;
+        }
         if (!split_name(name, path, err))
             return false;
         if (path.size() > lim.max_depth) {
