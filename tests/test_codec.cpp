@@ -1394,3 +1394,82 @@ TEST_CASE("codec: -0.0 round-trips (double keeps its sign, decimal normalises to
         CHECK(decimal::parse(d->to_string()) == d);
     }
 }
+
+namespace {
+
+/// `s` with %XX and \uXXXX (ASCII) escapes decoded, so a key is found however it was written.
+std::string unescape_all(std::string_view s)
+{
+    auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) && hex(s[i + 2])) {
+            out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+            i += 2;
+        } else if (s[i] == '\\' && i + 5 < s.size() && s[i + 1] == 'u' && s.substr(i + 2, 2) == "00") {
+            out += static_cast<char>(std::stoi(std::string(s.substr(i + 4, 2)), nullptr, 16));
+            i += 5;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+/// Fails when any prefix of `key` longer than its public part ("csb_pub_") shows in `text`, in any encoding.
+void require_no_key(std::string_view what, const std::string& text, std::string_view key)
+{
+    INFO(what << ": " << text.substr(0, 300));
+    const std::string plain = unescape_all(text);
+    for (std::size_t n = 9; n <= key.size(); ++n)
+        REQUIRE(plain.find(key.substr(0, n)) == std::string::npos);
+}
+
+void require_redacted(const cs2market::error& e, std::string_view key)
+{
+    require_no_key("message", e.message(), key);
+    require_no_key("provider_code", e.provider_code, key);
+    require_no_key("detail", e.detail, key);
+    require_no_key("body", e.body, key);
+    require_no_key("json_path", e.json_path, key);
+}
+
+} // namespace
+
+TEST_CASE("redaction: a key echoed in a response never shows, cut at 200 or 4096 bytes, escaped, encoded or as a map key",
+          "[codec][redact]")
+{
+    using op = csboard::ops::get_listings_availability;
+    const std::string key = "csb_pub_7Hq2LmN9xK4vR8sTzW3y";
+    const auto decode = [&](unsigned status, const std::string& body) {
+        auto r = cs2market::decode_response<op>(http(status, body), key);
+        REQUIRE_FALSE(r);
+        return r.error();
+    };
+    const std::string json_escaped = "csb\\u005fpub\\u005f7Hq2LmN9xK4vR8sTzW3y";
+    const std::string percent = "csb%5Fpub%5F7Hq2LmN9xK4vR8sTzW3y";
+    for (const std::string& echoed : {key, json_escaped, percent}) {
+        INFO("written as " << echoed);
+        // The key straddling every cut: provider_code at 200 bytes, detail and body at 4096.
+        for (std::size_t cut : {std::size_t{200}, std::size_t{4096}}) {
+            for (std::size_t back = 1; back < echoed.size(); back += 3) {
+                const std::string pad(cut - back, 'x');
+                auto code_err = decode(400, R"({"code":")" + pad + echoed + R"(","detail":"d"})");
+                require_redacted(code_err, key);
+                auto detail_err = decode(400, R"({"code":"c","detail":")" + pad + echoed + R"("})");
+                require_redacted(detail_err, key);
+                // The body's own cut, with the key in a field nobody reads.
+                const std::string head = R"({"code":"c","other":")";
+                auto body_err = decode(400, head + std::string(cut - back - head.size(), 'x') + echoed + R"("})");
+                require_redacted(body_err, key);
+            }
+        }
+        // As a map key: the decode error's JSON path names it.
+        auto path_err = decode(200, R"({"data":{"available":{")" + echoed + R"(":"many"},"unavailable_ids":[]}})");
+        CHECK(path_err.kind == error_kind::decode);
+        CHECK_THAT(path_err.json_path, StartsWith("data.available."));
+        require_redacted(path_err, key);
+        // A non-JSON error body.
+        require_redacted(decode(502, "<html>" + std::string(190, 'x') + echoed + "</html>"), key);
+    }
+}
