@@ -2,7 +2,7 @@
 # Installs what cs2market needs on Debian 12 (as root), only when something is missing.
 set -euo pipefail
 pkgs=(cmake g++ make ninja-build ccache python3 openssl libssl-dev zlib1g-dev catch2 libboost1.81-dev libboost-json1.81-dev
-      libsqlite3-dev)
+      libsqlite3-dev clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
