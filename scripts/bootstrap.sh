@@ -4,7 +4,7 @@
 # (on a free loopback port, in a temporary directory; the Debian cluster is not used).
 set -euo pipefail
 pkgs=(cmake g++ make ninja-build ccache python3 openssl libssl-dev zlib1g-dev catch2 libboost1.81-dev libboost-json1.81-dev
-      libsqlite3-dev libpq-dev postgresql-15)
+      libsqlite3-dev libpq-dev postgresql-15 clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

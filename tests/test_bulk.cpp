@@ -461,6 +461,75 @@ TEST_CASE("bulk: corrupt or truncated gzip is an error", "[bulk][gzip]")
     }
 }
 
+TEST_CASE("bulk: zero padding after the last gzip member is accepted; other trailing bytes are an error after the rows",
+          "[bulk][gzip]")
+{
+    // gzip(1) ignores trailing zero bytes (tape blocks, padded downloads); they cannot
+    // start a member (the magic is 1f 8b), so reading them as padding is unambiguous.
+    const std::string data = price_rows(300);
+    const std::string gz = gzip(data);
+    auto rows_of = [](const std::string& bytes, std::size_t chunk, std::size_t& rows) {
+        rows = 0;
+        cs2market::ndjson_reader<csboard::PriceRow> reader([&](csboard::PriceRow&&) { ++rows; });
+        cs2market::gzip_decoder dec;
+        for (std::size_t i = 0; i < bytes.size(); i += chunk)
+            if (auto r = dec.feed(std::string_view(bytes).substr(i, chunk), [&](std::string_view s) { return static_cast<bool>(reader.feed(s)); }); !r)
+                return r;
+        if (auto r = dec.finish(); !r)
+            return r;
+        return reader.finish();
+    };
+    for (std::size_t pad : {std::size_t{1}, std::size_t{8}, std::size_t{512}, std::size_t{70000}}) {
+        const std::string padded = gz + std::string(pad, '\0');
+        for (std::size_t chunk : {std::size_t{1}, std::size_t{13}, std::size_t{4096}, padded.size()}) {
+            if (chunk == 1 && pad > 512)
+                continue;
+            INFO("padding " << pad << ", chunk " << chunk);
+            std::size_t rows = 0;
+            auto r = rows_of(padded, chunk, rows);
+            REQUIRE(r);
+            CHECK(rows == 300);
+        }
+        std::size_t count = 0;
+        auto n = cs2market::decode_ndjson<csboard::PriceRow>(padded, [&](csboard::PriceRow&&) { ++count; });
+        REQUIRE(n);
+        CHECK(*n == 300);
+        temp_file f(padded, "padded.ndjson.gz");
+        auto nf = cs2market::decode_ndjson_gz_file<csboard::PriceRow>(f.path, [](csboard::PriceRow&&) {});
+        REQUIRE(nf);
+        CHECK(*nf == 300);
+    }
+    SECTION("two members, then padding")
+    {
+        std::size_t rows = 0;
+        REQUIRE(rows_of(gzip(data.substr(0, 1000)) + gzip(data.substr(1000)) + std::string(100, '\0'), 7, rows));
+        CHECK(rows == 300);
+    }
+    SECTION("anything but zeros after the padding is an error, reported after the rows already delivered")
+    {
+        for (const std::string& tail : {std::string(10, '\0') + "x", std::string(1, '\0') + gz, std::string(3, '\0') + "\x1f\x8b"}) {
+            for (std::size_t chunk : {std::size_t{1}, std::size_t{4096}}) {
+                INFO("tail of " << tail.size() << ", chunk " << chunk);
+                std::size_t rows = 0;
+                auto r = rows_of(gz + tail, chunk, rows);
+                REQUIRE_FALSE(r);
+                CHECK(r.error().kind == error_kind::invalid_json);
+                CHECK_THAT(r.error().message(), Contains("gzip") && Contains("after the zero padding"));
+                CHECK(rows == 300); // a streaming reader cannot take rows back: the error follows them
+            }
+        }
+        std::size_t count = 0;
+        auto n = cs2market::decode_ndjson<csboard::PriceRow>(gz + std::string(5, '\0') + "junk", [&](csboard::PriceRow&&) { ++count; });
+        REQUIRE_FALSE(n);
+        CHECK(count == 300);
+    }
+    SECTION("zeros alone are not a gzip file")
+    {
+        std::size_t rows = 0;
+        CHECK_FALSE(rows_of(std::string(64, '\0'), 64, rows));
+    }
+}
+
 // ===========================================================================
 // Bad rows
 // ===========================================================================

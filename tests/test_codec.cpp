@@ -6,6 +6,11 @@
 #include <cs2market/cs2dt/models.hpp>
 #include <cs2market/csboard/models.hpp>
 #include <cs2market/skinify/models.hpp>
+// decode_response: the envelope of each provider (no Beast or Asio).
+#include <cs2market/cs2dt/generated/operations.hpp>
+#include <cs2market/csboard/generated/operations.hpp>
+#include <cs2market/request.hpp>
+#include <cs2market/skinify/generated/operations.hpp>
 
 #include "codec_test_support.hpp"
 
@@ -15,8 +20,11 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <cctype>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -1236,4 +1244,232 @@ TEST_CASE("CSBoard ApiError bodies decode", "[csboard]")
     CHECK(e.hold_until->time_point() == utc(2026, 7, 6, 12, 0, 0));
     auto missing = decode_err<csboard::ApiError>(R"({"detail":"x"})", error_kind::decode);
     CHECK(missing.json_path == "code");
+}
+
+// --- Hardening (issue 14): a hostile server -----------------------------------------
+
+namespace {
+
+cs2market::http_response http(unsigned status, std::string body)
+{
+    cs2market::http_response r;
+    r.status = status;
+    r.body = std::move(body);
+    r.content_type = "application/json";
+    return r;
+}
+
+constexpr std::string_view deposit_json = R"({"status":"success","transaction_id":"1","deposit_id":"d"})";
+
+} // namespace
+
+TEST_CASE("envelope: a duplicate key is judged by its last occurrence, the one the decoder keeps", "[codec][envelope]")
+{
+    using op = skinify::ops::deposit_status;
+    SECTION("success, then error: an error")
+    {
+        auto r = cs2market::decode_response<op>(
+            http(200, R"({"status":"success","deposit":)" + std::string(deposit_json) + R"(,"status":"error","error_message":"x"})"),
+            "token-0000");
+        REQUIRE_FALSE(r);
+        CHECK(r.error().kind == error_kind::provider);
+        CHECK(r.error().provider_code == "x");
+    }
+    SECTION("error, then success: a success, decoded as such")
+    {
+        auto r = cs2market::decode_response<op>(
+            http(200, R"({"status":"error","error_message":"x","status":"success","deposit":)" + std::string(deposit_json) + "}"),
+            "token-0000");
+        REQUIRE(r);
+        CHECK(r->value.status == "success");
+        CHECK(r->value.deposit.deposit_id == "d");
+    }
+    SECTION("the payload key given twice: the last one is the payload")
+    {
+        using bal = cs2dt::ops::user_balance;
+        auto r = cs2market::decode_response<bal>(
+            http(200, R"({"success":true,"data":{"data":"1.5"},"errorCode":0,"data":{"data":"2.5"}})"), "app-key-0000");
+        REQUIRE(r);
+        CHECK(r->value.data->to_string() == "2.5");
+    }
+}
+
+TEST_CASE("envelope: \"false\" and \"0\" sent as strings count as the boolean and the integer (CS2DT success / errorCode)",
+          "[codec][envelope]")
+{
+    using op = cs2dt::ops::user_balance;
+    const auto decode = [](std::string body) { return cs2market::decode_response<op>(http(200, std::move(body)), "app-key-0000"); };
+    SECTION("\"success\":\"false\" is a failure")
+    {
+        auto r = decode(R"({"success":"false","data":null,"errorCode":"5002","errorMsg":"no"})");
+        REQUIRE_FALSE(r);
+        CHECK(r.error().kind == error_kind::provider);
+        CHECK(r.error().provider_code == "5002");
+        auto r2 = decode(R"({"success":"false","data":{"data":"1.5"},"errorCode":0})");
+        REQUIRE_FALSE(r2);
+        CHECK(r2.error().kind == error_kind::provider);
+    }
+    SECTION("\"errorCode\":\"0\" (and 0 written otherwise) is no error")
+    {
+        for (std::string code : {R"("0")", "0", "0.0", "-0"}) {
+            INFO(code);
+            auto r = decode(R"({"success":true,"data":{"data":"1.5"},"errorCode":)" + code + "}");
+            REQUIRE(r);
+            CHECK(r->value.data->to_string() == "1.5");
+        }
+        auto t = decode(R"({"success":"true","data":{"data":"1.5"},"errorCode":"0"})");
+        REQUIRE(t);
+    }
+    SECTION("a non-zero code in either form is an error")
+    {
+        for (std::string code : {R"("140015")", "140015", R"("00")", R"("x")"}) {
+            INFO(code);
+            auto r = decode(R"({"success":true,"data":{"data":"1.5"},"errorCode":)" + code + "}");
+            REQUIRE_FALSE(r);
+            CHECK(r.error().kind == error_kind::provider);
+        }
+    }
+}
+
+TEST_CASE("codec: a nested struct given twice is replaced by the last one, not merged", "[codec]")
+{
+    auto p = decode_ok<csboard::OrdersPage>(R"({"data":[],"meta":{"next_cursor":"c1","per_page":10},"meta":{"per_page":50}})");
+    CHECK_FALSE(p.meta.next_cursor);
+    CHECK(p.meta.per_page == 50);
+    CHECK(to_json(p) == R"({"data":[],"meta":{"per_page":50}})");
+    // The same through a tape (the envelope path).
+    auto r = cs2market::decode_response<csboard::ops::list_orders>(
+        http(200, R"({"data":[],"meta":{"next_cursor":"c1"},"meta":{"per_page":50}})"), "csb_pub_0000");
+    REQUIRE(r);
+    CHECK_FALSE(r->value.meta.next_cursor);
+    // A required member missing from the last copy is missing, whatever the first said.
+    auto bad = from_json<skinify::DepositStatusResponse>(R"({"status":"success","deposit":)" + std::string(deposit_json) +
+                                                         R"(,"deposit":{"status":"success","transaction_id":"1"}})");
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().json_path == "deposit.deposit_id");
+}
+
+TEST_CASE("codec: integers refuse leading zeros (\"022\"), as decimals do", "[codec]")
+{
+    // Numeric strings are accepted for integers (CS2DT sends ids as strings), with decimal's grammar.
+    using cb = cs2dt::OrderStatusCallback;
+    CHECK(decode_ok<cb>(R"({"orderId":"22"})").orderId == 22);
+    CHECK(decode_ok<cb>(R"({"orderId":"0"})").orderId == 0);
+    CHECK(decode_ok<cb>(R"({"orderId":"-0"})").orderId == 0); // decimal::parse("-0") is 0 too
+    CHECK(decode_ok<cb>(R"({"orderId":"2.20e1"})").orderId == 22);
+    CHECK(decimal::parse("-0").has_value());
+    for (const char* s : {R"("022")", R"("00")", R"("-022")", R"("0022.0")", R"("+22")", R"(" 22")", R"("22 ")"}) {
+        INFO(s);
+        CHECK_FALSE(decimal::parse(std::string_view(s).substr(1, std::strlen(s) - 2)).has_value());
+        auto r = from_json<cb>(std::string(R"({"orderId":)") + s + "}");
+        REQUIRE_FALSE(r);
+        CHECK(r.error().json_path == "orderId");
+    }
+    // Integer enums and Unix timestamps in strings too.
+    CHECK_FALSE(from_json<cb>(R"({"status":"011"})"));
+    CHECK_FALSE(from_json<cs2dt::OrderDetailDTO>(R"({"createTime":"01719550000"})"));
+}
+
+TEST_CASE("codec: -0.0 round-trips (double keeps its sign, decimal normalises to 0)", "[codec]")
+{
+    for (const char* in : {"-0.0", "-0", "-0e5", "-0.000"}) {
+        INFO(in);
+        auto s = decode_ok<csboard::Sticker>(std::string(R"({"wear":)") + in + "}");
+        REQUIRE(s.wear);
+        CHECK(*s.wear == 0.0);
+        CHECK(std::signbit(*s.wear));
+        const std::string once = to_json(s);
+        CHECK(once == R"({"wear":-0})");
+        auto again = decode_ok<csboard::Sticker>(once);
+        CHECK(std::signbit(*again.wear));
+        CHECK(to_json(again) == once);
+        // From a numeric string as well.
+        auto q = from_json<csboard::Sticker>(std::string(R"({"wear":")") + in + "\"}");
+        if (q)
+            CHECK(std::signbit(*q->wear));
+        // Decimals have no negative zero: -0.0 is 0, and 0 stays 0.
+        auto d = decimal::parse(in);
+        REQUIRE(d);
+        CHECK(d->to_string() == "0");
+        CHECK(decimal::parse(d->to_string()) == d);
+    }
+}
+
+namespace {
+
+/// `s` with %XX and \uXXXX (ASCII) escapes decoded, so a key is found however it was written.
+std::string unescape_all(std::string_view s)
+{
+    auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) && hex(s[i + 2])) {
+            out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+            i += 2;
+        } else if (s[i] == '\\' && i + 5 < s.size() && s[i + 1] == 'u' && s.substr(i + 2, 2) == "00") {
+            out += static_cast<char>(std::stoi(std::string(s.substr(i + 4, 2)), nullptr, 16));
+            i += 5;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+/// Fails when any prefix of `key` longer than its public part ("csb_pub_") shows in `text`, in any encoding.
+void require_no_key(std::string_view what, const std::string& text, std::string_view key)
+{
+    INFO(what << ": " << text.substr(0, 300));
+    const std::string plain = unescape_all(text);
+    for (std::size_t n = 9; n <= key.size(); ++n)
+        REQUIRE(plain.find(key.substr(0, n)) == std::string::npos);
+}
+
+void require_redacted(const cs2market::error& e, std::string_view key)
+{
+    require_no_key("message", e.message(), key);
+    require_no_key("provider_code", e.provider_code, key);
+    require_no_key("detail", e.detail, key);
+    require_no_key("body", e.body, key);
+    require_no_key("json_path", e.json_path, key);
+}
+
+} // namespace
+
+TEST_CASE("redaction: a key echoed in a response never shows, cut at 200 or 4096 bytes, escaped, encoded or as a map key",
+          "[codec][redact]")
+{
+    using op = csboard::ops::get_listings_availability;
+    const std::string key = "csb_pub_7Hq2LmN9xK4vR8sTzW3y";
+    const auto decode = [&](unsigned status, const std::string& body) {
+        auto r = cs2market::decode_response<op>(http(status, body), key);
+        REQUIRE_FALSE(r);
+        return r.error();
+    };
+    const std::string json_escaped = "csb\\u005fpub\\u005f7Hq2LmN9xK4vR8sTzW3y";
+    const std::string percent = "csb%5Fpub%5F7Hq2LmN9xK4vR8sTzW3y";
+    for (const std::string& echoed : {key, json_escaped, percent}) {
+        INFO("written as " << echoed);
+        // The key straddling every cut: provider_code at 200 bytes, detail and body at 4096.
+        for (std::size_t cut : {std::size_t{200}, std::size_t{4096}}) {
+            for (std::size_t back = 1; back < echoed.size(); back += 3) {
+                const std::string pad(cut - back, 'x');
+                auto code_err = decode(400, R"({"code":")" + pad + echoed + R"(","detail":"d"})");
+                require_redacted(code_err, key);
+                auto detail_err = decode(400, R"({"code":"c","detail":")" + pad + echoed + R"("})");
+                require_redacted(detail_err, key);
+                // The body's own cut, with the key in a field nobody reads.
+                const std::string head = R"({"code":"c","other":")";
+                auto body_err = decode(400, head + std::string(cut - back - head.size(), 'x') + echoed + R"("})");
+                require_redacted(body_err, key);
+            }
+        }
+        // As a map key: the decode error's JSON path names it.
+        auto path_err = decode(200, R"({"data":{"available":{")" + echoed + R"(":"many"},"unavailable_ids":[]}})");
+        CHECK(path_err.kind == error_kind::decode);
+        CHECK_THAT(path_err.json_path, StartsWith("data.available."));
+        require_redacted(path_err, key);
+        // A non-JSON error body.
+        require_redacted(decode(502, "<html>" + std::string(190, 'x') + echoed + "</html>"), key);
+    }
 }

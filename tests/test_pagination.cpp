@@ -144,3 +144,73 @@ TEST_CASE("pager: Skinify start_from while has_more, and errors surface", "[pagi
     CHECK(query_value(reqs[2].target, "start_from") == "999");
     CHECK(query_value(reqs[2].target, "start_date") == "1643700000");
 }
+
+TEST_CASE("pager: Skinify get-deposits does not stop silently after a full page of 1000 when has_more is absent",
+          "[pagination]")
+{
+    // The get-deposits doc shows start_from and "results limited 1000", not has_more.
+    const auto page = [](int first, int count, const std::string& tail) {
+        std::string body = R"j({"status":"success","deposits":[)j";
+        for (int i = 0; i < count; ++i)
+            body += (i ? "," : "") + std::string(R"j({"status":"success","transaction_id":")j") + std::to_string(first + i) +
+                    R"j(","deposit_id":"d","date":1643713700})j";
+        return body + "]" + tail + "}";
+    };
+    skinify::get_deposits_params p;
+    p.starting = *unix_seconds::from_raw(1643700000);
+    p.ending = *unix_seconds::from_raw(1643800000);
+    SECTION("a full page with start_from: the next page is asked for, a short page ends the listing")
+    {
+        https_server server([&](const recorded_request& rq) {
+            auto from = query_value(rq.target, "start_from");
+            if (from == "<absent>")
+                return json(200, page(0, 1000, R"j(,"start_from":1000)j"));
+            if (from == "1000")
+                return json(200, page(1000, 1000, R"j(,"start_from":2000)j"));
+            return json(200, page(2000, 3, R"j(,"start_from":2003)j"));
+        });
+        auto c = make_client<skinify::client>(server, "skinify-token-xyz");
+        std::vector<std::string> ids;
+        auto n = for_each_item<skinify::ops::get_deposits>(c, p, [&](const skinify::DepositInfo& d) { ids.push_back(d.transaction_id); });
+        REQUIRE(n);
+        CHECK(*n == 2003);
+        CHECK(ids.back() == "2002");
+        auto reqs = server.requests();
+        REQUIRE(reqs.size() == 3);
+        CHECK(query_value(reqs[1].target, "start_from") == "1000");
+        CHECK(query_value(reqs[2].target, "start_from") == "2000");
+        CHECK(query_value(reqs[2].target, "starting") == "1643700000");
+    }
+    SECTION("an explicit has_more is followed as sent")
+    {
+        https_server server([&](const recorded_request& rq) {
+            if (query_value(rq.target, "start_from") == "<absent>")
+                return json(200, page(0, 2, R"j(,"start_from":2,"has_more":true)j"));
+            return json(200, page(2, 1000, R"j(,"start_from":1002,"has_more":false)j"));
+        });
+        auto c = make_client<skinify::client>(server, "skinify-token-xyz");
+        auto n = for_each_item<skinify::ops::get_deposits>(c, p, [](const skinify::DepositInfo&) {});
+        REQUIRE(n);
+        CHECK(*n == 1002);
+        CHECK(server.request_count() == 2);
+    }
+    SECTION("a full page that says nothing about what follows is an error after its items, not the end")
+    {
+        https_server server([&](const recorded_request&) { return json(200, page(0, 1000, "")); });
+        auto c = make_client<skinify::client>(server, "skinify-token-xyz");
+        pager<skinify::ops::get_deposits, skinify::client> pg(c, p);
+        std::size_t items = 0;
+        for (;;) {
+            auto it = pg.next();
+            if (!it) {
+                CHECK(it.error().kind == error_kind::decode);
+                CHECK_THAT(it.error().message(), Catch::Contains("1000"));
+                break;
+            }
+            REQUIRE(*it); // never a silent end
+            ++items;
+        }
+        CHECK(items == 1000);
+        CHECK(server.request_count() == 1);
+    }
+}

@@ -16,13 +16,17 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 using namespace cs2market;
 using cs2dt::callback_request;
@@ -327,6 +331,131 @@ TEST_CASE("cs2dt callback: forgeries are refused", "[push][cs2dt]")
     }
 }
 
+TEST_CASE("cs2dt callback: a key or value holding & or = (moved field boundaries) is refused", "[push][cs2dt]")
+{
+    // One genuine callback; each forgery below has the same string-to-sign (so the
+    // same sign) with fields dropped or merged.
+    const std::string body = genuine(R"({"orderId":7,"outTradeNo":"m-1","status":220,)"
+                                     R"("failedCode":"ORDER_FAILED_OF_BUYER_DECLINE","typeName":"BUYER_ORDER_STATUS"})");
+    const std::string sign = sign_of(body);
+    REQUIRE(cs2dt::verify_callback({"application/json", body}, app_secret));
+    const std::string rest = R"("outTradeNo":"m-1","status":220,"typeName":"BUYER_ORDER_STATUS","sign":")" + sign + "\"}";
+    const std::string forged[] = {
+        // orderId and failedCode folded into one unknown key: a reversal without its reason or order.
+        R"({"failedCode=ORDER_FAILED_OF_BUYER_DECLINE&orderId":7,)" + rest,
+        // orderId moved into failedCode's value.
+        R"({"failedCode":"ORDER_FAILED_OF_BUYER_DECLINE&orderId=7",)" + rest,
+        // ... percent-encoded, which the documented URL-decoding turns back into & and =.
+        R"({"failedCode":"ORDER_FAILED_OF_BUYER_DECLINE%26orderId%3D7",)" + rest,
+        R"({"failedCode%3DORDER_FAILED_OF_BUYER_DECLINE%26orderId":7,)" + rest,
+        // ... or JSON-escaped.
+        R"({"failedCode":"ORDER_FAILED_OF_BUYER_DECLINE\u0026orderId\u003d7",)" + rest,
+    };
+    for (const auto& f : forged) {
+        INFO(f);
+        const auto r = cs2dt::verify_callback({"application/json", f}, app_secret);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().kind == error_kind::invalid_argument);
+        CHECK_FALSE(cs2dt::verify_callback_signature({"application/json", f}, app_secret));
+        const std::string m = r.error().message();
+        CHECK(m.find(app_secret) == std::string::npos);
+        CHECK(m.find(sign) == std::string::npos);
+        // Nor can such a body be signed.
+        CHECK_FALSE(cs2dt::sign_callback(f, app_secret));
+    }
+    require_refused(cs2dt::verify_callback({"application/json", forged[1]}, app_secret), "'&' or '='", sign);
+    // Nested values are signed as their JSON text, URL-decoded: the same rule applies.
+    CHECK_FALSE(cs2dt::sign_callback(R"({"orderId":1,"x":{"a":"b=c"}})", app_secret));
+    CHECK_FALSE(cs2dt::sign_callback_fields({{"orderId", "1"}, {"x", "a%26b"}}, app_secret));
+    // '+' and other escapes stay fine.
+    CHECK(cs2dt::sign_callback(R"({"orderId":1,"outTradeNo":"a+b%20c"})", app_secret));
+}
+
+TEST_CASE("cs2dt callback: duplicate keys are refused at any encoding (orderId and order%49d, order\\u0049d)",
+          "[push][cs2dt]")
+{
+    // The sign over what the verifier would otherwise sign: both keys, as written.
+    const auto signed_as = [](std::string_view to_sign, std::string_view json_without_sign) {
+        std::string b(json_without_sign.substr(0, json_without_sign.size() - 1));
+        return b + R"(,"sign":")" + cs2dt::detail::signature(to_sign, app_secret) + "\"}";
+    };
+    const std::string percent = signed_as("order%49d=8&orderId=7&status=11", R"({"orderId":7,"order%49d":8,"status":11})");
+    require_refused(cs2dt::verify_callback({"application/json", percent}, app_secret), "duplicate key");
+    const std::string plus = signed_as("orderI+d=8&orderId=7", R"({"orderId":7,"orderI+d":8})");
+    CHECK(cs2dt::verify_callback({"application/json", plus}, app_secret)); // "orderI d" is another key
+    const std::string escaped = signed_as("orderId=7&orderId=8&status=11", R"({"orderId":7,"order\u0049d":8,"status":11})");
+    require_refused(cs2dt::verify_callback({"application/json", escaped}, app_secret), "duplicate key");
+}
+
+TEST_CASE("cs2dt callback: replay protection refuses a callback accepted before (opt-in, bounded, thread-safe)",
+          "[push][cs2dt][replay]")
+{
+    const std::string body = genuine(doc_body);
+    const auto verify = [](std::string_view b, const cs2dt::callback_limits& lim) {
+        return cs2dt::verify_callback({"application/json", b}, app_secret, lim);
+    };
+    // Off by default: the same genuine callback verifies every time.
+    CHECK(verify(body, {}));
+    CHECK(verify(body, {}));
+
+    replay_guard seen(3);
+    cs2dt::callback_limits lim;
+    lim.replay = &seen;
+    auto first = verify(body, lim);
+    REQUIRE(first);
+    CHECK(seen.seen(cs2dt::callback_replay_id(*first)));
+    auto again = verify(body, lim);
+    REQUIRE_FALSE(again);
+    CHECK(again.error().kind == error_kind::duplicate_id);
+    CHECK(again.error().provider == cs2dt::id);
+    const std::string m = again.error().message();
+    CHECK_THAT(m, Catch::Contains("replayed"));
+    CHECK(m.find(app_secret) == std::string::npos);
+    CHECK(m.find(sign_of(body)) == std::string::npos);
+    // The same signed content in another spelling is the same callback.
+    CHECK_FALSE(verify(replace(body, "\"offerId\":null", "\"offerId\":\"null\""), lim));
+    CHECK_FALSE(cs2dt::verify_callback_signature({"application/json", body}, app_secret, lim));
+    // A forgery is refused for what it is and remembered as nothing.
+    const std::size_t before = seen.size();
+    CHECK(verify(replace(body, "\"status\":11", "\"status\":10"), lim).error().kind == error_kind::invalid_argument);
+    CHECK(seen.size() == before);
+    // Handling failed: forget it, and CS2DT's retry goes through (once).
+    seen.forget(cs2dt::callback_replay_id(*first));
+    CHECK(verify(body, lim));
+    CHECK_FALSE(verify(body, lim));
+    // Bounded: the oldest of more than `capacity` callbacks is forgotten first.
+    std::vector<std::string> bodies;
+    for (int k = 0; k < 4; ++k)
+        bodies.push_back(genuine(R"({"orderId":)" + std::to_string(100 + k) + R"(,"status":11})"));
+    for (const auto& b : bodies)
+        REQUIRE(verify(b, lim));
+    CHECK(seen.size() == 3);
+    CHECK(verify(body, lim));             // evicted long ago
+    CHECK_FALSE(verify(bodies[3], lim));  // still remembered
+    SECTION("many threads, one guard: each callback is accepted exactly once")
+    {
+        replay_guard shared(1000);
+        cs2dt::callback_limits l;
+        l.replay = &shared;
+        std::vector<std::string> many;
+        for (int k = 0; k < 50; ++k)
+            many.push_back(genuine(R"({"orderId":)" + std::to_string(1000 + k) + R"(,"status":11})"));
+        std::atomic<int> accepted{0}, replayed{0};
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 4; ++t)
+            threads.emplace_back([&] {
+                for (const auto& b : many) {
+                    auto r = cs2dt::verify_callback({"application/json", b}, app_secret, l);
+                    (r ? accepted : replayed) += 1;
+                }
+            });
+        for (auto& t : threads)
+            t.join();
+        CHECK(accepted == 50);
+        CHECK(replayed == 150);
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Skinify IPN
 
@@ -466,6 +595,138 @@ TEST_CASE("skinify ipn: token_md5 case, wrong tokens and bad bodies", "[push][sk
     REQUIRE_FALSE(d);
     CHECK(d.error().kind == error_kind::decode);
     CHECK(d.error().provider == skinify::id);
+}
+
+TEST_CASE("skinify ipn: duplicate keys are refused at any encoding (deposit_id and deposit%5Fid, deposit\\u005fid)",
+          "[push][skinify]")
+{
+    const std::string json = ipn_json(api_token_md5);
+    for (const char* dup : {R"("deposit%5Fid":"other",)", R"("deposit\u005fid":"other",)", R"("token%5Fmd5":"x",)"}) {
+        INFO(dup);
+        require_ipn_refused(skinify::verify_ipn("application/json", replace(json, "{", std::string("{") + dup), api_token),
+                            "duplicate key");
+    }
+    require_ipn_refused(skinify::verify_ipn("application/x-www-form-urlencoded",
+                                            ipn_form(api_token_md5) + "&deposit%5Fid=other", api_token),
+                        "repeated");
+    require_ipn_refused(skinify::verify_ipn("application/x-www-form-urlencoded",
+                                            ipn_form(api_token_md5) + "&deposit_id%3Dx%26steam_id=1", api_token),
+                        "'&' or '='");
+}
+
+TEST_CASE("skinify ipn: replay protection (seen set) and a freshness window on date, both opt-in", "[push][skinify][replay]")
+{
+    using namespace std::chrono;
+    const auto now_s = duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+    const auto ipn = [](long long date, const char* status = "success") {
+        return R"({"token_md5":")" + std::string(api_token_md5) + R"(","status":")" + status +
+               R"(","transaction_id":"t-1","deposit_id":"d-1","date":)" + std::to_string(date) + "}";
+    };
+    const auto verify = [](const std::string& b, const skinify::ipn_limits& lim) {
+        return skinify::verify_ipn("application/json", b, api_token, lim);
+    };
+    CHECK(verify(ipn(1643713700), {})); // off by default: any date, any number of times
+    CHECK(verify(ipn(1643713700), {}));
+
+    replay_guard seen;
+    skinify::ipn_limits lim;
+    lim.replay = &seen;
+    auto first = verify(ipn(now_s), lim);
+    REQUIRE(first);
+    CHECK(seen.seen(skinify::ipn_replay_id(*first)));
+    auto again = verify(ipn(now_s), lim);
+    REQUIRE_FALSE(again);
+    CHECK(again.error().kind == error_kind::duplicate_id);
+    CHECK(again.error().provider == skinify::id);
+    CHECK(again.error().message().find(api_token_md5) == std::string::npos);
+    // The same IPN as a form is the same IPN.
+    CHECK_FALSE(skinify::verify_ipn("application/x-www-form-urlencoded",
+                                    "token_md5=" + std::string(api_token_md5) +
+                                        "&status=success&transaction_id=t-1&deposit_id=d-1&date=" + std::to_string(now_s),
+                                    api_token, lim));
+    // A later status of the same deposit is another IPN.
+    CHECK(verify(ipn(now_s, "failed"), lim));
+    // A wrong token is refused for that, and remembered as nothing.
+    const std::size_t before = seen.size();
+    auto forged = skinify::verify_ipn("application/json", replace(ipn(now_s, "pending"), std::string(api_token_md5),
+                                                                  skinify::ipn_token_md5("other")), api_token, lim);
+    REQUIRE_FALSE(forged);
+    CHECK(forged.error().kind == error_kind::invalid_argument);
+    CHECK(seen.size() == before);
+
+    skinify::ipn_limits fresh;
+    fresh.max_age = hours(24 * 8);
+    CHECK(verify(ipn(now_s - 3600), fresh));
+    CHECK(verify(ipn(now_s + 60), fresh)); // within max_clock_skew
+    require_ipn_refused(verify(ipn(now_s - 9 * 24 * 3600), fresh), "older than max_age");
+    require_ipn_refused(verify(ipn(now_s + 3600), fresh), "in the future");
+    require_ipn_refused(verify(ipn(9'000'000'000'000), fresh), "in the future");
+    require_ipn_refused(verify(R"({"token_md5":")" + std::string(api_token_md5) +
+                                   R"(","status":"success","transaction_id":"t-2","deposit_id":"d-2"})",
+                               fresh),
+                        "no \"date\"");
+}
+
+TEST_CASE("skinify ipn: the form parser is not quadratic: a form at the size limit takes O(n log n) key comparisons",
+          "[push][skinify]")
+{
+    // A 64 KiB form of short fields; the quadratic parser compared every new name
+    // with every earlier one (about 8000^2 / 2 comparisons here).
+    const std::size_t limit = skinify::ipn_limits{}.max_body_bytes;
+    for (const char* shape : {"f", "a[f"}) {
+        INFO(shape);
+        std::string body = "token_md5=" + std::string(api_token_md5) + "&status=success&transaction_id=1&deposit_id=d";
+        std::size_t fields = 4;
+        for (std::size_t k = 0;; ++k) {
+            std::string f = "&" + std::string(shape) + std::to_string(k) + (shape[1] ? "]=" : "=");
+            if (body.size() + f.size() > limit)
+                break;
+            body += f;
+            ++fields;
+        }
+        body.append(limit - body.size(), 'x'); // the last field's value fills the body to the limit
+        REQUIRE(body.size() == limit);
+        skinify::detail::form_node root;
+        skinify::detail::form_stats stats;
+        error err;
+        REQUIRE(skinify::detail::parse_form(body, {}, root, err, &stats));
+        CHECK(fields > 5000);
+        // A find and an insert per name, about log2(8000) = 13 comparisons each: a few dozen per field, not thousands.
+        CHECK(stats.key_comparisons <= fields * 64);
+        CHECK(skinify::verify_ipn("application/x-www-form-urlencoded", body, api_token));
+        require_ipn_refused(skinify::verify_ipn("application/x-www-form-urlencoded", body + "x", api_token),
+                            "larger than the limit of 65536");
+    }
+}
+
+TEST_CASE("skinify ipn: ipn_form_to_json always gives valid JSON or an error (x%FF=1, amount=1e99999999999999999999)",
+          "[push][skinify]")
+{
+    const std::string md5(api_token_md5);
+    for (const std::string form : {"x%FF=1", "a=%C3%28", "x[%FF]=1", "deposit_id=%ED%A0%80", "amount=1e99999999999999999999",
+                                   "date=1e99999999999999999999", "amount_converted[usd]=-1E+99999999999999999999",
+                                   "multiplied_amount=1e-99999999999999999999", "settlement=99999999999999999999999", "amount=0e99999999999",
+                                   "amount=0E+0000000001&date=-0e-99",
+                                   "%00=%01%1F%7F", "amount=-0.0", "status=%E2%82%AC"}) {
+        INFO(form);
+        auto j = skinify::ipn_form_to_json(form);
+        if (j) {
+            boost::system::error_code ec;
+            boost::json::parse(*j, ec);
+            CHECK_FALSE(ec);
+        }
+        // verify_ipn never reports its own conversion as invalid JSON.
+        auto v = skinify::verify_ipn("application/x-www-form-urlencoded", "token_md5=" + md5 + "&" + form, api_token);
+        if (!v)
+            CHECK(v.error().message().find("not valid JSON") == std::string::npos);
+    }
+    // An exponent no number type can hold is a decode error at its member.
+    auto big = skinify::verify_ipn("application/x-www-form-urlencoded",
+                                   "token_md5=" + md5 + "&status=success&transaction_id=1&deposit_id=d&amount=1e99999999999999999999",
+                                   api_token);
+    REQUIRE_FALSE(big);
+    CHECK(big.error().kind == error_kind::decode);
+    CHECK(big.error().json_path == "amount");
 }
 
 // ---------------------------------------------------------------------------

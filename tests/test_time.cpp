@@ -170,3 +170,56 @@ TEST_CASE("unix_time: seconds vs milliseconds, and the wire form is kept", "[tim
         CHECK(bad.error().json_path == "createTime");
     }
 }
+
+TEST_CASE("time: timestamps at the edges of the representable range parse and re-encode; beyond them is refused",
+          "[time]")
+{
+    using cs2market::sys_nanoseconds;
+    const auto round_trips = [](std::string_view s, sys_nanoseconds want) {
+        INFO(s);
+        auto t = iso_time::parse(s);
+        REQUIRE(t);
+        CHECK(t->time_point() == want);
+        CHECK(t->to_string() == s);
+        // Through the codec: decode, encode, decode again.
+        const std::string body = replace_once(std::string(order_two_items), "\"2026-07-01T08:00:00.250Z\"", "\"" + std::string(s) + "\"");
+        auto o = decode_ok<csboard::Order>(body);
+        CHECK(o.created_at.time_point() == want);
+        auto again = decode_ok<csboard::Order>(to_json(o));
+        CHECK(again.created_at.time_point() == want);
+        CHECK(to_json(again) == to_json(o));
+    };
+    const auto lo = sys_nanoseconds::min(), hi = sys_nanoseconds::max();
+    round_trips("1677-09-21T00:12:43.145224192Z", lo);
+    CHECK(iso_time::parse("1677-09-21T00:12:43.145224192Z")->seconds().time_since_epoch().count() == -9223372037);
+    round_trips("2262-04-11T23:47:16.854775807Z", hi);
+    // The same instants written with offsets whose local time is past the edge.
+    round_trips("1677-09-20T00:13:43.145224192-23:59", lo);
+    round_trips("2262-04-12T23:46:16.854775807+23:59", hi);
+    for (const char* s : {"1677-09-21T00:12:43.145224191Z", "2262-04-11T23:47:16.854775808Z", "2262-04-11T23:47:17Z",
+                          "2262-04-12T23:46:16.854775808+23:59", "1677-09-21T00:12:43.145224192+00:01", "0000-01-01T00:00:00Z",
+                          "9999-12-31T23:59:59.999999999-23:59"}) {
+        INFO(s);
+        CHECK_FALSE(iso_time::parse(s));
+    }
+    // An instant made in code re-encodes into text that parses back to it, at the edges too.
+    for (auto tp : {lo, hi, sys_nanoseconds{}, hi - std::chrono::hours(24)}) {
+        const iso_time t(tp);
+        auto back = iso_time::parse(t.to_string());
+        REQUIRE(back);
+        CHECK(back->time_point() == tp);
+    }
+    // unix_auto made from an instant past 10^11 seconds: counted so that it reads back as itself.
+    using cs2market::unix_auto;
+    for (std::int64_t s : {std::int64_t{99'999'999'999}, std::int64_t{100'000'000'000}, std::int64_t{-100'000'000'000},
+                           std::int64_t{9'000'000'000'000}}) {
+        INFO(s);
+        const unix_auto t{std::chrono::sys_time<std::chrono::milliseconds>{std::chrono::seconds{s}}};
+        auto back = unix_auto::from_raw(t.raw());
+        REQUIRE(back);
+        CHECK(back->time_point() == t.time_point());
+        cs2dt::OrderDetailDTO dto;
+        dto.createTime = t;
+        CHECK(decode_ok<cs2dt::OrderDetailDTO>(to_json(dto)).createTime->time_point() == t.time_point());
+    }
+}

@@ -236,6 +236,14 @@ def gen_pagination(self, pg, where, members):
         d.append("        }")
     if style == "page" and not pg.get("pages"):
         d.append("        static const std::int64_t* pages(const response_type&) { return nullptr; }")
+    limit = pg.get("page_limit", 0)
+    if style != "offset" and limit:
+        raise SchemaError(f"{self.rel}: {where}: page_limit is for the offset style")
+    if not isinstance(limit, int) or limit < 0:
+        raise SchemaError(f"{self.rel}: {where}: page_limit must be a non-negative integer")
+    if style == "offset":
+        why = "most items a page holds" if limit else "page size not documented: only has_more says more follow"
+        d.append(f"        static constexpr std::size_t page_limit = {limit}; // {why}")
     req = ident(pg["request"])
     d.append("        template <class V>")
     d.append(f"        static void set(params& p, const V& v) {{ p.{req} = v; }}")

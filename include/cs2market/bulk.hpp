@@ -27,10 +27,12 @@
 // Bad rows' errors name the row: json_path is "[41].price" (array element 41,
 // 0-based) or "line 3: qty" (NDJSON line 3, 1-based, blank lines counted).
 // Errors of the file as a whole (not a JSON array, truncated, corrupt gzip) are
-// fatal whatever the policy. Error kinds: invalid_json for rows that are not JSON
-// or too large, for a broken array structure and for corrupt gzip ("gzip: ..."),
-// decode for rows that do not match Row, invalid_argument for files that cannot
-// be opened or read (system_code holds errno).
+// fatal whatever the policy; rows delivered before the error was seen stay
+// delivered (e.g. those of a gzip file with garbage after its last member).
+// Error kinds: invalid_json for rows that are not JSON or too large, for a
+// broken array structure and for corrupt gzip ("gzip: ..."), decode for rows
+// that do not match Row, invalid_argument for files that cannot be opened or
+// read (system_code holds errno).
 //
 // No Beast/Asio here; needs zlib (link ZLIB::ZLIB / -lz). Only impl/bulk.ipp includes
 // <zlib.h>.
@@ -167,7 +169,10 @@ private:
 
 /// Streaming gunzip (RFC 1952) with zlib: inflates chunk by chunk into a 64 KiB
 /// window, verifies each member's CRC-32 and length trailer, and continues
-/// through concatenated members. Never throws.
+/// through concatenated members. Zero bytes after the last member are padding
+/// and ignored, as gzip(1) does (a member starts with 1f 8b, never 00); any other
+/// byte after them is an error. Output is handed over as it is inflated, so rows
+/// of complete members come before such an error. Never throws.
 class gzip_decoder {
 public:
     CS2MARKET_DECL gzip_decoder();
@@ -207,6 +212,7 @@ private:
     std::uint64_t out_total_ = 0;
     std::size_t members_ = 0;
     bool member_done_ = false;
+    bool padding_ = false; // zero bytes seen after the last complete member
     bool finished_ = false;
     bool stopped_ = false;
 };

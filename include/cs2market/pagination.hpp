@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -26,7 +27,7 @@ namespace cs2market {
 enum class page_style : std::uint8_t {
     cursor, ///< send the previous page's cursor; stop when it is null
     page,   ///< page numbers from 1; stop after the last page (or an empty page)
-    offset, ///< send the previous page's offset while it says it has more
+    offset, ///< send the previous page's offset while it says it has more (or, silent, was full)
 };
 
 namespace detail {
@@ -85,7 +86,7 @@ public:
             if (!next || next->empty()) {
                 done_ = true;
             } else if (last_cursor_ && *last_cursor_ == *next) {
-                stuck("cursor");
+                stuck("cursor did not advance");
             } else {
                 last_cursor_ = *next;
                 paging::set(params_, *next);
@@ -98,10 +99,18 @@ public:
         } else {
             const auto* more = paging::has_more(page);
             const auto* next = paging::next(page);
-            if (!more || !*more || !next) {
+            // Without has_more (Skinify's get-deposits doc shows none), a full page
+            // may not be the last one: follow the offset rather than stop silently.
+            const bool full = paging::page_limit != 0 && items && items->size() >= paging::page_limit;
+            const bool go_on = more ? *more : full;
+            if (!go_on) {
                 done_ = true;
+            } else if (!next) {
+                stuck(more ? "has_more is true but no offset came with it"
+                           : "a full page of " + std::to_string(paging::page_limit) +
+                                 " items came without has_more or an offset: cannot tell whether more follow");
             } else if (last_offset_ && *last_offset_ == *next) {
-                stuck("offset");
+                stuck("offset did not advance");
             } else {
                 last_offset_ = *next;
                 paging::set(params_, *next);
@@ -130,13 +139,13 @@ public:
     std::size_t pages_read() const noexcept { return pages_read_; }
 
 private:
-    // A provider that repeats its cursor would make us loop forever: keep the
-    // page just read, then stop with an error.
-    void stuck(const char* what)
+    // A provider that repeats its cursor would make us loop forever, one that
+    // does not say what follows a full page would end the listing early: keep
+    // the page just read, then stop with an error.
+    void stuck(const std::string& what)
     {
         done_ = true;
-        stuck_ = detail::make_error(error_kind::decode, std::string("pagination ") + what + " did not advance; stopped",
-                                    Op::provider::info.id);
+        stuck_ = detail::make_error(error_kind::decode, "pagination " + what + "; stopped", Op::provider::info.id);
     }
 
     Client& client_;

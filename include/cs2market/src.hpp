@@ -31,6 +31,7 @@
 #include <cs2market/impl/json_tape.ipp>
 #include <cs2market/impl/json.ipp>
 #include <cs2market/impl/bulk.ipp>
+#include <cs2market/impl/replay_guard.ipp>
 
 // The executor, the transport and the WebSocket client.
 #include <cs2market/impl/policies.ipp>

@@ -25,11 +25,18 @@ public:
     explicit iso_time(sys_nanoseconds tp) noexcept : tp_(tp), frac_digits_(-1) {}
 
     sys_nanoseconds time_point() const noexcept { return tp_; }
-    std::chrono::sys_seconds seconds() const noexcept { return std::chrono::floor<std::chrono::seconds>(tp_); }
+    std::chrono::sys_seconds seconds() const noexcept
+    {
+        // Not floor<seconds>: it compares in nanoseconds, which overflows at the clock's lower edge.
+        const auto c = tp_.time_since_epoch().count();
+        return std::chrono::sys_seconds{std::chrono::seconds{c / 1'000'000'000 - (c % 1'000'000'000 < 0 ? 1 : 0)}};
+    }
     int utc_offset_minutes() const noexcept { return offset_min_; }
 
     /// Parses "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+hh:mm|-hh:mm)". 'T' may be
     /// lowercase or a space; a missing offset is taken as UTC and kept missing.
+    /// Every instant sys_nanoseconds holds parses (1677-09-21T00:12:43.145224192Z
+    /// to 2262-04-11T23:47:16.854775807Z) and re-encodes; nothing else does.
     CS2MARKET_DECL static std::optional<iso_time> parse(std::string_view s) noexcept;
 
     /// The same form it was decoded from (digits and offset), or UTC with 'Z'.
@@ -59,7 +66,9 @@ template <unix_unit Unit>
 class unix_time {
 public:
     unix_time() = default;
-    /// From an instant, counted in Unit (seconds for unix_unit::automatic).
+    /// From an instant, counted in Unit. unix_unit::automatic counts seconds, or
+    /// milliseconds where that many seconds would be read back as milliseconds
+    /// (from 10^11 s, the year 5138), so that the value re-encodes as itself.
     explicit unix_time(std::chrono::sys_time<std::chrono::milliseconds> tp) noexcept;
 
     /// From the integer on the wire. Empty when it cannot be a time (overflow).

@@ -207,6 +207,15 @@ def main():
             count += 1
         check(count == len(lines), f"{count} fixtures driven through the CLI, one per listed operation ({len(lines)})")
 
+        print("integer enums by name")
+        for value, sent in (("price_asc", "1"), ("1", "1"), ("price_desc", "2"), ("7", "7")):
+            p = cli("call", "cs2dt", "market_search", "appId=730", f"orderBy={value}")
+            r = last_request()
+            check(p.returncode == 0 and r["path"] == "/v1/product/v2/search" and r["query"].get("orderBy") == [sent],
+                  f"orderBy={value} is sent as orderBy={sent}" + ("" if p.returncode == 0 else f" ({p.stderr.strip()[:200]})"))
+        p = cli("call", "cs2dt", "market_search", "appId=730", "orderBy=cheapest")
+        check(p.returncode == 2 and "cheapest" in p.stderr, "an unknown enumerator name is refused before sending")
+
         print("TLS")
         before = sum(1 for _ in open(log))
         p = subprocess.run([args.cli, "call", "csboard", "get_order", "id=ord_01J9Z3K8Q2", "--base-url", base], env=env,

@@ -24,10 +24,16 @@
 //    no whitespace, members in received order, strings re-escaped minimally, as
 //    `cs2market::to_json` writes them — then URL-decoded like a string.
 // Duplicate top-level keys are refused (the signed text and the decoded value
-// could disagree). `sign` must be a JSON string of 32 hex characters; upper case
-// is what CS2DT sends, lower case is accepted too unless
-// callback_limits::accept_lowercase_sign is false (the case of hex digits
-// carries no information). The comparison takes constant time.
+// could disagree), also when they differ only in encoding (`orderId`,
+// `order%49d`, `order\u0049d`: keys are compared URL- and JSON-decoded). A key
+// or value whose decoded text holds `&` or `=` is refused: the string-to-sign
+// joins `key=value` pairs with `&`, so such text could move the boundaries
+// between fields and let one genuine callback verify with fields merged or
+// dropped (`{"failedCode":"X&orderId=7"}` signs like failedCode and orderId).
+// `sign` must be a JSON string of 32 hex characters; upper case is what CS2DT
+// sends, lower case is accepted too unless callback_limits::accept_lowercase_sign
+// is false (the case of hex digits carries no information). The comparison
+// takes constant time.
 //
 // Caveats of the documented algorithm (not of this code): values are signed as
 // text, so null and "null", 11 and "11", and (after URL-decoding) "a+b", "a b"
@@ -35,6 +41,14 @@
 // The typed fields CS2DT sends are unaffected in meaning (a number and its
 // digits decode alike); use outTradeNo values without '+' and '%', and treat an
 // offerId/tradeOfferId of "null" as absent.
+//
+// Replays: a captured genuine callback verifies again. Opt in to refusing
+// them with callback_limits::replay (a shared cs2market::replay_guard): a
+// callback whose `sign` was accepted before is then error_kind::duplicate_id.
+// The sign covers every field, so a re-sent status change of the same order
+// has another one. CS2DT callbacks carry no time, so there is no freshness window.
+// CS2DT retries until it reads "success": if handling an accepted callback
+// fails, guard.forget(callback_replay_id(*cb)) lets the retry through.
 //
 // Errors: refused input (too large, not JSON, not an object, no/invalid `sign`,
 // wrong signature, empty app_secret) is error_kind::invalid_argument with the
@@ -49,6 +63,7 @@
 #include <cs2market/detail/md5.hpp>
 #include <cs2market/error.hpp>
 #include <cs2market/json.hpp>
+#include <cs2market/replay_guard.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -75,7 +90,22 @@ struct callback_limits {
     std::size_t max_body_bytes = 64 * 1024; ///< larger bodies are refused before parsing
     std::size_t max_depth = 16;             ///< deeper JSON nesting is refused
     bool accept_lowercase_sign = true;      ///< false: only upper-case hex `sign` (as documented)
+    /// Opt-in replay protection: ids of accepted callbacks are remembered here and
+    /// a callback seen before is refused (error_kind::duplicate_id). Not owned.
+    replay_guard* replay = nullptr;
 };
+
+/// The id `callback_limits::replay` remembers for a callback with this `sign`.
+inline std::string callback_replay_id(std::string_view sign)
+{
+    return "cs2dt:" + ::cs2market::detail::hex_to_case(sign, ::cs2market::detail::hex_case::upper);
+}
+
+/// The id `callback_limits::replay` remembered for a verified callback (for replay_guard::forget).
+inline std::string callback_replay_id(const OrderStatusCallback& cb)
+{
+    return callback_replay_id(cb.sign.value_or(""));
+}
 
 namespace detail {
 
@@ -91,6 +121,12 @@ struct parsed {
     std::uint32_t sign_idx = 0;
     std::string to_sign;
 };
+
+/// Text that would move the `&` / `=` boundaries of the string-to-sign.
+inline bool moves_boundaries(std::string_view decoded) noexcept
+{
+    return decoded.find_first_of("&=") != std::string_view::npos;
+}
 
 /// Parses and checks `body`, fills `out`. Always refuses with invalid_argument.
 inline bool parse(std::string_view content_type, std::string_view body, const callback_limits& lim, parsed& out, error& err)
@@ -123,6 +159,8 @@ inline bool parse(std::string_view content_type, std::string_view body, const ca
     }
     std::vector<std::pair<std::string_view, std::string>> pairs;
     pairs.reserve(t.nodes[0].len);
+    std::vector<std::string> decoded_keys; // every key as a receiver would read it, for duplicates
+    decoded_keys.reserve(t.nodes[0].len);
     out.sign_idx = 0;
     bool seen_sign = false;
     for (std::uint32_t i = 1; i < t.nodes[0].end;) {
@@ -130,6 +168,11 @@ inline bool parse(std::string_view content_type, std::string_view body, const ca
         const std::string_view key = t.text(i);
         const d::jnode& n = t.nodes[v];
         i = n.end;
+        decoded_keys.push_back(d::form_decode(key));
+        if (moves_boundaries(decoded_keys.back())) {
+            err = refuse("key \"" + std::string(key.substr(0, 64)) + "\" contains '&' or '=' (once decoded)");
+            return false;
+        }
         if (key == "sign") {
             if (seen_sign) {
                 err = refuse("duplicate key \"sign\"");
@@ -154,15 +197,19 @@ inline bool parse(std::string_view content_type, std::string_view body, const ca
             break;
         }
         }
+        if (moves_boundaries(value)) {
+            err = refuse("value of \"" + std::string(key.substr(0, 64)) + "\" contains '&' or '=' (once decoded)");
+            return false;
+        }
         pairs.emplace_back(key, std::move(value));
+    }
+    std::sort(decoded_keys.begin(), decoded_keys.end());
+    if (auto dup = std::adjacent_find(decoded_keys.begin(), decoded_keys.end()); dup != decoded_keys.end()) {
+        err = refuse("duplicate key \"" + dup->substr(0, 64) + "\"");
+        return false;
     }
     // std::string_view's ordering compares bytes as unsigned char: ASCII order.
     std::sort(pairs.begin(), pairs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (std::size_t k = 1; k < pairs.size(); ++k)
-        if (pairs[k].first == pairs[k - 1].first) {
-            err = refuse("duplicate key \"" + std::string(pairs[k].first.substr(0, 64)) + "\"");
-            return false;
-        }
     out.to_sign.clear();
     for (const auto& [k, val] : pairs) {
         if (!out.to_sign.empty())
@@ -242,11 +289,14 @@ inline result<std::string> sign_callback_fields(const std::map<std::string, std:
     for (const auto& [k, v] : fields) {
         if (k == "sign")
             continue;
+        const std::string value = ::cs2market::detail::form_decode(v);
+        if (detail::moves_boundaries(::cs2market::detail::form_decode(k)) || detail::moves_boundaries(value))
+            return detail::refuse("field \"" + k.substr(0, 64) + "\" contains '&' or '=' (once decoded)");
         if (!to_sign.empty())
             to_sign += '&';
         to_sign += k;
         to_sign += '=';
-        to_sign += ::cs2market::detail::form_decode(v);
+        to_sign += value;
     }
     std::string s = detail::signature(to_sign, app_secret);
     if (s.empty())
@@ -336,6 +386,17 @@ inline bool verify(const callback_request& req, std::string_view app_secret, con
     return true;
 }
 
+/// Remembers an accepted callback; refuses one accepted before.
+inline bool check_replay(const parsed& p, const callback_limits& limits, error& err)
+{
+    if (limits.replay && !limits.replay->remember(callback_replay_id(p.t.text(p.sign_idx)))) {
+        err = ::cs2market::detail::make_error(error_kind::duplicate_id,
+                                              "replayed: a callback with this signature was accepted before", cs2dt::id);
+        return false;
+    }
+    return true;
+}
+
 } // namespace detail
 
 /// Checks the signature only (for callers that read the body themselves, e.g.
@@ -345,7 +406,7 @@ inline result<void> verify_callback_signature(const callback_request& req, std::
 {
     detail::parsed p;
     error err;
-    if (!detail::verify(req, app_secret, limits, p, err))
+    if (!detail::verify(req, app_secret, limits, p, err) || !detail::check_replay(p, limits, err))
         return err;
     return {};
 }
@@ -363,6 +424,8 @@ inline result<OrderStatusCallback> verify_callback(const callback_request& req, 
         err.provider = cs2dt::id;
         return err;
     }
+    if (!detail::check_replay(p, limits, err))
+        return err;
     return out;
 }
 

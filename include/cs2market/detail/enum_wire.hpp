@@ -50,6 +50,18 @@ constexpr std::optional<E> enum_from_wire(std::string_view s) noexcept
     return r;
 }
 
+/// The enumerator named `name` (its C++ name, e.g. "price_asc"), if any.
+template <class E>
+constexpr std::optional<E> enum_from_name(std::string_view name) noexcept
+{
+    std::optional<E> r;
+    boost::mp11::mp_for_each<boost::describe::describe_enumerators<E>>([&](auto D) {
+        if (!r && name == D.name)
+            r = D.value;
+    });
+    return r;
+}
+
 template <class E>
 constexpr std::optional<E> enum_from_wire(std::int64_t v) noexcept
 {

@@ -35,10 +35,15 @@
 
 namespace cs2market::detail {
 
-/// Parses an integer, also from "1.0" or "1e3" when exact.
+/// Parses an integer, also from "1.0" or "1e3" when exact. The grammar is
+/// decimal::parse's (JSON numbers): no leading zeros ("022"), no '+', no blanks;
+/// "-0" is 0, as for decimals.
 template <class I>
 bool integer_from_text(std::string_view s, I& out)
 {
+    const std::size_t lead = !s.empty() && s[0] == '-' ? 1 : 0;
+    if (s.size() > lead + 1 && s[lead] == '0' && s[lead + 1] >= '0' && s[lead + 1] <= '9')
+        return false;
     if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out); ec == std::errc() && p == s.data() + s.size())
         return true;
     // "1.0" or "1e3" are integers too, when exact.

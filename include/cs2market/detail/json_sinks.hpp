@@ -78,7 +78,8 @@ bool decode_scalar(direct_decoder& c, const scalar_event& n, T& out)
         double d = 0;
         if (n.kind == jkind::number) {
             if (n.num == jnum::int64)
-                d = static_cast<double>(n.i);
+                // Boost reads "-0" as the integer 0; the writer prints -0.0 as "-0": keep the sign.
+                d = n.i == 0 && !n.text.empty() && n.text[0] == '-' ? -0.0 : static_cast<double>(n.i);
             else if (n.num == jnum::uint64)
                 d = static_cast<double>(n.u);
             else if (!double_from_text(n.text, d))
@@ -264,6 +265,9 @@ struct struct_ops {
     {
         if (!is_object)
             return d.mismatch("object", jkind::array);
+        // A key given twice keeps its last value, objects included: start from a
+        // default object, never from what an earlier copy of the key left behind.
+        *static_cast<T*>(p) = T{};
         decode_frame& f = d.push(frame_kind::object, &ops, p);
         if constexpr (words > 1) {
             f.seen_off = static_cast<std::uint32_t>(d.seen_words.size());

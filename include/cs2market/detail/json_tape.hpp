@@ -60,7 +60,8 @@ public:
     }
     std::string_view text(std::uint32_t i) const noexcept { return text(nodes[i]); }
 
-    /// Finds `key` among the members of the object at `obj`; returns the value index or 0.
+    /// Finds `key` among the members of the object at `obj`: the value index of
+    /// its last occurrence (the one the decoder keeps), or 0.
     CS2MARKET_DECL std::uint32_t find(std::uint32_t obj, std::string_view key) const noexcept;
 };
 

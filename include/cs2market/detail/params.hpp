@@ -81,10 +81,19 @@ bool scalar_from_text(std::string_view s, T& out)
         return d.has_value();
     } else if constexpr (is_open_enum<T>::value) {
         typename T::raw_type raw{};
-        if (!scalar_from_text(s, raw))
-            return false;
-        out = T::from_wire(std::move(raw));
-        return true;
+        if (scalar_from_text(s, raw)) {
+            out = T::from_wire(std::move(raw));
+            return true;
+        }
+        // An integer enum also by its enumerator's name (orderBy=price_asc), which
+        // says more than the number; string enums already take their wire text.
+        if constexpr (!is_string_enum<typename T::enum_type>) {
+            if (auto e = enum_from_name<typename T::enum_type>(s)) {
+                out = *e;
+                return true;
+            }
+        }
+        return false;
     } else if constexpr (is_unix_time<T>::value) {
         std::int64_t raw = 0;
         if (!integer_from_text(s, raw))

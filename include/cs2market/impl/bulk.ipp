@@ -96,7 +96,22 @@ bool gzip_decoder::inflate_some(std::string_view in, detail::gzip_sink out, void
     z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
     z.avail_in = static_cast<uInt>(in.size());
     while (z.avail_in > 0 || z.avail_out == 0) {
-        if (member_done_) { // more bytes after a complete member: the next member
+        if (member_done_) { // more bytes after a complete member: padding, or the next member
+            if (z.avail_in == 0)
+                break;
+            if (padding_ || *z.next_in == 0) {
+                while (z.avail_in > 0 && *z.next_in == 0) {
+                    ++z.next_in;
+                    --z.avail_in;
+                    ++in_total_;
+                }
+                padding_ = true;
+                if (z.avail_in == 0)
+                    break;
+                failed_ = make("a non-zero byte after the zero padding that follows member " + std::to_string(members_) +
+                               " (compressed byte " + std::to_string(in_total_ + 1) + ")");
+                return false;
+            }
             if (inflateReset(&z) != Z_OK) {
                 failed_ = make("cannot reset zlib");
                 return false;

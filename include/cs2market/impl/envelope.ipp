@@ -3,6 +3,7 @@
 #define CS2MARKET_IMPL_ENVELOPE_IPP
 
 #include <cs2market/detail/envelope.hpp>
+#include <cs2market/detail/json_decoder.hpp>
 #include <cs2market/detail/redact.hpp>
 #include <cs2market/request.hpp>
 
@@ -13,10 +14,19 @@ CS2MARKET_DECL bool scalar_matches(const tape& t, std::uint32_t idx, const json_
     if (idx == 0)
         return s.type == json_scalar::kind::null; // a missing field counts as null
     const jnode& n = t.nodes[idx];
+    // Providers send booleans and integers as strings too ("success":"false",
+    // "errorCode":"0"); a rule about a boolean or an integer reads them by value,
+    // or a failure would pass for a success and the other way round.
     switch (s.type) {
     case json_scalar::kind::null: return n.kind == jkind::null;
-    case json_scalar::kind::boolean: return n.kind == jkind::boolean && n.flag == s.b;
-    case json_scalar::kind::integer: return n.kind == jkind::number && t.text(n) == std::to_string(s.i);
+    case json_scalar::kind::boolean:
+        if (n.kind == jkind::string)
+            return t.text(n) == (s.b ? "true" : "false");
+        return n.kind == jkind::boolean && n.flag == s.b;
+    case json_scalar::kind::integer: {
+        std::int64_t v = 0;
+        return (n.kind == jkind::number || n.kind == jkind::string) && integer_from_text(t.text(n), v) && v == s.i;
+    }
     case json_scalar::kind::string: return n.kind == jkind::string && t.text(n) == s.s;
     }
     return false;

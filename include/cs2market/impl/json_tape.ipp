@@ -30,13 +30,16 @@ std::uint32_t tape::find(std::uint32_t obj, std::string_view key) const noexcept
 {
     if (nodes[obj].kind != jkind::object)
         return 0;
+    // The last occurrence: the decoder keeps the last of duplicate keys, so
+    // whatever judges a body (the envelope) must read that one too.
+    std::uint32_t found = 0;
     for (std::uint32_t i = obj + 1; i < nodes[obj].end;) {
         std::uint32_t v = i + 1;
         if (text(i) == key)
-            return v;
+            found = v;
         i = nodes[v].end;
     }
-    return 0;
+    return found;
 }
 
 bool tape_builder::on_int64(std::int64_t v, boost::json::string_view s, boost::json::error_code&)

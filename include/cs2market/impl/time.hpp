@@ -12,6 +12,11 @@ unix_time<Unit>::unix_time(std::chrono::sys_time<std::chrono::milliseconds> tp) 
                                             : std::chrono::floor<std::chrono::seconds>(tp).time_since_epoch().count()),
       is_millis_(Unit == unix_unit::milliseconds)
 {
+    // from_raw reads automatic values from 10^11 on as milliseconds: count those so.
+    if (Unit == unix_unit::automatic && (raw_ >= 100'000'000'000LL || raw_ <= -100'000'000'000LL)) {
+        raw_ = tp.time_since_epoch().count();
+        is_millis_ = true;
+    }
 }
 
 template <unix_unit Unit>

@@ -3,7 +3,11 @@
 #ifndef CS2MARKET_IMPL_TIME_IPP
 #define CS2MARKET_IMPL_TIME_IPP
 
+#include <cs2market/detail/int128.hpp>
 #include <cs2market/time.hpp>
+
+#include <cstdint>
+#include <limits>
 
 namespace cs2market {
 
@@ -28,8 +32,7 @@ std::optional<iso_time> iso_time::parse(std::string_view s) noexcept
         return std::nullopt;
     using namespace std::chrono;
     year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
-    // sys_time<nanoseconds> spans 1677-09-21 .. 2262-04-11; refuse what it cannot hold.
-    if (!ymd.ok() || h > 23 || mi > 59 || se > 59 || y < 1678 || y > 2261)
+    if (!ymd.ok() || h > 23 || mi > 59 || se > 59)
         return std::nullopt;
     std::size_t i = 19;
     std::int64_t frac_ns = 0;
@@ -66,22 +69,37 @@ std::optional<iso_time> iso_time::parse(std::string_view s) noexcept
     } else {
         return std::nullopt;
     }
-    auto local = sys_days{ymd} + hours{h} + minutes{mi} + std::chrono::seconds{se} + nanoseconds{frac_ns};
-    t.tp_ = local - minutes{t.offset_min_};
+    // sys_time<nanoseconds> spans 1677-09-21T00:12:43.145224192Z ..
+    // 2262-04-11T23:47:16.854775807Z: every instant in it parses (whatever the
+    // offset), nothing outside it does. Computed wide, so nothing wraps.
+    const std::int64_t secs = static_cast<std::int64_t>(sys_days{ymd}.time_since_epoch().count()) * 86400 + h * 3600 +
+                              mi * 60 + se - std::int64_t{t.offset_min_} * 60;
+    const detail::int128 ns = static_cast<detail::int128>(secs) * 1'000'000'000 + frac_ns;
+    if (ns < std::numeric_limits<std::int64_t>::min() || ns > std::numeric_limits<std::int64_t>::max())
+        return std::nullopt;
+    t.tp_ = sys_nanoseconds{nanoseconds{static_cast<std::int64_t>(ns)}};
     return t;
 }
 
 std::string iso_time::to_string() const
 {
     using namespace std::chrono;
-    auto local = tp_ + minutes{offset_min_};
-    auto day = floor<days>(local);
-    year_month_day ymd{day};
-    auto tod = local - day;
-    auto h = duration_cast<hours>(tod);
-    auto mi = duration_cast<minutes>(tod - h);
-    auto se = duration_cast<std::chrono::seconds>(tod - h - mi);
-    auto ns = (tod - h - mi - se).count();
+    // In whole seconds first, by integer division: at the clock's edges neither
+    // floor<seconds> (which compares in nanoseconds) nor the local time (the
+    // instant plus its offset) fits nanoseconds.
+    const std::int64_t count = tp_.time_since_epoch().count();
+    std::int64_t whole = count / 1'000'000'000, ns = count % 1'000'000'000;
+    if (ns < 0) {
+        ns += 1'000'000'000;
+        --whole;
+    }
+    const std::int64_t local = whole + std::int64_t{offset_min_} * 60;
+    const std::int64_t day_no = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+    const year_month_day ymd{sys_days{days{day_no}}};
+    const std::int64_t tod = local - day_no * 86400;
+    const hours h{tod / 3600};
+    const minutes mi{tod / 60 % 60};
+    const std::chrono::seconds se{tod % 60};
     char buf[64];
     std::size_t p = 0;
     auto put = [&](long v, int w) {

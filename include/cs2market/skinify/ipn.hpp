@@ -21,16 +21,29 @@
 //    text is one (date, settlement, amount, multiplied_amount, the
 //    *_converted maps), otherwise as a string; for optional members the text
 //    `null`, and an empty value where a number is wanted, become null.
-//    `a[]=x` (lists) and repeated keys are refused.
+//    `a[]=x` (lists) and repeated keys are refused. A number is one only when it
+//    is exact (decimal::parse): `1e99999999999999999999` stays a string (and is
+//    then a decode error at its member), never JSON no parser accepts. Names and
+//    values that are not UTF-8 once decoded (`x%FF`) are refused.
 //  * token_md5: 32 hex characters, compared in constant time with
 //    md5(api_token); lower case is what Skinify's integrations use, either case
 //    is accepted.
 //  * Duplicate top-level JSON keys are refused (the check and the decoded value
-//    must read the same key).
+//    must read the same key), also when they differ only in encoding
+//    (`deposit_id`, `deposit%5Fid`, `deposit\u005fid`). Form field names whose
+//    decoded text holds `&` or `=` are refused.
 // Since token_md5 is the same for every IPN, it proves only that the sender
 // knows md5(token); treat it as a shared secret (never log it) and confirm a
 // deposit with GET /deposit-status before crediting. Make handling idempotent on
 // transaction_id + status: failed deliveries are retried / listed by /failed-ipn.
+//
+// Replays: token_md5 is the same for every IPN, so a captured IPN verifies
+// again. Opt in with ipn_limits: `replay` (a shared cs2market::replay_guard)
+// refuses an IPN whose transaction_id, status and settlement were accepted
+// before (error_kind::duplicate_id; ipn_replay_id names it, for forget when
+// handling failed), and `max_age` refuses one whose `date` is older than that
+// (or later than now + max_clock_skew). `date` is when the deposit was created,
+// so max_age must exceed how long a deposit can take (trade protection: days).
 //
 // Errors: refused input is error_kind::invalid_argument with the reason in
 // `detail`; an authentic IPN that does not fit DepositIpn is error_kind::decode.
@@ -42,14 +55,17 @@
 #include <cs2market/detail/md5.hpp>
 #include <cs2market/error.hpp>
 #include <cs2market/json.hpp>
+#include <cs2market/replay_guard.hpp>
 #include <cs2market/skinify/models.hpp>
 
 #include <boost/describe/members.hpp>
 #include <boost/mp11/algorithm.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -71,7 +87,21 @@ struct ipn_request {
 struct ipn_limits {
     std::size_t max_body_bytes = 64 * 1024; ///< larger bodies are refused before parsing
     std::size_t max_depth = 16;             ///< deeper JSON (or a[b][c]... form) nesting is refused
+    /// Opt-in freshness: an IPN whose `date` is older than this is refused (0: off).
+    std::chrono::seconds max_age{0};
+    /// With max_age: how far `date` may be ahead of this machine's clock.
+    std::chrono::seconds max_clock_skew{300};
+    /// Opt-in replay protection: ids of accepted IPNs are remembered here and one
+    /// seen before is refused (error_kind::duplicate_id). Not owned.
+    replay_guard* replay = nullptr;
 };
+
+/// The id `ipn_limits::replay` remembers for an IPN: its transaction, status and settlement.
+inline std::string ipn_replay_id(const DepositIpn& ipn)
+{
+    return "skinify:" + ipn.transaction_id + "|" + ipn.status.raw() + "|" +
+           (ipn.settlement ? std::to_string(ipn.settlement->raw()) : std::string());
+}
 
 /// md5(api_token) as 32 lower-case hex characters: the `token_md5` Skinify sends.
 /// "" when OpenSSL cannot compute MD5.
@@ -87,24 +117,45 @@ inline error refuse(std::string why)
     return ::cs2market::detail::make_error(error_kind::invalid_argument, std::move(why), skinify::id);
 }
 
-/// One field of a form body, or an object made of `name[key]` fields.
+/// Work done by parse_form, for tests: key comparisons of the member lookups.
+struct form_stats {
+    std::size_t key_comparisons = 0;
+};
+
+/// Orders member names; counts its calls into a form_stats when given one.
+struct form_key_less {
+    std::size_t* count = nullptr;
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const noexcept
+    {
+        if (count)
+            ++*count;
+        return a < b;
+    }
+};
+
+/// One field of a form body, or an object made of `name[key]` fields. Members
+/// are found through a sorted index (O(log n) comparisons, whatever the names):
+/// a linear search made a 64 KiB form of short fields quadratic.
 struct form_node {
     bool leaf = false;
     std::string value;              // leaf
     std::vector<std::string> keys;  // object: member names in arrival order
     std::vector<form_node> kids;    // object: members, parallel to keys
+    std::map<std::string, std::size_t, form_key_less> index; // object: name -> position
 
     form_node* find(std::string_view k)
     {
-        for (std::size_t i = 0; i < keys.size(); ++i)
-            if (keys[i] == k)
-                return &kids[i];
-        return nullptr;
+        auto it = index.find(k);
+        return it == index.end() ? nullptr : &kids[it->second];
     }
     form_node& add(std::string k)
     {
+        index.emplace(k, kids.size());
         keys.push_back(std::move(k));
-        return kids.emplace_back();
+        form_node& kid = kids.emplace_back();
+        kid.index = decltype(index)(index.key_comp()); // the same counter, if any
+        return kid;
     }
 };
 
@@ -137,6 +188,56 @@ inline bool is_json_number(std::string_view s) noexcept
             return false;
     }
     return i == s.size();
+}
+
+/// Well-formed UTF-8 (RFC 3629: no overlongs, no surrogates, at most U+10FFFF).
+inline bool valid_utf8(std::string_view s) noexcept
+{
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t n = 0;
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            n = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2;
+            if (c == 0xE0)
+                lo = 0xA0;
+            else if (c == 0xED)
+                hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3;
+            if (c == 0xF0)
+                lo = 0x90;
+            else if (c == 0xF4)
+                hi = 0x8F;
+        } else {
+            return false;
+        }
+        for (std::size_t k = 1; k <= n; ++k) {
+            if (i + k >= s.size())
+                return false;
+            const auto b = static_cast<unsigned char>(s[i + k]);
+            if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF))
+                return false;
+        }
+        i += n + 1;
+    }
+    return true;
+}
+
+/// A form value written as a JSON number: JSON's grammar and exact (no digits a
+/// decimal cannot hold), with an exponent of at most 9 digits: decimal::parse
+/// takes 0e99999999999 as 0, but Boost.JSON refuses exponents past 2^31.
+inline bool exact_number(std::string_view s) noexcept
+{
+    const auto e = s.find_first_of("eE");
+    if (e != std::string_view::npos && s.size() - e - 1 - (s.size() > e + 1 && (s[e + 1] == '+' || s[e + 1] == '-')) > 9)
+        return false;
+    return is_json_number(s) && decimal::parse(s).has_value();
 }
 
 template <class T>
@@ -180,7 +281,7 @@ void emit(std::string& out, const form_node& n)
         }
         emit<U>(out, n);
     } else if constexpr (wants_number<T>) {
-        if (n.leaf && is_json_number(n.value))
+        if (n.leaf && exact_number(n.value))
             out += n.value;
         else
             emit_untyped(out, n);
@@ -265,11 +366,13 @@ inline bool split_name(std::string_view name, std::vector<std::string_view>& pat
     return true;
 }
 
-/// Parses an application/x-www-form-urlencoded body into a tree.
-inline bool parse_form(std::string_view body, const ipn_limits& lim, form_node& root, error& err)
+/// Parses an application/x-www-form-urlencoded body into a tree (`stats`: for tests).
+inline bool parse_form(std::string_view body, const ipn_limits& lim, form_node& root, error& err,
+                       form_stats* stats = nullptr)
 {
     namespace d = ::cs2market::detail;
     root = form_node{};
+    root.index = decltype(root.index)(form_key_less{stats ? &stats->key_comparisons : nullptr});
     std::vector<std::string_view> path;
     while (!body.empty()) {
         const auto amp = body.find('&');
@@ -281,7 +384,19 @@ inline bool parse_form(std::string_view body, const ipn_limits& lim, form_node& 
         const std::string name = d::form_decode(field.substr(0, eq));
         if (name.empty())
             continue;
+        if (!valid_utf8(name)) {
+            err = refuse("form field name is not valid UTF-8");
+            return false;
+        }
+        if (name.find_first_of("&=") != std::string::npos) {
+            err = refuse("form field name \"" + name.substr(0, 64) + "\" contains '&' or '=' (once decoded)");
+            return false;
+        }
         std::string value = eq == std::string_view::npos ? std::string{} : d::form_decode(field.substr(eq + 1));
+        if (!valid_utf8(value)) {
+            err = refuse("form field \"" + name.substr(0, 64) + "\": value is not valid UTF-8");
+            return false;
+        }
         if (!split_name(name, path, err))
             return false;
         if (path.size() > lim.max_depth) {
@@ -348,13 +463,43 @@ inline bool load(std::string_view content_type, std::string_view body, const ipn
         err = refuse("body is not a JSON object");
         return false;
     }
-    std::vector<std::string_view> keys;
+    std::vector<std::string> keys;
     keys.reserve(t.nodes[0].len);
     for (std::uint32_t i = 1; i < t.nodes[0].end; i = t.nodes[i + 1].end)
-        keys.push_back(t.text(i));
+        keys.push_back(d::form_decode(t.text(i)));
     std::sort(keys.begin(), keys.end());
     if (auto dup = std::adjacent_find(keys.begin(), keys.end()); dup != keys.end()) {
         err = refuse("duplicate key \"" + std::string(dup->substr(0, 64)) + "\"");
+        return false;
+    }
+    return true;
+}
+
+/// The opt-in freshness and replay checks of a decoded, authentic IPN.
+inline bool check_fresh(const DepositIpn& ipn, const ipn_limits& lim, error& err)
+{
+    if (lim.max_age.count() > 0) {
+        if (!ipn.date) {
+            err = refuse("no \"date\" to check the IPN's age against");
+            return false;
+        }
+        // In seconds: a far-off `date` in milliseconds would overflow nanoseconds.
+        const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        const auto date = ipn.date->seconds();
+        if (date < now - lim.max_age) {
+            err = refuse("stale: \"date\" " + std::to_string(ipn.date->raw()) + " is older than max_age");
+            return false;
+        }
+        if (date > now + lim.max_clock_skew) {
+            err = refuse("\"date\" " + std::to_string(ipn.date->raw()) + " is in the future");
+            return false;
+        }
+    }
+    if (lim.replay && !lim.replay->remember(ipn_replay_id(ipn))) {
+        err = ::cs2market::detail::make_error(error_kind::duplicate_id,
+                                              "replayed: IPN of transaction " + ipn.transaction_id.substr(0, 64) +
+                                                  " with this status was accepted before",
+                                              skinify::id);
         return false;
     }
     return true;
@@ -427,6 +572,8 @@ inline result<DepositIpn> verify_ipn(std::string_view content_type, std::string_
         err.provider = skinify::id;
         return err;
     }
+    if (!detail::check_fresh(out, limits, err))
+        return err;
     return out;
 }
 

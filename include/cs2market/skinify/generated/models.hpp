@@ -453,7 +453,7 @@ struct GetDepositsResponse {
     std::vector<DepositInfo> deposits{};
     /// Cursor for the next page; send it back as start_from.
     std::optional<std::int64_t> start_from{};
-    /// Whether another page exists (not on the doc page; assumed to mirror withdraw_history).
+    /// Whether another page exists (not on the doc page, which shows only start_from and a limit of 1000 results; without it a full page means another may follow).
     std::optional<bool> has_more{};
 };
 BOOST_DESCRIBE_STRUCT(GetDepositsResponse, (), (status, deposits, start_from, has_more))

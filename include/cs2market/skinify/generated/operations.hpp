@@ -270,6 +270,7 @@ struct withdraw_history {
             auto* p1 = p0 ? ::cs2market::detail::as_ptr(p0->has_more) : nullptr;
             return p1;
         }
+        static constexpr std::size_t page_limit = 0; // page size not documented: only has_more says more follow
         template <class V>
         static void set(params& p, const V& v) { p.start_from = v; }
         static auto position(const params& p) { return ::cs2market::detail::as_ptr(p.start_from); }
@@ -398,6 +399,7 @@ struct get_deposits {
             auto* p1 = p0 ? ::cs2market::detail::as_ptr(p0->has_more) : nullptr;
             return p1;
         }
+        static constexpr std::size_t page_limit = 1000; // most items a page holds
         template <class V>
         static void set(params& p, const V& v) { p.start_from = v; }
         static auto position(const params& p) { return ::cs2market::detail::as_ptr(p.start_from); }

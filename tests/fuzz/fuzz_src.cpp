@@ -1,0 +1,12 @@
+// The compiled part the fuzz targets need: the codec, decimals, timestamps, the
+// bulk readers, the envelope and redaction (no HTTPS engine, no Asio), so that
+// each target's TU instantiates only its own templates.
+#include <cs2market/impl/error.ipp>
+#include <cs2market/impl/decimal.ipp>
+#include <cs2market/impl/time.ipp>
+#include <cs2market/impl/json_tape.ipp>
+#include <cs2market/impl/json.ipp>
+#include <cs2market/impl/bulk.ipp>
+#include <cs2market/impl/replay_guard.ipp>
+#include <cs2market/impl/redact.ipp>
+#include <cs2market/impl/envelope.ipp>
