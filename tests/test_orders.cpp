@@ -326,6 +326,13 @@ TEST_CASE("tracker: resume reconciles submitted buys; one the provider never rec
     REQUIRE(store->record_intent(submitted(p, "bought", old), "{}").has_value());
     REQUIRE(store->record_intent(submitted(p, "never", old), "{}").has_value());
     REQUIRE(store->record_intent(submitted(p, "young"), "{}").has_value()); // within the grace period: not concluded
+    // Journaled long ago, but its process may still send it (a rate-limit wait, a
+    // retry) until its send deadline: not concluded either (the deadline survives
+    // the journal's round trip).
+    auto waiting = submitted(p, "waiting", old);
+    waiting.send_deadline = now_unix_ms() + 30'000;
+    REQUIRE(store->record_intent(waiting, "{}").has_value());
+    REQUIRE(store->find(p, "waiting").value()->send_deadline == waiting.send_deadline);
     auto src = std::make_shared<scripted_source>(p);
     src->definitive = true;
     src->state["bought"] = seen(p, "bought", order_phase::delivering);
@@ -347,5 +354,6 @@ TEST_CASE("tracker: resume reconciles submitted buys; one the provider never rec
     CHECK(std::count(log.begin(), log.end(), "never submitted>failed") == 1);
     CHECK(store->find(p, "never").value()->refunded == true);
     CHECK(store->find(p, "young").value()->phase == order_phase::submitted);
+    CHECK(store->find(p, "waiting").value()->phase == order_phase::submitted);
     CHECK(src->lookups >= 2);
 }

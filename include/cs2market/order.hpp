@@ -158,6 +158,11 @@ struct order {
     std::optional<unix_ms> delivered_at;
     std::optional<unix_ms> settles_at;
     std::optional<unix_ms> finished_at;
+    /// A journaled buy: the last moment its request may still leave the process
+    /// (the call's deadline; no attempt is sent after it). A lookup that does not
+    /// find the buy fails it only reconcile_grace after this, never while a retry
+    /// or a rate-limit wait could still send it.
+    std::optional<unix_ms> send_deadline;
     std::vector<phase_change> history;
 };
 

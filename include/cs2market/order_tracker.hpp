@@ -90,8 +90,9 @@ struct tracker_options {
     /// While a delivered order waits for the end of trade protection (days).
     std::chrono::milliseconds waiting_poll{10 * 60'000};
     /// A submitted or unknown order that a lookup does not find is failed (never
-    /// bought, nothing charged) only once it was journaled this long ago: a buy in
-    /// flight may not be recorded by the provider yet.
+    /// bought, nothing charged) only this long after it was journaled and after
+    /// its send deadline (order::send_deadline: until then a rate-limit wait or a
+    /// retry may still send it): a buy in flight may not be recorded yet.
     std::chrono::milliseconds reconcile_grace{60'000};
     /// How often due work is checked.
     std::chrono::milliseconds tick{100};

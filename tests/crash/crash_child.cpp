@@ -3,7 +3,7 @@
 // and kills itself with SIGKILL at the point its --kill names.
 //
 //   crash_child buy    --journal J --base-url U --ca CA --run R [--buys K] [--kill SPEC]
-//                      [--request-timeout-ms T] [--follow-ms F] [--skinify-rate-wait-ms W]
+//                      [--request-timeout-ms T] [--total-timeout-ms T] [--follow-ms F] [--skinify-rate-wait-ms W]
 //   crash_child resume --journal J --base-url U --ca CA [--grace-ms G] [--timeout-ms T] [--kill SPEC]
 //
 // SPEC is `none`, `random:MS` (a timer started before the first buy, or at the
@@ -55,7 +55,7 @@ namespace {
 
 struct args {
     std::string mode, journal, base_url, ca, kill = "none";
-    long run = 0, buys = 1, request_timeout_ms = 600, follow_ms = 4000, grace_ms = 500, timeout_ms = 15000;
+    long run = 0, buys = 1, request_timeout_ms = 600, total_timeout_ms = 2500, follow_ms = 4000, grace_ms = 500, timeout_ms = 15000;
     long skinify_rate_wait_ms = 0; ///< Skinify's client paced at 1 request per this: its buy waits after its intent
 };
 
@@ -162,7 +162,9 @@ struct world {
             o.ca_file = a.ca;
             o.rate_limiting = false;
             o.request_timeout = std::chrono::milliseconds(a.request_timeout_ms);
-            o.total_timeout = 20s;
+            // Short: a resume elsewhere fails a buy it cannot find only after this
+            // deadline (plus the grace), since until then the buy could still be sent.
+            o.total_timeout = std::chrono::milliseconds(a.total_timeout_ms);
             if (journaled)
                 o.journal = journal;
             o.hook = hook_for(k, !journaled);
@@ -366,6 +368,7 @@ int main(int argc, char** argv)
         else if (k == "--run") a.run = std::stol(v);
         else if (k == "--buys") a.buys = std::stol(v);
         else if (k == "--request-timeout-ms") a.request_timeout_ms = std::stol(v);
+        else if (k == "--total-timeout-ms") a.total_timeout_ms = std::stol(v);
         else if (k == "--follow-ms") a.follow_ms = std::stol(v);
         else if (k == "--grace-ms") a.grace_ms = std::stol(v);
         else if (k == "--timeout-ms") a.timeout_ms = std::stol(v);

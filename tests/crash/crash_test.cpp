@@ -7,7 +7,7 @@
 // bought at all and journaled as failed; no buy is made twice, and the sandbox
 // has no purchase the journal does not know.
 //
-//   cs2market-crash-test --child PATH [--seed N] [--random N] [--keep] [--race]
+//   cs2market-crash-test --child PATH [--seed N] [--random N] [--keep] [--no-race]
 //
 // One embedded sandbox (HTTPS on loopback) and one SQLite journal serve every
 // run, so that later resumes also pick up what earlier ones left unfinished.
@@ -213,7 +213,7 @@ int main(int argc, char** argv)
     std::string child;
     std::uint64_t seed = std::random_device{}();
     int randoms = 12;
-    bool keep = false, race = false;
+    bool keep = false, race = true;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--child" && i + 1 < argc)
@@ -224,10 +224,10 @@ int main(int argc, char** argv)
             randoms = std::stoi(argv[++i]);
         else if (a == "--keep")
             keep = true;
-        else if (a == "--race")
-            race = true;
+        else if (a == "--no-race")
+            race = false;
         else {
-            std::cerr << "usage: cs2market-crash-test --child PATH [--seed N] [--random N] [--keep] [--race]\n";
+            std::cerr << "usage: cs2market-crash-test --child PATH [--seed N] [--random N] [--keep] [--no-race]\n";
             return 2;
         }
     }
@@ -349,15 +349,13 @@ int main(int argc, char** argv)
         for (auto& b : check(s, r.journal(), false, orders))
             fail(run, "after " + st.kill + ": " + b);
     }
-    // --race (not run by default: it fails today). No kill: a resume in another
-    // process while a journaled buy still waits to be sent (its client paces
-    // Skinify at one request per 1.5 s, so the buy waits after its intent is on
-    // disk longer than the resume's grace). The resume finds nothing under the id,
-    // counts the grace from the intent and journals the buy failed; then the buy
-    // is sent and made, the buyer is told it was bought, and its answer cannot be
-    // journaled (the order is final). The same happens after a crash when a buy
-    // sent later than the grace after its intent (rate-limit wait, backoff) is
-    // recorded by the provider only after resume's lookup.
+    // The race (skip it with --no-race). No kill: a resume in another process
+    // while a journaled buy still waits to be sent (its client paces Skinify at
+    // one request per 1.5 s, so the buy waits after its intent is on disk longer
+    // than the resume's grace). The resume finds nothing under the id; it must
+    // not fail the buy before the buy's journaled send deadline (plus the grace)
+    // has passed, for the buy is then sent and made. Before send deadlines were
+    // journaled, it did: the buyer was told it bought, and the journal said failed.
     if (race) {
         ++run;
         s.clear_faults();

@@ -67,6 +67,9 @@ CREATE TABLE IF NOT EXISTS cs2market_budgets (
   budget TEXT PRIMARY KEY,
   slots TEXT NOT NULL DEFAULT '',
   paused_until BIGINT NOT NULL DEFAULT 0))sql"},
+    journal_migration{4, "send deadlines: the last moment a buy may still leave its process",
+                      R"sql(
+ALTER TABLE cs2market_orders ADD COLUMN send_deadline BIGINT)sql"},
 };
 
 /// The lock that serializes migrations of one PostgreSQL database
@@ -82,7 +85,7 @@ inline constexpr std::string_view journal_claim_sql =
     "AND (owner IS NULL OR owner = $1 OR lease_until < $2) ORDER BY created_at LIMIT $4) "
     "AND (owner IS NULL OR owner = $1 OR lease_until < $2) "
     "RETURNING provider, id, operation, order_id, item_name, price, max_price, phase, provider_status, failure_code, "
-    "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at";
+    "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at, send_deadline";
 /// Extends $1's leases of unfinished orders to $2; answers (provider, id) of each.
 inline constexpr std::string_view journal_renew_sql =
     "UPDATE cs2market_orders SET lease_until = $2 WHERE owner = $1 "
@@ -143,13 +146,13 @@ CS2MARKET_DECL std::string budget_name(std::string_view provider, std::size_t ke
 /// The columns of cs2market_orders, in the order every statement below uses.
 inline constexpr std::string_view journal_order_columns =
     "provider, id, operation, order_id, item_name, price, max_price, phase, provider_status, failure_code, "
-    "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at";
-inline constexpr int journal_order_column_count = 17;
+    "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at, send_deadline";
+inline constexpr int journal_order_column_count = 18;
 
 inline constexpr std::string_view journal_insert_intent_sql =
     "INSERT INTO cs2market_orders (provider, id, operation, order_id, item_name, price, max_price, phase, provider_status, "
-    "failure_code, reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at, request) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) "
+    "failure_code, reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at, send_deadline, request) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) "
     "ON CONFLICT (provider, id) DO NOTHING";
 
 /// Facts of an order ($3..$17 as in journal_order_columns after provider and id),
@@ -157,7 +160,7 @@ inline constexpr std::string_view journal_insert_intent_sql =
 inline constexpr std::string_view journal_update_sql =
     "UPDATE cs2market_orders SET operation = $3, order_id = $4, item_name = $5, price = $6, max_price = $7, phase = $8, "
     "provider_status = $9, failure_code = $10, reversed_by = $11, failed_by = $12, refunded = $13, created_at = $14, "
-    "delivered_at = $15, settles_at = $16, finished_at = $17 WHERE provider = $1 AND id = $2 AND phase = $18";
+    "delivered_at = $15, settles_at = $16, finished_at = $17, send_deadline = $18 WHERE provider = $1 AND id = $2 AND phase = $19";
 
 inline constexpr std::string_view journal_insert_transition_sql =
     "INSERT INTO cs2market_transitions (provider, id, seq, from_phase, to_phase, at, provider_status, source) "
@@ -166,19 +169,19 @@ inline constexpr std::string_view journal_insert_transition_sql =
 
 inline constexpr std::string_view journal_select_one_sql =
     "SELECT provider, id, operation, order_id, item_name, price, max_price, phase, provider_status, failure_code, "
-    "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at "
+    "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at, send_deadline "
     "FROM cs2market_orders WHERE provider = $1 AND id = $2";
 inline constexpr std::string_view journal_select_by_order_id_sql =
     "SELECT provider, id, operation, order_id, item_name, price, max_price, phase, provider_status, failure_code, "
-    "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at "
+    "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at, send_deadline "
     "FROM cs2market_orders WHERE provider = $1 AND order_id = $2 AND order_id <> '' ORDER BY created_at LIMIT 1";
 inline constexpr std::string_view journal_select_all_sql =
     "SELECT provider, id, operation, order_id, item_name, price, max_price, phase, provider_status, failure_code, "
-    "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at "
+    "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at, send_deadline "
     "FROM cs2market_orders ORDER BY created_at, provider, id";
 inline constexpr std::string_view journal_select_unfinished_sql =
     "SELECT provider, id, operation, order_id, item_name, price, max_price, phase, provider_status, failure_code, "
-    "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at "
+    "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at, send_deadline "
     "FROM cs2market_orders WHERE phase NOT IN ('settled', 'reversed', 'failed', 'cancelled') "
     "ORDER BY created_at, provider, id";
 inline constexpr std::string_view journal_select_transitions_sql =

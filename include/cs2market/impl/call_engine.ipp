@@ -238,8 +238,14 @@ CS2MARKET_DECL boost::asio::awaitable<result<void>> run_call(std::shared_ptr<cal
     // A journaled buy: on disk before the request leaves the process.
     auto jb = c->journal;
     auto store = jb->store;
+    // The call's deadline, journaled with the intent: no attempt leaves after it,
+    // so a reconciliation elsewhere (another process's resume) waits for it and
+    // never fails a buy that a rate-limit wait or a retry could still send.
+    const auto deadline = env->now() + pol.timeout;
+    order intent = jb->intent;
+    intent.send_deadline = now_unix_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(pol.timeout).count();
     // Named first: g++ 12 miscompiles non-trivial temporaries in a co_await expression.
-    auto record = [store, o = jb->intent, req = jb->request] { return store->record_intent(o, req); };
+    auto record = [store, o = std::move(intent), req = jb->request] { return store->record_intent(o, req); };
     auto claim = co_await store->async_run<result<journal_claim>>(std::move(record), boost::asio::use_awaitable);
     if (!claim) {
         error e = claim.error();
@@ -257,6 +263,7 @@ CS2MARKET_DECL boost::asio::awaitable<result<void>> run_call(std::shared_ptr<cal
         co_return e;
     }
     env->emit(event_of(call_event::type::journaled, *c));
+    pol.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(std::max(deadline - env->now(), steady_clock::duration::zero()));
     auto out = co_await attempt_loop(env, c, pol, cs);
     order o = std::move(claim->journaled);
     order_observation obs = out.res ? jb->answered() : failed_buy_observation(out.res.error(), out.sent, jb->errors);

@@ -54,6 +54,7 @@ CS2MARKET_DECL journal_row to_journal_row(const order& o)
     r[14] = journal_int(o.delivered_at);
     r[15] = journal_int(o.settles_at);
     r[16] = journal_int(o.finished_at);
+    r[17] = journal_int(o.send_deadline);
     return r;
 }
 
@@ -94,7 +95,7 @@ CS2MARKET_DECL bool from_journal_row(const journal_row& r, order& o)
         return false;
     o.created_at = *created;
     return journal_parse_int(r[14], o.delivered_at) && journal_parse_int(r[15], o.settles_at) &&
-           journal_parse_int(r[16], o.finished_at);
+           journal_parse_int(r[16], o.finished_at) && journal_parse_int(r[17], o.send_deadline);
 }
 
 CS2MARKET_DECL std::array<std::string, 5> to_transition_row(const phase_change& c)

@@ -191,9 +191,13 @@ CS2MARKET_DECL void tracker_impl::looked_up(const std::string& provider, std::ve
             obs.source = "poll";
         if (obs.not_found) {
             // A buy the provider has no record of is failed only long after it was
-            // journaled: a buy in flight may not be recorded yet.
+            // journaled, and after the last moment its process could still send it
+            // (a rate-limit wait, a retry): a buy in flight may not be recorded yet.
             auto it = orders.find({provider, obs.id});
-            if (it == orders.end() || now - it->second.o.created_at < opts.reconcile_grace.count())
+            if (it == orders.end())
+                continue;
+            const auto& o = it->second.o;
+            if (now - std::max(o.created_at, o.send_deadline.value_or(o.created_at)) < opts.reconcile_grace.count())
                 continue;
         }
         route(std::move(obs));

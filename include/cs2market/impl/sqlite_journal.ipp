@@ -183,7 +183,7 @@ CS2MARKET_DECL result<journal_claim> sqlite_journal::record_intent(const order& 
     const auto row = detail::to_journal_row(o);
     for (int i = 0; i < detail::journal_order_column_count; ++i)
         st.bind(i + 1, row[static_cast<std::size_t>(i)]);
-    st.bind(18, std::string(request_json));
+    st.bind(detail::journal_order_column_count + 1, std::string(request_json));
     if (sqlite3_step(st.s) != SQLITE_DONE)
         return fail(failure("cannot record a buy"));
     const bool created = sqlite3_changes(db_) == 1;
@@ -215,7 +215,7 @@ CS2MARKET_DECL result<bool> sqlite_journal::save(const order& o, const phase_cha
         const auto row = detail::to_journal_row(o);
         for (int i = 0; i < detail::journal_order_column_count; ++i)
             st.bind(i + 1, row[static_cast<std::size_t>(i)]);
-        st.bind(18, std::string(to_string(change ? change->from : o.phase)));
+        st.bind(detail::journal_order_column_count + 1, std::string(to_string(change ? change->from : o.phase)));
         if (sqlite3_step(st.s) != SQLITE_DONE)
             return fail(failure("cannot save an order"));
     }
