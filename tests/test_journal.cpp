@@ -3,6 +3,8 @@
 #include <cs2market/detail/journal_schema.hpp>
 #include <cs2market/sqlite_journal.hpp>
 
+#include "journal_conformance.hpp"
+
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/io_context.hpp>
 
@@ -29,84 +31,20 @@ std::string temp_db(const std::string& name)
     return p.string();
 }
 
-order intent(std::string id)
-{
-    order o;
-    o.provider = provider_id{"csboard"};
-    o.id = std::move(id);
-    o.operation = "market_buy";
-    o.item_name = "AK-47 | Redline (Field-Tested)";
-    o.max_price = decimal::from_string("12.345");
-    o.price = o.max_price;
-    o.created_at = 1'780'000'000'000;
-    return o;
-}
-
-std::string file_text(const std::string& path)
-{
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
+using conformance::intent;
 
 } // namespace
 
 TEST_CASE("journal: an intent is recorded once; the same id again is found, not recorded twice", "[journal]")
 {
     const auto db = temp_db("intent");
-    auto j = sqlite_journal::open(db).value();
-    auto first = j->record_intent(intent("buy-1"), R"({"item_ids":["itm_1"]})").value();
-    CHECK(first.created);
-    CHECK(first.journaled.phase == order_phase::submitted);
-    CHECK(first.journaled.max_price == decimal::from_string("12.345"));
-    auto again = j->record_intent(intent("buy-1"), "{}").value();
-    CHECK_FALSE(again.created);
-    CHECK(again.journaled.id == "buy-1");
-    CHECK(j->load(false).value().size() == 1);
-    // Another connection to the same file (another process would do the same) sees it.
-    auto other = sqlite_journal::open(db).value();
-    CHECK_FALSE(other->record_intent(intent("buy-1"), "{}").value().created);
-    CHECK(other->find(provider_id{"csboard"}, "buy-1").value().has_value());
+    conformance::intent_once([&] { return std::shared_ptr<journal>(sqlite_journal::open(db).value()); });
 }
 
 TEST_CASE("journal: transitions are compare-and-set and come back in order after reopening", "[journal]")
 {
     const auto db = temp_db("cas");
-    {
-        auto j = sqlite_journal::open(db).value();
-        REQUIRE(j->record_intent(intent("b"), "{}").has_value());
-        auto o = intent("b");
-        phase_change c1{order_phase::submitted, order_phase::pending, 10, "processing", "buy"};
-        o.phase = order_phase::pending;
-        o.order_id = "ord_1";
-        CHECK(j->save(o, &c1).value());
-        // A second writer that still thinks the order is submitted loses.
-        CHECK_FALSE(j->save(o, &c1).value());
-        phase_change c2{order_phase::pending, order_phase::delivered, 20, "delivered", "poll"};
-        o.phase = order_phase::delivered;
-        o.settles_at = 1'790'000'000'000;
-        CHECK(j->save(o, &c2).value());
-        phase_change c3{order_phase::delivered, order_phase::reversed, 30, "returned", "poll"};
-        o.phase = order_phase::reversed;
-        o.reversed_by = reversal_party::buyer;
-        o.refunded = false;
-        o.finished_at = 30;
-        CHECK(j->save(o, &c3).value());
-    }
-    auto j = sqlite_journal::open(db).value(); // reopened: migrations are not re-applied, data is there
-    auto o = j->find(provider_id{"csboard"}, "b").value();
-    REQUIRE(o);
-    CHECK(o->phase == order_phase::reversed);
-    CHECK(o->order_id == "ord_1");
-    CHECK(o->reversed_by == reversal_party::buyer);
-    CHECK(o->refunded == false);
-    CHECK(o->settles_at == 1'790'000'000'000);
-    REQUIRE(o->history.size() == 3);
-    CHECK(o->history[0].to == order_phase::pending);
-    CHECK(o->history[2].source == "poll");
-    CHECK(j->load(true).value().empty()); // nothing unfinished
-    CHECK(o->provider.name() == "csboard");
+    conformance::compare_and_set([&] { return std::shared_ptr<journal>(sqlite_journal::open(db).value()); });
 }
 
 TEST_CASE("journal: the schema version is recorded and migrations are kept in one place", "[journal]")
@@ -161,32 +99,8 @@ TEST_CASE("journal: the async form runs on the journal's thread and completes on
 
 TEST_CASE("journal: leases split unfinished orders between workers and hand a dead worker's over", "[journal][lease]")
 {
-    const auto db = temp_db("lease");
-    auto a = sqlite_journal::open(db).value();
-    auto b = sqlite_journal::open(db).value(); // another process on the same file
-    for (int i = 0; i < 6; ++i)
-        REQUIRE(a->record_intent(intent("o" + std::to_string(i)), "{}").has_value());
-    const unix_ms t0 = 1'000'000;
-    // A claims four, B the rest; neither takes what the other holds.
-    CHECK(a->claim_unfinished("A", t0, t0 + 20'000, 4).value().size() == 4);
-    auto bs = b->claim_unfinished("B", t0, t0 + 20'000, 100).value();
-    CHECK(bs.size() == 2);
-    CHECK(b->claim_unfinished("B", t0 + 1'000, t0 + 21'000, 100).value().size() == 2); // its own again, no more
-    CHECK(a->renew("A", t0 + 25'000).value().size() == 4);
-    // A finishes one; a finished order is never claimed again.
-    auto o = a->find(provider_id{"csboard"}, "o0").value().value();
-    phase_change c{order_phase::submitted, order_phase::failed, t0, "x", "test"};
-    o.phase = order_phase::failed;
-    REQUIRE(a->save(o, &c).value());
-    CHECK(a->renew("A", t0 + 25'000).value().size() == 3);
-    // A dies: it stops renewing. Before its lease runs out B takes nothing of it...
-    CHECK(b->claim_unfinished("B", t0 + 24'000, t0 + 44'000, 100).value().size() == 2);
-    // ...after, B takes everything unfinished, and A's renewal finds it holds nothing.
-    CHECK(b->claim_unfinished("B", t0 + 26'000, t0 + 46'000, 100).value().size() == 5);
-    CHECK(a->renew("A", t0 + 27'000).value().empty());
-    // A clean stop frees the orders at once.
-    REQUIRE(b->release("B").has_value());
-    CHECK(a->claim_unfinished("A", t0 + 27'000, t0 + 47'000, 100).value().size() == 5);
+    const auto db = temp_db("lease"); // each connection: another process on the same file
+    conformance::leases([&] { return std::shared_ptr<journal>(sqlite_journal::open(db).value()); });
 }
 
 TEST_CASE("journal: a journal whose last reference a job held is destroyed on its own thread, cleanly", "[journal]")

@@ -10,6 +10,8 @@
 #include <cs2market/sqlite_journal.hpp>
 #include <cs2market/testing/https_server.hpp>
 
+#include "journal_conformance.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <libpq-fe.h>
@@ -82,18 +84,7 @@ std::string fresh_store(const std::string& name, std::string base = {})
     return base + "?options=-csearch_path%3D" + schema;
 }
 
-order intent(std::string id)
-{
-    order o;
-    o.provider = provider_id{"csboard"};
-    o.id = std::move(id);
-    o.operation = "market_buy";
-    o.item_name = "AK-47 | Redline (Field-Tested)";
-    o.max_price = decimal::from_string("12.345");
-    o.price = o.max_price;
-    o.created_at = 1'780'000'000'000;
-    return o;
-}
+using conformance::intent;
 
 std::size_t max_in_window(std::vector<clk::time_point> times, clk::duration w)
 {
@@ -139,19 +130,7 @@ struct private_server {
 TEST_CASE("postgres journal: an intent is recorded once, another connection finds it and records nothing", "[postgres][journal]")
 {
     const auto url = fresh_store("intent");
-    auto j = postgres_journal::open(url).value();
-    auto first = j->record_intent(intent("buy-1"), R"({"item_ids":["itm_1"]})").value();
-    CHECK(first.created);
-    CHECK(first.journaled.phase == order_phase::submitted);
-    CHECK(first.journaled.max_price == decimal::from_string("12.345"));
-    auto again = j->record_intent(intent("buy-1"), "{}").value();
-    CHECK_FALSE(again.created);
-    CHECK(again.journaled.id == "buy-1");
-    CHECK(j->load(false).value().size() == 1);
-    auto other = postgres_journal::open(url).value(); // another process would do the same
-    CHECK_FALSE(other->record_intent(intent("buy-1"), "{}").value().created);
-    CHECK(other->find(provider_id{"csboard"}, "buy-1").value().has_value());
-    CHECK_FALSE(other->find(provider_id{"csboard"}, "buy-2").value().has_value());
+    conformance::intent_once([&] { return std::shared_ptr<journal>(postgres_journal::open(url).value()); });
     // The request is stored as given (the client strips secrets before).
     CHECK(query_one(url, "SELECT request FROM cs2market_orders WHERE id = 'buy-1'") == R"({"item_ids":["itm_1"]})");
 }
@@ -159,39 +138,7 @@ TEST_CASE("postgres journal: an intent is recorded once, another connection find
 TEST_CASE("postgres journal: transitions are compare-and-set and come back in order", "[postgres][journal]")
 {
     const auto url = fresh_store("cas");
-    {
-        auto j = postgres_journal::open(url).value();
-        REQUIRE(j->record_intent(intent("b"), "{}").has_value());
-        auto o = intent("b");
-        phase_change c1{order_phase::submitted, order_phase::pending, 10, "processing", "buy"};
-        o.phase = order_phase::pending;
-        o.order_id = "ord_1";
-        CHECK(j->save(o, &c1).value());
-        CHECK_FALSE(j->save(o, &c1).value()); // a second writer that still thinks it is submitted loses
-        phase_change c2{order_phase::pending, order_phase::delivered, 20, "delivered", "poll"};
-        o.phase = order_phase::delivered;
-        o.settles_at = 1'790'000'000'000;
-        CHECK(j->save(o, &c2).value());
-        phase_change c3{order_phase::delivered, order_phase::reversed, 30, "returned", "poll"};
-        o.phase = order_phase::reversed;
-        o.reversed_by = reversal_party::buyer;
-        o.refunded = false;
-        o.finished_at = 30;
-        CHECK(j->save(o, &c3).value());
-    }
-    auto j = postgres_journal::open(url).value(); // reopened: migrations not applied again, data there
-    auto o = j->find(provider_id{"csboard"}, "b").value();
-    REQUIRE(o);
-    CHECK(o->phase == order_phase::reversed);
-    CHECK(o->order_id == "ord_1");
-    CHECK(o->reversed_by == reversal_party::buyer);
-    CHECK(o->refunded == false);
-    CHECK(o->settles_at == 1'790'000'000'000);
-    REQUIRE(o->history.size() == 3);
-    CHECK(o->history[0].to == order_phase::pending);
-    CHECK(o->history[2].source == "poll");
-    CHECK(j->find_by_order_id(provider_id{"csboard"}, "ord_1").value()->id == "b");
-    CHECK(j->load(true).value().empty());
+    conformance::compare_and_set([&] { return std::shared_ptr<journal>(postgres_journal::open(url).value()); });
 }
 
 TEST_CASE("postgres journal: concurrent openers migrate once, to the schema SQLite has", "[postgres][journal]")
@@ -256,25 +203,7 @@ TEST_CASE("postgres journal: 8 connections journaling the same 50 ids create eac
 TEST_CASE("postgres journal: leases split orders between workers and hand a dead worker's over", "[postgres][journal][lease]")
 {
     const auto url = fresh_store("lease");
-    auto a = postgres_journal::open(url).value();
-    auto b = postgres_journal::open(url).value();
-    for (int i = 0; i < 6; ++i)
-        REQUIRE(a->record_intent(intent("o" + std::to_string(i)), "{}").has_value());
-    const unix_ms t0 = 1'000'000;
-    CHECK(a->claim_unfinished("A", t0, t0 + 20'000, 4).value().size() == 4);
-    CHECK(b->claim_unfinished("B", t0, t0 + 20'000, 100).value().size() == 2);
-    CHECK(b->claim_unfinished("B", t0 + 1'000, t0 + 21'000, 100).value().size() == 2);
-    CHECK(a->renew("A", t0 + 25'000).value().size() == 4);
-    auto o = a->find(provider_id{"csboard"}, "o0").value().value();
-    phase_change c{order_phase::submitted, order_phase::failed, t0, "x", "test"};
-    o.phase = order_phase::failed;
-    REQUIRE(a->save(o, &c).value());
-    CHECK(a->renew("A", t0 + 25'000).value().size() == 3);
-    CHECK(b->claim_unfinished("B", t0 + 24'000, t0 + 44'000, 100).value().size() == 2);
-    CHECK(b->claim_unfinished("B", t0 + 26'000, t0 + 46'000, 100).value().size() == 5);
-    CHECK(a->renew("A", t0 + 27'000).value().empty());
-    REQUIRE(b->release("B").has_value());
-    CHECK(a->claim_unfinished("A", t0 + 27'000, t0 + 47'000, 100).value().size() == 5);
+    conformance::leases([&] { return std::shared_ptr<journal>(postgres_journal::open(url).value()); });
 }
 
 TEST_CASE("postgres journal: workers claiming at once never hold the same order", "[postgres][journal][lease]")
