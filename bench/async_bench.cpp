@@ -1,7 +1,11 @@
-// Async executor benchmark: requests/s over keep-alive TLS on loopback, sequential
-// and 1/4/16/64 in flight, cs2market vs a minimal hand-written Beast client in the
-// same run; and the executor's per-call overhead (build_request + decode_response)
-// for a small response. Writes bench/results/async.md (or argv[1]).
+// Async executor benchmark (issue 13): requests/s over keep-alive TLS on loopback,
+// 1/4/16/64 in flight, cs2market vs a minimal hand-written Beast client in the
+// same run against the same server, each configuration repeated (interleaved)
+// and the median kept; heap allocations per call on each side (a counting
+// operator new); and the executor's per-call overhead (build_request +
+// decode_response) for a small response.
+//
+//   cs2market-async-bench [--repeat R] [--calls N] [--out FILE]   (default bench/results/async.md)
 #include <cs2market/csboard.hpp>
 #include <cs2market/testing/https_server.hpp>
 
@@ -10,22 +14,48 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "bench_support.hpp"
+
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <new>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 using namespace cs2market;
 namespace net = boost::asio;
 namespace http = boost::beast::http;
 using clk = std::chrono::steady_clock;
 
+// Every heap allocation of the process, counted (the server's thread included:
+// it serves both clients alike, and its share is measured alone below).
+static std::atomic<std::uint64_t> g_allocations{0};
+void* operator new(std::size_t n)
+{
+    g_allocations.fetch_add(1, std::memory_order_relaxed);
+    if (void* p = std::malloc(n ? n : 1))
+        return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+struct run_result {
+    double per_s = 0;
+    double allocs_per_call = 0;
+};
+
 static constexpr std::string_view body = R"j({"order_id":"ord_1","status":"completed","custom_id":"c","currency":"USD",
  "charged_total_usd":1.5,"item_count":1,"created_at":"2026-06-29T17:12:04Z","items":[]})j";
 
 /// cs2market: `total` calls of get_order, `inflight` at a time, on one io_context thread.
-static double run_cs2market(const testing::https_server& s, int inflight, int total)
+static run_result run_cs2market(const testing::https_server& s, int inflight, int total)
 {
     net::io_context ioc;
     client_options o;
@@ -52,15 +82,17 @@ static double run_cs2market(const testing::https_server& s, int inflight, int to
     ioc.run();
     ioc.restart();
     started = done = 0;
+    const auto a0 = g_allocations.load();
     auto t0 = clk::now();
     for (int i = 0; i < inflight; ++i)
         next();
     ioc.run();
-    return total / std::chrono::duration<double>(clk::now() - t0).count();
+    const double secs = std::chrono::duration<double>(clk::now() - t0).count();
+    return {total / secs, double(g_allocations.load() - a0) / total};
 }
 
 /// Hand-written Beast: `inflight` coroutines, each with its own kept-alive TLS stream.
-static double run_beast(const testing::https_server& s, int inflight, int total)
+static run_result run_beast(const testing::https_server& s, int inflight, int total)
 {
     net::io_context ioc;
     net::ssl::context ctx(net::ssl::context::tls_client);
@@ -89,11 +121,13 @@ static double run_beast(const testing::https_server& s, int inflight, int total)
         net::co_spawn(ioc, worker(true), net::detached);
     ioc.run();
     ioc.restart();
+    const auto a0 = g_allocations.load();
     auto t0 = clk::now();
     for (int i = 0; i < inflight; ++i)
         net::co_spawn(ioc, worker(false), net::detached);
     ioc.run();
-    return total / std::chrono::duration<double>(clk::now() - t0).count();
+    const double secs = std::chrono::duration<double>(clk::now() - t0).count();
+    return {total / secs, double(g_allocations.load() - a0) / total};
 }
 
 static double overhead_us()
@@ -118,24 +152,80 @@ static double overhead_us()
 
 int main(int argc, char** argv)
 {
+    int repeat = 5, calls = 4000;
+    std::string out = "bench/results/async.md";
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string a = argv[i];
+        if (a == "--repeat")
+            repeat = std::atoi(argv[i + 1]);
+        else if (a == "--calls")
+            calls = std::atoi(argv[i + 1]);
+        else if (a == "--out")
+            out = argv[i + 1];
+    }
     testing::https_server server([](const testing::recorded_request&) {
         testing::canned_response r;
         r.body = std::string(body);
         return r;
     });
+    const auto load_before = bench::load_average();
+    struct row {
+        int inflight;
+        std::vector<double> cs, bst, ratio;
+        double cs_allocs = 0, bst_allocs = 0;
+    };
+    std::vector<row> rows;
+    for (int inflight : {1, 4, 16, 64})
+        rows.push_back({inflight, {}, {}, {}});
+    // Interleaved: every repetition runs every configuration once, so that a
+    // change of load on this shared machine hits both clients alike.
+    for (int r = 0; r < repeat; ++r)
+        for (auto& w : rows) {
+            const bool cs_first = r % 2 == 0;
+            run_result a, b;
+            if (cs_first) {
+                a = run_cs2market(server, w.inflight, calls);
+                b = run_beast(server, w.inflight, calls);
+            } else {
+                b = run_beast(server, w.inflight, calls);
+                a = run_cs2market(server, w.inflight, calls);
+            }
+            w.cs.push_back(a.per_s);
+            w.bst.push_back(b.per_s);
+            w.ratio.push_back(a.per_s / b.per_s);
+            w.cs_allocs = a.allocs_per_call;
+            w.bst_allocs = b.allocs_per_call;
+        }
+    const double overhead = overhead_us();
+    auto median = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v[v.size() / 2];
+    };
+    auto range = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return bench::fixed(100 * v.front()) + "-" + bench::fixed(100 * v.back()) + "%";
+    };
     std::ostringstream md;
-    md << "# Async executor benchmark\n\nGET /v1/orders/{id} over keep-alive TLS on loopback (test server on its own thread);"
-          " client on one io_context thread. Same run, same server.\n\n"
-       << "| in flight | cs2market req/s | hand-written Beast req/s | ratio |\n|---|---|---|---|\n";
-    for (int inflight : {1, 4, 16, 64}) {
-        int total = 4000;
-        double a = run_cs2market(server, inflight, total);
-        double b = run_beast(server, inflight, total);
-        md << "| " << (inflight == 1 ? "1 (sequential)" : std::to_string(inflight)) << " | " << int(a) << " | " << int(b)
-           << " | " << int(100 * a / b) << "% |\n";
+    md << "# Async executor benchmark\n\nGenerated by `bench/async_bench.cpp` (`cs2market-async-bench --repeat " << repeat
+       << " --calls " << calls << "`). GET /v1/orders/{id} over keep-alive TLS on loopback (test server on its own thread);"
+          " client on one io_context thread; same run, same server. Each row: the median of "
+       << repeat << " interleaved repetitions of " << calls << " calls (ratio: median of the per-repetition ratios, and their range).\n\n"
+       << "- Machine: " << bench::cpu_model() << ", " << std::thread::hardware_concurrency() << " hardware threads\n"
+       << "- Compiler: " << bench::compiler() << "; build: " << CS2MARKET_BENCH_BUILD_TYPE << "\n"
+       << "- Load average (1/5/15 min): " << load_before << " before, " << bench::load_average()
+       << " after (other processes share the machine)\n"
+       << "- Allocations per call: every operator new in the process during the measured pass, divided by the calls;"
+          " the server's share is in both columns alike\n\n"
+       << "| in flight | cs2market req/s | hand-written Beast req/s | ratio (median) | range | goal >= 0.9 | allocations/call cs2market | Beast |\n"
+          "|---:|---:|---:|---:|---|---|---:|---:|\n";
+    for (auto& w : rows) {
+        const double rt = median(w.ratio);
+        md << "| " << w.inflight << " | " << bench::fixed(median(w.cs)) << " | " << bench::fixed(median(w.bst)) << " | "
+           << bench::fixed(rt, 2) << " | " << range(w.ratio) << " | " << (rt >= 0.9 ? "met" : "NOT met") << " | "
+           << bench::fixed(w.cs_allocs, 1) << " | " << bench::fixed(w.bst_allocs, 1) << " |\n";
     }
-    md << "\nPer-call executor overhead (build_request + decode_response, small response): " << overhead_us() << " µs\n";
-    std::string out = argc > 1 ? argv[1] : "bench/results/async.md";
+    md << "\nPer-call executor overhead (build_request + decode_response, small response): " << bench::fixed(overhead, 2)
+       << " µs (goal <= 1.6 µs: " << (overhead <= 1.6 ? "met" : "NOT met") << ")\n";
     std::ofstream(out) << md.str();
     std::cout << md.str();
 }
