@@ -11,6 +11,7 @@
 #include <boost/beast/http.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <string>
 
 #ifdef __linux__
@@ -41,14 +42,18 @@ CS2MARKET_DECL bool https_connection::healthy(std::chrono::milliseconds idle_tim
     auto& sock = boost::beast::get_lowest_layer(stream).socket();
     boost::system::error_code ec;
 #ifdef __linux__
-    // One syscall: a peer that closed (FIN) leaves the socket in CLOSE_WAIT.
+    if (used) {
+        // One syscall on the hot path: nothing to read and no FIN (recv would
+        // answer 0), no reset (an error): only "would block" means alive and idle.
+        char c;
+        const auto n = ::recv(sock.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+        return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    }
+    // A fresh connection may hold TLS 1.3 session tickets nobody read yet: the
+    // TCP state says whether the peer closed (FIN leaves it in CLOSE_WAIT).
     tcp_info info{};
     socklen_t len = sizeof info;
-    if (::getsockopt(sock.native_handle(), IPPROTO_TCP, TCP_INFO, &info, &len) != 0 || info.tcpi_state != TCP_ESTABLISHED)
-        return false;
-    if (!used)
-        return true;
-    return sock.available(ec) == 0 && !ec;
+    return ::getsockopt(sock.native_handle(), IPPROTO_TCP, TCP_INFO, &info, &len) == 0 && info.tcpi_state == TCP_ESTABLISHED;
 #else
     if (sock.available(ec) > 0 || ec)
         return false; // pending bytes: without TCP_INFO, not worth the risk
