@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cs2market/cs2dt.hpp>
+#include <cs2market/cs2dt/market_feed.hpp>
 #include <cs2market/csboard.hpp>
 #include <cs2market/sandbox/sandbox.hpp>
 #include <cs2market/skinify.hpp>
@@ -12,7 +13,9 @@
 #include <boost/json.hpp>
 #include <boost/mp11/algorithm.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <set>
 #include <mutex>
 #include <string>
@@ -489,6 +492,105 @@ TEST_CASE("sandbox cs2dt: buy, poll and signed callbacks to settlement; document
 
     CHECK(c.user_balance().value().data == dec("1000") - *product.price);
     check_money(s, cs2market::cs2dt::id);
+}
+
+TEST_CASE("sandbox cs2dt: the market push feed announces a new listing, its new price and its sale", "[sandbox][cs2dt][websocket]")
+{
+    namespace d = cs2market::cs2dt;
+    sb::server s(fast_options());
+    d::client rest(opts_for(s, "feedcs2dtkey")); // the feed's get_wss_address calls (on the feed's thread)
+    d::client buyer(opts_for(s, "feedcs2dtkey"));
+
+    std::mutex mu;
+    std::vector<d::MarketPushMessage> got;
+    bool connected = false;
+    d::market_feed_options fo;
+    fo.ca_file = s.ca_file();
+    fo.connect_timeout = 5s;
+    fo.upgrade_timeout = 5s;
+    d::market_feed feed(
+        rest,
+        [&](const d::MarketPushMessage& m) {
+            std::lock_guard lk(mu);
+            got.push_back(m);
+        },
+        fo,
+        [&](const cs2market::websocket_status& st) {
+            std::lock_guard lk(mu);
+            if (st.state == cs2market::websocket_state::connected)
+                connected = true;
+        });
+    std::thread io([&] { feed.run(); });
+    struct joiner {
+        d::market_feed& f;
+        std::thread& t;
+        ~joiner()
+        {
+            f.stop();
+            t.join();
+        }
+    } join_at_exit{feed, io};
+    REQUIRE(eventually([&] {
+        std::lock_guard lk(mu);
+        return connected;
+    }));
+    // The event of `e` about listing `id`, once it came.
+    auto wait_for = [&](d::MarketPushEvent e, std::int64_t id) -> std::optional<d::MarketPushMessage> {
+        std::optional<d::MarketPushMessage> out;
+        eventually([&] {
+            std::lock_guard lk(mu);
+            for (const auto& m : got)
+                if (m.event && *m.event == e && m.data && m.data->id == id)
+                    out = m;
+            return out.has_value();
+        });
+        return out;
+    };
+
+    const std::size_t type = 7 % s.type_count();
+    const std::string id = s.list_item(d::id, type, dec("12.34"));
+    const std::int64_t num = std::stoll(id);
+    const auto listed = wait_for(d::MarketPushEvent::new_, num);
+    REQUIRE(listed);
+    CHECK(listed->event->raw() == "new");
+    REQUIRE(listed->data->price);
+    CHECK(*listed->data->price == dec("12.34"));
+    REQUIRE(listed->data->delivery);
+    CHECK(listed->data->delivery->raw() == 2);
+    CHECK(listed->data->updateTime);
+    CHECK(listed->sendTime);
+    REQUIRE(listed->data->itemId);
+
+    // The new listing is on sale like any other: sell_list of its item type shows it.
+    d::sell_list_params lp;
+    lp.itemId = *listed->data->itemId;
+    lp.limit = 200;
+    auto sells = buyer.sell_list(lp).value();
+    REQUIRE(sells.list);
+    CHECK(std::any_of(sells.list->begin(), sells.list->end(), [&](const auto& p) { return p.id == num; }));
+
+    CHECK(s.set_price(d::id, id, dec("11.99")));
+    const auto repriced = wait_for(d::MarketPushEvent::update, num);
+    REQUIRE(repriced);
+    CHECK(repriced->event->raw() == "update");
+    REQUIRE(repriced->data->price);
+    CHECK(*repriced->data->price == dec("11.99"));
+    CHECK(repriced->data->itemId == listed->data->itemId);
+    CHECK(std::stoll(*repriced->requestId) > std::stoll(*listed->requestId));
+
+    // Bought at the pushed price: the feed says it is gone.
+    d::buy_item_params b;
+    b.body.productId = num;
+    b.body.outTradeNo = "feed-buy-1";
+    b.body.tradeUrl = "https://steamcommunity.com/tradeoffer/new/?partner=447383001&token=Ab3xZ9Qp";
+    b.body.buyPrice = *repriced->data->price;
+    auto bought = buyer.buy_item(b);
+    REQUIRE(bought);
+    CHECK(bought->buyPrice == dec("11.99"));
+    const auto removed = wait_for(d::MarketPushEvent::remove, num);
+    REQUIRE(removed);
+    CHECK(removed->data->price == dec("11.99"));
+    check_money(s, d::id);
 }
 
 TEST_CASE("sandbox cs2dt: scenario-chosen reversals, recall, decline and cancel all refund", "[sandbox][cs2dt]")

@@ -150,6 +150,52 @@ public:
     }
     const item_type& type_of(const listing& l) const { return cat.types[l.type]; }
 
+    /// Wire id of listing `li` of `p` (prefix + number).
+    std::string wire_listing_id(::cs2market::provider_id p, std::size_t li) const
+    {
+        const book& b = at(p);
+        return std::string(b.traits.listing_prefix) + std::to_string(b.listings.at(li).num_id);
+    }
+
+    /// Puts a new listing of catalogue type `type` up for sale on `p` at `price` (its id
+    /// follows the book's last one) and tells the provider's push hook. Returns its index.
+    std::size_t add_listing(::cs2market::provider_id p, std::size_t type, dec price)
+    {
+        if (type >= cat.types.size())
+            throw std::out_of_range("sandbox: no catalogue type " + std::to_string(type));
+        book& b = at(p);
+        listing l;
+        l.type = type;
+        l.num_id = b.traits.listing_base + static_cast<std::int64_t>(b.listings.size());
+        const int w = cat.types[type].wear;
+        const auto u = static_cast<double>(catalogue::mix(opts.seed + static_cast<std::uint64_t>(l.num_id)) % 1000000) / 1e6;
+        l.float_value = static_cast<double>(static_cast<std::int64_t>((wear_lo[w] + (wear_hi[w] - wear_lo[w]) * u) * 1e8)) / 1e8;
+        l.paint_seed = l.num_id % 1001;
+        l.paint_index = 44 + static_cast<std::int64_t>(type % 600);
+        l.asset_id = 31247084400 + l.num_id % 1000000000;
+        l.price = price;
+        b.listings.push_back(std::move(l));
+        ++catalogue_version;
+        if (b.on_listing)
+            b.on_listing(b.listings.back(), listing_change::listed);
+        return b.listings.size() - 1;
+    }
+
+    /// Sets the asking price of listing `li` of `p`; a listing still on sale is announced
+    /// through the provider's push hook (a sold one only changes). False when `li` is unknown.
+    bool reprice(::cs2market::provider_id p, std::size_t li, dec price)
+    {
+        book& b = at(p);
+        if (li >= b.listings.size())
+            return false;
+        listing& l = b.listings[li];
+        l.price = price;
+        ++catalogue_version;
+        if (!l.sold && b.on_listing)
+            b.on_listing(l, listing_change::repriced);
+        return true;
+    }
+
     // ------------------------------------------------------------ orders
     order* find_order(::cs2market::provider_id p, const std::string& key, const std::string& id)
     {

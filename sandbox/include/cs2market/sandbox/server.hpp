@@ -208,15 +208,23 @@ public:
                     out.push_back(stage_name(s));
         return out;
     }
-    /// Sets the asking price of a listing (by its wire id) — to provoke price ceilings.
+    /// Sets the asking price of a listing (by its wire id) — to provoke price ceilings. A
+    /// listing still on sale is announced on the provider's feed (CS2DT: an `update` market push).
     bool set_price(::cs2market::provider_id p, const std::string& listing_id, ::cs2market::decimal price)
     {
         std::lock_guard lk(m_->mu);
         auto li = m_->find_listing(p, listing_id);
         if (!li)
             return false;
-        m_->at(p).listings[*li].price = price;
-        return true;
+        return m_->reprice(p, *li, price);
+    }
+    /// Puts a new listing of catalogue type `type` (below type_count()) up for sale on `p` at
+    /// `price` and returns its wire id. It is announced on the provider's feed (CS2DT: a `new`
+    /// market push, sent by the ticker within a few milliseconds).
+    std::string list_item(::cs2market::provider_id p, std::size_t type, ::cs2market::decimal price)
+    {
+        std::lock_guard lk(m_->mu);
+        return m_->wire_listing_id(p, m_->add_listing(p, type, price));
     }
     std::vector<callback_attempt> callback_log() const { return m_->callbacks.log(); }
     /// True once every order is final and every callback was delivered or given up.

@@ -159,6 +159,12 @@ struct book_traits {
     std::string (*order_id)(std::int64_t seq) = nullptr; ///< wire id of the seq-th order
 };
 
+/// What happened to a listing that is still on sale (book::on_listing).
+enum class listing_change {
+    listed,   ///< put up for sale (market::add_listing)
+    repriced, ///< its asking price changed (market::reprice)
+};
+
 /// One provider's part of the market: its listings, accounts and money.
 struct book {
     ::cs2market::provider_id id;
@@ -169,6 +175,8 @@ struct book {
     std::size_t purchases = 0;
     /// Called (under the market's lock) when one of its orders is created or changes stage: pushes.
     std::function<void(const order&, bool created)> on_order;
+    /// Called (under the market's lock) when a listing is put up for sale or repriced: pushes.
+    std::function<void(const listing&, listing_change)> on_listing;
 };
 
 } // namespace cs2market::sandbox

@@ -51,6 +51,12 @@ public:
                     queue_market_remove(b_.listings[li]);
             queue_callback(o);
         };
+        b_.on_listing = [this](const listing& l, listing_change c) {
+            if (c == listing_change::listed)
+                queue_market_new(l);
+            else
+                queue_market_update(l);
+        };
     }
 
     // ------------------------------------------------------------ protocol
@@ -602,17 +608,29 @@ private:
         return ok(::cs2market::to_json(r));
     }
 
+    /// A `new` market push for a listing put up for sale.
+    void queue_market_new(const listing& l) { queue_market_push(l, cs2dt::MarketPushEvent::new_); }
+    /// An `update` market push for a listing whose price changed.
+    void queue_market_update(const listing& l) { queue_market_push(l, cs2dt::MarketPushEvent::update); }
     /// A `remove` market push for a listing that sold.
-    void queue_market_remove(const listing& l)
+    void queue_market_remove(const listing& l) { queue_market_push(l, cs2dt::MarketPushEvent::remove); }
+
+    /// A MarketPushMessage about `l` to every market push connection (sent by the ticker).
+    void queue_market_push(const listing& l, cs2dt::MarketPushEvent event)
     {
         cs2dt::MarketPushMessage msg;
         msg.requestId = std::to_string(++ws_seq_);
-        msg.event = cs2dt::MarketPushEvent::remove;
+        msg.event = event;
         cs2dt::MarketPushListing d;
         d.id = l.num_id;
-        d.itemId = static_cast<std::int64_t>(m_.type_of(l).classid);
+        d.itemId = m_.type_of(l).item_id; // the item type id of sell_list and market_search
         d.price = l.price;
+        if (event != cs2dt::MarketPushEvent::remove) {
+            d.delivery = cs2dt::DeliverType::auto_;
+            d.updateTime = unix_ms_auto(market::wall_ms());
+        }
         msg.data = d;
+        msg.sendTime = unix_ms_auto(market::wall_ms());
         m_.feeds.push([](const std::string& t) { return t.rfind(ws_path, 0) == 0; }, ::cs2market::to_json(msg));
     }
 
