@@ -30,6 +30,8 @@
 // its handler's entry (the push decoded) to the client's request_start hook (the
 // request built, about to be written), plus offline counts of decoding one push and
 // building one buy request.
+#include "bench_support.hpp"
+
 #include <cs2market/cs2dt.hpp>
 #include <cs2market/cs2dt/market_feed.hpp>
 #include <cs2market/json.hpp>
@@ -152,30 +154,8 @@ std::string canned_response()
            "\r\n\r\n" + std::string(buy_body);
 }
 
-std::string read_file(const std::string& path)
-{
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-std::string cpu_model()
-{
-    std::istringstream in(read_file("/proc/cpuinfo"));
-    for (std::string line; std::getline(in, line);)
-        if (line.rfind("model name", 0) == 0)
-            return line.substr(line.find(':') + 2);
-    return "unknown";
-}
-
-std::string load_average()
-{
-    std::istringstream in(read_file("/proc/loadavg"));
-    std::string a, b, c;
-    in >> a >> b >> c;
-    return a + " / " + b + " / " + c;
-}
+using cs2market::bench::cpu_model;
+using cs2market::bench::load_average;
 
 /// The sandbox's CS2DT `new` push (sandbox providers/cs2dt.hpp, queue_market_push).
 std::string new_push(std::size_t seq, std::int64_t id, std::int64_t now_ms)
