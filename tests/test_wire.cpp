@@ -3,6 +3,7 @@
 #include <cs2market/cs2dt.hpp>
 #include <cs2market/csboard.hpp>
 #include <cs2market/skinify.hpp>
+#include <cs2market/detail/https_connection.hpp>
 #include <cs2market/testing/https_server.hpp>
 #include "support/wire_helpers.hpp"
 
@@ -419,3 +420,26 @@ TEST_CASE("responses over the size limit are refused", "[wire]")
     CHECK_THAT(r.error().message(), Catch::Contains("larger than"));
 }
 
+
+TEST_CASE("request bytes: request line, default headers unless set, the last of a repeated name, our own framing", "[wire]")
+{
+    http_request rq;
+    rq.method = http_method::post;
+    rq.target = "/v1/orders?x=1";
+    rq.headers = {{"Authorization", "Bearer k"}, {"accept", "text/plain"}, {"X-A", "1"}, {"x-a", "2"},
+                  {"Content-Length", "999"}, {"Transfer-Encoding", "chunked"}};
+    rq.body = R"({"a":1})";
+    std::string out = "left over from the last request";
+    detail::serialize_request(out, rq, "api.example:8443", "cs2market-test");
+    CHECK(out == "POST /v1/orders?x=1 HTTP/1.1\r\nHost: api.example:8443\r\nUser-Agent: cs2market-test\r\n"
+                 "Authorization: Bearer k\r\naccept: text/plain\r\nx-a: 2\r\nContent-Length: 7\r\n\r\n{\"a\":1}");
+    // A GET without a body says no length; a user agent with a line break is not sent.
+    http_request get;
+    get.target = "/v1/ping";
+    detail::serialize_request(out, get, "h", "evil\r\nX-Injected: 1");
+    CHECK(out == "GET /v1/ping HTTP/1.1\r\nHost: h\r\nAccept: application/json\r\n\r\n");
+    // Any other method without a body still says its length.
+    get.method = http_method::delete_;
+    detail::serialize_request(out, get, "h", "ua");
+    CHECK(out == "DELETE /v1/ping HTTP/1.1\r\nHost: h\r\nUser-Agent: ua\r\nAccept: application/json\r\nContent-Length: 0\r\n\r\n");
+}

@@ -13,6 +13,8 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
+#include <string_view>
 
 namespace cs2market::detail {
 
@@ -30,6 +32,8 @@ struct https_connection {
 
     tls_stream stream;
     boost::beast::flat_buffer buffer;
+    std::string request_bytes; ///< the request being written; its capacity is kept for the next
+
     steady_clock::time_point last_used{};
     bool open = false;
     bool used = false; ///< has carried an exchange (a fresh one may hold unread TLS 1.3 session tickets)
@@ -53,6 +57,13 @@ struct exchange_outcome {
     bool got_bytes = false; ///< some of a response came back
     bool keep_alive = false;
 };
+
+/// Writes `rq` as HTTP/1.1 bytes into `out` (cleared first; its capacity is
+/// reused): request line, Host, User-Agent and Accept unless `rq` sets them,
+/// `rq`'s headers (the last of a repeated name), Content-Length when there is a
+/// body or the method is not GET, then the body. `rq` was checked by
+/// build_request: no line break in a target, name or value.
+CS2MARKET_DECL void serialize_request(std::string& out, const http_request& rq, std::string_view host, std::string_view user_agent);
 
 /// Opens `c` (see async_connect_tls).
 CS2MARKET_DECL boost::asio::awaitable<result<void>> async_open(https_connection& c, const endpoint_url& ep,

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <string>
 
 #ifdef __linux__
@@ -80,6 +81,54 @@ CS2MARKET_DECL boost::asio::awaitable<result<void>> async_open(https_connection&
     co_return result<void>{};
 }
 
+CS2MARKET_DECL void serialize_request(std::string& out, const http_request& rq, std::string_view host, std::string_view user_agent)
+{
+    out.clear();
+    auto same_header = [](std::string_view a, std::string_view b) { return boost::beast::iequals(a, b); };
+    auto sets = [&](std::string_view name) {
+        for (const auto& h : rq.headers)
+            if (same_header(h.first, name))
+                return true;
+        return false;
+    };
+    out += rq.method == http_method::get     ? "GET "
+           : rq.method == http_method::post  ? "POST "
+           : rq.method == http_method::put   ? "PUT "
+           : rq.method == http_method::patch ? "PATCH "
+                                             : "DELETE ";
+    out += rq.target;
+    out += " HTTP/1.1\r\n";
+    auto field = [&](std::string_view k, std::string_view v) {
+        out += k;
+        out += ": ";
+        out += v;
+        out += "\r\n";
+    };
+    if (!sets("Host"))
+        field("Host", host);
+    if (!sets("User-Agent") && user_agent.find_first_of("\r\n") == std::string_view::npos) // an option, not checked elsewhere
+        field("User-Agent", user_agent);
+    if (!sets("Accept"))
+        field("Accept", "application/json");
+    for (std::size_t i = 0; i < rq.headers.size(); ++i) {
+        const auto& [k, v] = rq.headers[i];
+        if (same_header(k, "Content-Length") || same_header(k, "Transfer-Encoding"))
+            continue; // framing is ours to say
+        bool later = false; // a repeated name: the last one counts
+        for (std::size_t j = i + 1; j < rq.headers.size() && !later; ++j)
+            later = same_header(rq.headers[j].first, k);
+        if (!later)
+            field(k, v);
+    }
+    if (!rq.body.empty() || rq.method != http_method::get) {
+        char len[24];
+        const auto r = std::to_chars(len, len + sizeof len, rq.body.size());
+        field("Content-Length", std::string_view(len, static_cast<std::size_t>(r.ptr - len)));
+    }
+    out += "\r\n";
+    out += rq.body;
+}
+
 CS2MARKET_DECL boost::asio::awaitable<exchange_outcome> async_round_trip(https_connection& c, const endpoint_url& ep,
                                                                          const http_request& rq, const client_options& opt,
                                                                          provider_id prov, steady_clock::time_point deadline)
@@ -87,23 +136,7 @@ CS2MARKET_DECL boost::asio::awaitable<exchange_outcome> async_round_trip(https_c
     namespace net = boost::asio;
     namespace http = boost::beast::http;
     exchange_outcome out;
-    http::request<http::string_body> req;
-    req.method(rq.method == http_method::get     ? http::verb::get
-               : rq.method == http_method::post  ? http::verb::post
-               : rq.method == http_method::put   ? http::verb::put
-               : rq.method == http_method::patch ? http::verb::patch
-                                                 : http::verb::delete_);
-    req.target(rq.target);
-    req.version(11);
-    req.set(http::field::host, ep.host_header);
-    req.set(http::field::user_agent, opt.user_agent);
-    req.set(http::field::accept, "application/json");
-    for (const auto& [k, v] : rq.headers)
-        req.set(k, v);
-    if (!rq.body.empty() || rq.method != http_method::get)
-        req.body() = rq.body;
-    req.keep_alive(true);
-    req.prepare_payload();
+    serialize_request(c.request_bytes, rq, ep.host_header, opt.user_agent);
 
     const auto phase_deadline = std::min(steady_clock::now() + opt.request_timeout, deadline);
     const bool total = phase_deadline == deadline && deadline < steady_clock::now() + opt.request_timeout;
@@ -111,7 +144,8 @@ CS2MARKET_DECL boost::asio::awaitable<exchange_outcome> async_round_trip(https_c
     tcp.expires_at(phase_deadline);
     boost::system::error_code ec;
     out.sent = true; // from here on the provider may have acted on the request
-    co_await http::async_write(c.stream, req, net::redirect_error(net::use_awaitable, ec));
+    // One buffer, one write: no per-field allocation on the way to the wire.
+    co_await net::async_write(c.stream, net::buffer(c.request_bytes), net::redirect_error(net::use_awaitable, ec));
     auto lost = [&](error_kind k, std::string what, boost::system::error_code code) {
         c.close();
         out.res = transport_error(prov, k, std::move(what), code);
