@@ -785,6 +785,30 @@ posted post(const testing::https_server& server, const std::string& target, cons
 
 } // namespace
 
+TEST_CASE("push: a genuine push whose field quotes the key is refused without the key in the error (fuzz finding)",
+          "[push][redaction]")
+{
+    // libFuzzer (fuzz_push) built a Skinify IPN, correctly signed, whose amount
+    // was "1e999<token>": the decoder's error quoted the value, and with it the token.
+    const std::string form =
+        "amount=1e999" + std::string(api_token) + "&status=success&token_md5=" + std::string(api_token_md5) + "&transaction_id=1";
+    auto r = skinify::verify_ipn("application/x-www-form-urlencoded", form, api_token);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().kind == error_kind::decode);
+    const std::string m = r.error().message() + r.error().json_path + r.error().body;
+    INFO(m);
+    CHECK(m.find("<redacted>") != std::string::npos);
+    CHECK(m.find(api_token) == std::string::npos);
+    CHECK(m.find(api_token_md5) == std::string::npos);
+    // The same with CS2DT's app secret quoted in a signed callback's integer field.
+    const std::string body = genuine(replace(std::string(doc_body), "\"status\": 11", "\"status\": \"x" + std::string(app_secret) + "\""));
+    auto c = cs2dt::verify_callback({"application/json", body}, app_secret);
+    REQUIRE_FALSE(c);
+    const std::string cm = c.error().message() + c.error().json_path + c.error().body;
+    INFO(cm);
+    CHECK(cm.find(app_secret) == std::string::npos);
+}
+
 TEST_CASE("push end to end: a receiver on the loopback HTTPS server accepts genuine and refuses forged callbacks",
           "[push][e2e]")
 {

@@ -58,6 +58,7 @@
 #ifndef CS2MARKET_CS2DT_CALLBACK_HPP
 #define CS2MARKET_CS2DT_CALLBACK_HPP
 
+#include <cs2market/detail/redact.hpp>
 #include <cs2market/cs2dt/models.hpp>
 #include <cs2market/detail/json_tape.hpp>
 #include <cs2market/detail/md5.hpp>
@@ -406,8 +407,10 @@ inline result<void> verify_callback_signature(const callback_request& req, std::
 {
     detail::parsed p;
     error err;
-    if (!detail::verify(req, app_secret, limits, p, err) || !detail::check_replay(p, limits, err))
+    if (!detail::verify(req, app_secret, limits, p, err) || !detail::check_replay(p, limits, err)) {
+        ::cs2market::detail::redact_error(err, app_secret); // an error may quote the body, and the body anything
         return err;
+    }
     return {};
 }
 
@@ -417,15 +420,19 @@ inline result<OrderStatusCallback> verify_callback(const callback_request& req, 
 {
     detail::parsed p;
     error err;
+    auto fail = [&](error e) {
+        ::cs2market::detail::redact_error(e, app_secret); // an error may quote the body, and the body anything
+        return e;
+    };
     if (!detail::verify(req, app_secret, limits, p, err))
-        return err;
+        return fail(std::move(err));
     OrderStatusCallback out{};
     if (!::cs2market::detail::decode_node(p.t, 0, default_codec_options<OrderStatusCallback>(), {}, out, err)) {
         err.provider = cs2dt::id;
-        return err;
+        return fail(std::move(err));
     }
     if (!detail::check_replay(p, limits, err))
-        return err;
+        return fail(std::move(err));
     return out;
 }
 

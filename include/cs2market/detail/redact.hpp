@@ -3,6 +3,7 @@
 #define CS2MARKET_DETAIL_REDACT_HPP
 
 #include <cs2market/detail/config.hpp>
+#include <cs2market/error.hpp>
 
 #include <cstddef>
 #include <string>
@@ -17,6 +18,11 @@ namespace cs2market::detail {
 /// leaves its prefix behind. Secrets shorter than 4 bytes are not searched for
 /// (they would mangle ordinary text).
 CS2MARKET_DECL std::string redact(std::string_view text, std::string_view secret, std::size_t max_len = std::string_view::npos);
+
+/// `e` with `secret` redacted from every text it carries (code, detail, JSON
+/// path, body): for errors built from input that may quote anything, such as a
+/// signed push whose field echoes the key it was signed with.
+CS2MARKET_DECL void redact_error(error& e, std::string_view secret);
 
 } // namespace cs2market::detail
 

@@ -84,6 +84,13 @@ CS2MARKET_DECL std::string redact(std::string_view text, std::string_view secret
     return out;
 }
 
+CS2MARKET_DECL void redact_error(error& e, std::string_view secret)
+{
+    for (std::string* t : {&e.provider_code, &e.detail, &e.json_path, &e.body})
+        if (t->size() >= secret.size()) // every encoding of it is at least as long
+            *t = redact(*t, secret);
+}
+
 } // namespace cs2market::detail
 
 #endif

@@ -51,6 +51,7 @@
 #ifndef CS2MARKET_SKINIFY_IPN_HPP
 #define CS2MARKET_SKINIFY_IPN_HPP
 
+#include <cs2market/detail/redact.hpp>
 #include <cs2market/detail/json_tape.hpp>
 #include <cs2market/detail/md5.hpp>
 #include <cs2market/error.hpp>
@@ -563,17 +564,23 @@ inline result<DepositIpn> verify_ipn(std::string_view content_type, std::string_
     ::cs2market::detail::tape t;
     std::string json;
     error err;
+    // An error may quote the body, and the body anything: never the token or its MD5.
+    auto fail = [&](error e) {
+        ::cs2market::detail::redact_error(e, api_token);
+        ::cs2market::detail::redact_error(e, ipn_token_md5(api_token));
+        return e;
+    };
     if (!detail::load(content_type, body, limits, t, json, err))
-        return err;
+        return fail(std::move(err));
     if (!detail::check_token(t, api_token, err))
-        return err;
+        return fail(std::move(err));
     DepositIpn out{};
     if (!::cs2market::detail::decode_node(t, 0, default_codec_options<DepositIpn>(), {}, out, err)) {
         err.provider = skinify::id;
-        return err;
+        return fail(std::move(err));
     }
     if (!detail::check_fresh(out, limits, err))
-        return err;
+        return fail(std::move(err));
     return out;
 }
 
