@@ -6,6 +6,7 @@
 //                      [--request-timeout-ms T] [--total-timeout-ms T] [--follow-ms F] [--skinify-rate-wait-ms W]
 //                      [--hold SPEC[,SPEC...] --hold-dir D]
 //   crash_child resume --journal J --base-url U --ca CA [--grace-ms G] [--timeout-ms T] [--kill SPEC]
+//                      [--hold SPEC[,SPEC...] --hold-dir D]
 //
 // J is an SQLite file, or a postgresql:// (postgres://) URI: the PostgreSQL journal.
 //
@@ -18,7 +19,7 @@
 //           reconcile_lookup (that lookup's request is about to be written),
 //           track (inside the tracker's handler, after a journaled transition)
 //   resume: lookup (a tracker lookup is about to be written: reconciliation),
-//           track (inside the tracker's handler)
+//           track (inside the tracker's handler), load (resume() is about to read the journal)
 // --hold stops the child instead, at each POINT:N of its list (the same points,
 // and buy:N, before the N-th buy call starts): it creates D/held-I (I: the
 // spec's place in the list, from 1) and waits for D/go-I, so that the parent can
@@ -424,7 +425,7 @@ int buy(const args& a)
 int resume(const args& a)
 {
     killer dies(a.kill);
-    holder hold("", "");
+    holder hold(a.hold, a.hold_dir);
     points k{dies, hold};
     dies.arm();
     world w(a, k, false);
@@ -437,6 +438,7 @@ int resume(const args& a)
         },
         w.tracking(a), [](const cm::order*, const std::string& what) { std::cout << "note: " << what << std::endl; });
     w.add_sources(tracker);
+    k.at("load", "the journal");
     tracker.resume();
     const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(a.timeout_ms);
     while (std::chrono::steady_clock::now() < until && !tracker.all_final())
@@ -452,7 +454,11 @@ int resume(const args& a)
     std::cout << "resumed " << tracker.orders().size() << " orders, all final: " << tracker.all_final()
               << ", transitions " << st.transitions << ", lookups " << st.lookups << ", lookup errors " << st.lookup_errors
               << std::endl;
-    w.leave(open == 0 ? 0 : 3);
+    // Nothing followed and not all final: the journal was never read.
+    const bool unread = tracker.orders().empty() && !tracker.all_final();
+    if (unread)
+        std::cout << "the journal's unfinished orders were never read" << std::endl;
+    w.leave(open == 0 && !unread ? 0 : 3);
 }
 
 } // namespace

@@ -87,6 +87,7 @@ struct step {
     std::vector<std::string> not_sent;                        ///< buy ids ("csboard-1") refused with a journal error, never sent
     int outage_at_ms = -1, outage_ms = 0;                     ///< the database stops this long after the child starts, for this long
     bool outage_before_resume = false;                        ///< the database is down after the kill: a resume fails, then it is back
+    bool outage_in_resume = false;                            ///< down as the resume is about to read the journal, back soon after
 };
 
 struct outcome {
@@ -437,6 +438,11 @@ int run_all(int argc, char** argv)
         for (auto& st : plan)
             if ((st.kill == "answered:2" || st.kill == "lost:1") && st.no_answer != "csboard")
                 st.outage_before_resume = true;
+        // Down as a resume, its journal open, is about to read it, and back
+        // 0.5 s later: the resume must wait for the journal and then finish.
+        for (auto& st : plan)
+            if (st.kill == "intent:3")
+                st.outage_in_resume = true;
         // At random times while a child buys and follows (killed at random in one
         // of them): whatever the outage met, everything must agree after the resume.
         std::uniform_int_distribution<int> outage_at(0, 250), outage_for(50, 600);
@@ -477,6 +483,30 @@ int run_all(int argc, char** argv)
         else
             db_up = true;
         return ok;
+    };
+    // A resume held right before it reads the journal while the database stops;
+    // it comes back 0.5 s later, the resume still running.
+    auto resume_through_outage = [&](int at) {
+        const auto hold = r.hold_dir(at).string() + "-resume";
+        std::filesystem::create_directories(hold);
+        const auto pid = r.spawn(at, {"resume", "--grace-ms", "400", "--timeout-ms", "15000", "--hold", "load:1", "--hold-dir", hold});
+        std::optional<std::chrono::steady_clock::time_point> down;
+        bool back = false;
+        const auto out = r.wait(pid, 30s, [&] {
+            if (!down && std::filesystem::exists(std::filesystem::path(hold) / "held-1")) {
+                database(at, "halt", "db_down_in_resume", ", as it reads the journal");
+                down = std::chrono::steady_clock::now();
+                std::ofstream(std::filesystem::path(hold) / "go-1").put('\n');
+            } else if (down && !back && std::chrono::steady_clock::now() - *down >= 500ms) {
+                back = database(at, "restart", "db_down_in_resume");
+            }
+            return false;
+        });
+        if (!db_up)
+            database(at, "restart", "db_down_in_resume", ", after the resume");
+        if (!down)
+            fail(at, "the resume never reached --hold load:1");
+        return out;
     };
     // A buy whose intent could not be journaled was not sent: no purchase under its
     // id (and with the database down before the intent, nothing journaled either).
@@ -592,7 +622,11 @@ int run_all(int argc, char** argv)
                 fail(run, "resume --kill " + st.resume_kill + ": not killed (exit " + std::to_string(rk.status) + ")");
             }
         }
-        const auto rs = resume(run, "");
+        const auto rs = st.outage_in_resume ? resume_through_outage(run) : resume(run, "");
+        if (!db_ok) {
+            fail(run, "pg_server.sh failed:\n" + dump(pg->log()));
+            break;
+        }
         if (rs.killed || rs.status != 0) {
             fail(run, "resume after " + st.kill + " exited " + std::to_string(rs.status));
             continue;
