@@ -134,8 +134,8 @@ std::string dump(const std::filesystem::path& p)
 /// even when the test fails, throws or is killed (a watchdog process then stops it).
 class pg_server {
 public:
-    pg_server(std::string script, std::filesystem::path state)
-        : script_(std::move(script)), state_(std::move(state)), log_((state_ / "pg.log").string())
+    pg_server(const std::string& script, std::filesystem::path state)
+        : script_(std::filesystem::absolute(script).string()), state_(std::move(state)), log_((state_ / "pg.log").string())
     {
         std::filesystem::create_directories(state_);
         if (!run("start"))
