@@ -144,10 +144,13 @@ public:
 
     /// Loads every unfinished order from the journal and follows it: submitted
     /// and unknown ones are reconciled by their id first (a buy the lookup proves
-    /// was never made ends failed, nothing charged).
+    /// was never made ends failed, nothing charged). A journal that cannot be
+    /// read (the database down) is read again every `moving_poll` (a notice
+    /// each time) until it can, or until stop().
     CS2MARKET_DECL void resume();
 
-    /// Follows one journaled order (e.g. just bought through a journaled client).
+    /// Follows one journaled order (e.g. just bought through a journaled client);
+    /// read again like resume()'s when the journal cannot be read.
     CS2MARKET_DECL void follow(provider_id p, std::string id);
 
     /// An observation from a push (a verified CS2DT callback, say). An order not
@@ -172,7 +175,9 @@ public:
 
     /// The orders followed (a snapshot; final ones included).
     CS2MARKET_DECL std::vector<order> orders() const;
-    /// True when every followed order is final (and at least one was followed, or resume() found none).
+    /// True when every followed order is final (and at least one was followed, or
+    /// resume() found none). False while a journal read of resume(), follow() or a
+    /// claim failed and waits to be done again: unread is not "nothing unfinished".
     CS2MARKET_DECL bool all_final() const;
     CS2MARKET_DECL tracker_stats stats() const;
 

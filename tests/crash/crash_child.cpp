@@ -4,7 +4,11 @@
 //
 //   crash_child buy    --journal J --base-url U --ca CA --run R [--buys K] [--kill SPEC]
 //                      [--request-timeout-ms T] [--total-timeout-ms T] [--follow-ms F] [--skinify-rate-wait-ms W]
+//                      [--hold SPEC[,SPEC...] --hold-dir D]
 //   crash_child resume --journal J --base-url U --ca CA [--grace-ms G] [--timeout-ms T] [--kill SPEC]
+//                      [--hold SPEC[,SPEC...] --hold-dir D]
+//
+// J is an SQLite file, or a postgresql:// (postgres://) URI: the PostgreSQL journal.
 //
 // SPEC is `none`, `random:MS` (a timer started before the first buy, or at the
 // start of a resume), or `POINT:N`: die at the N-th event of
@@ -15,7 +19,12 @@
 //           reconcile_lookup (that lookup's request is about to be written),
 //           track (inside the tracker's handler, after a journaled transition)
 //   resume: lookup (a tracker lookup is about to be written: reconciliation),
-//           track (inside the tracker's handler)
+//           track (inside the tracker's handler), load (resume() is about to read the journal)
+// --hold stops the child instead, at each POINT:N of its list (the same points,
+// and buy:N, before the N-th buy call starts): it creates D/held-I (I: the
+// spec's place in the list, from 1) and waits for D/go-I, so that the parent can
+// stop or restart the database exactly there. Meanwhile nothing of the child
+// runs: a hold in the client's hook holds its io_context.
 // Buy ids are "r<R>-<provider>-<k>", with the sandbox's accounts named below, so
 // that the parent can match the sandbox's records to the journal.
 #include <cs2market/cs2dt/tracking.hpp>
@@ -23,6 +32,9 @@
 #include <cs2market/order_tracker.hpp>
 #include <cs2market/skinify/tracking.hpp>
 #include <cs2market/sqlite_journal.hpp>
+#ifdef CS2MARKET_WITH_POSTGRES
+#include <cs2market/postgres_store.hpp>
+#endif
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -33,6 +45,8 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -54,7 +68,7 @@ namespace {
 }
 
 struct args {
-    std::string mode, journal, base_url, ca, kill = "none";
+    std::string mode, journal, base_url, ca, kill = "none", hold, hold_dir;
     long run = 0, buys = 1, request_timeout_ms = 600, total_timeout_ms = 2500, follow_ms = 4000, grace_ms = 500, timeout_ms = 15000;
     long skinify_rate_wait_ms = 0; ///< Skinify's client paced at 1 request per this: its buy waits after its intent
 };
@@ -94,13 +108,79 @@ private:
     long n_ = 0, seen_ = 0;
 };
 
+/// Where to wait for the parent: the N-th event of each POINT:N of a list.
+class holder {
+public:
+    holder(const std::string& specs, std::string dir) : dir_(std::move(dir))
+    {
+        std::size_t from = 0;
+        while (from < specs.size()) {
+            auto comma = specs.find(',', from);
+            if (comma == std::string::npos)
+                comma = specs.size();
+            const auto spec = specs.substr(from, comma - from);
+            const auto colon = spec.find(':');
+            if (colon == std::string::npos)
+                throw std::invalid_argument("--hold " + spec + ": POINT:N");
+            holds_.push_back({spec.substr(0, colon), std::stol(spec.substr(colon + 1))});
+            from = comma + 1;
+        }
+        if (!holds_.empty() && dir_.empty())
+            throw std::invalid_argument("--hold needs --hold-dir");
+    }
+    /// Counts one event of `point`; when a hold names it, waits for the parent.
+    void at(const std::string& point, const std::string& what)
+    {
+        std::size_t which = 0;
+        long n = 0;
+        {
+            std::lock_guard lk(m_);
+            n = ++seen_[point];
+            for (std::size_t i = 0; i < holds_.size() && which == 0; ++i)
+                if (holds_[i].first == point && holds_[i].second == n)
+                    which = i + 1;
+        }
+        if (which == 0)
+            return;
+        const auto tag = std::to_string(which);
+        std::cout << "HOLD " << point << ":" << n << " " << what << std::endl;
+        std::ofstream(std::filesystem::path(dir_) / ("held-" + tag)).put('\n');
+        const auto until = std::chrono::steady_clock::now() + 60s;
+        while (!std::filesystem::exists(std::filesystem::path(dir_) / ("go-" + tag))) {
+            if (std::chrono::steady_clock::now() > until) {
+                std::cout << "hold " << tag << ": the parent never said go" << std::endl;
+                std::_Exit(2);
+            }
+            std::this_thread::sleep_for(5ms);
+        }
+        std::cout << "GO " << point << std::endl;
+    }
+
+private:
+    std::mutex m_;
+    std::string dir_;
+    std::vector<std::pair<std::string, long>> holds_;
+    std::map<std::string, long> seen_;
+};
+
+/// Both: every event is counted for the kill and for the holds.
+struct points {
+    killer& k;
+    holder& h;
+    void at(const std::string& point, const std::string& what)
+    {
+        h.at(point, what);
+        k.at(point, what);
+    }
+};
+
 bool is_buy(std::string_view op)
 {
     return op == "buy_item" || op == "quick_buy_item" || op == "market_buy" || op == "create_order" || op == "withdraw_buy";
 }
 
 /// The hook: classifies the client's events into kill points.
-cm::call_hook hook_for(killer& k, bool resume)
+cm::call_hook hook_for(points& k, bool resume)
 {
     auto journaled = std::make_shared<std::map<std::string, int>>();
     auto m = std::make_shared<std::mutex>();
@@ -138,6 +218,28 @@ cm::call_hook hook_for(killer& k, bool resume)
     };
 }
 
+/// The SQLite journal in a file, or the PostgreSQL journal at a postgresql:// URI.
+std::shared_ptr<cm::journal> open_journal(const std::string& spec)
+{
+    auto opened = [](auto j) -> std::shared_ptr<cm::journal> {
+        if (!j) {
+            std::cout << "journal: " << j.error().message() << std::endl;
+            std::_Exit(2);
+        }
+        return std::move(*j);
+    };
+#ifdef CS2MARKET_WITH_POSTGRES
+    if (cm::is_postgres_conninfo(spec))
+        return opened(cm::postgres_journal::open(spec));
+#else
+    if (spec.starts_with("postgresql://") || spec.starts_with("postgres://")) {
+        std::cout << "journal: built without PostgreSQL (cs2market::postgres)" << std::endl;
+        std::_Exit(2);
+    }
+#endif
+    return opened(cm::sqlite_journal::open(spec));
+}
+
 struct world {
     boost::asio::io_context ioc;
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work{ioc.get_executor()};
@@ -147,14 +249,9 @@ struct world {
     std::unique_ptr<cm::csboard::client> csboard;
     std::unique_ptr<cm::skinify::client> skinify;
 
-    world(const args& a, killer& k, bool journaled)
+    world(const args& a, points& k, bool journaled)
     {
-        auto j = cm::sqlite_journal::open(a.journal);
-        if (!j) {
-            std::cerr << "journal: " << j.error().message() << "\n";
-            std::_Exit(2);
-        }
-        journal = std::move(*j);
+        journal = open_journal(a.journal);
         auto opts = [&](const char* key) {
             cm::client_options o;
             o.credential = key;
@@ -223,7 +320,9 @@ void report(const std::string& id, const R& res)
 
 int buy(const args& a)
 {
-    killer k(a.kill);
+    killer dies(a.kill);
+    holder hold(a.hold, a.hold_dir);
+    points k{dies, hold};
     world w(a, k, true);
     // Listings to buy (reads: no kill point counts them).
     cm::cs2dt::market_search_params sp;
@@ -258,7 +357,14 @@ int buy(const args& a)
     }
 
     std::vector<std::pair<cm::provider_id, std::string>> ids;
-    k.arm();
+    // Followed below: every buy but one whose intent could not be journaled (not
+    // sent, so unknown to the journal).
+    auto bought = [&](cm::provider_id p, const std::string& id, const auto& res) {
+        report(id, res);
+        if (res || res.error().kind != cm::error_kind::journal)
+            ids.emplace_back(p, id);
+    };
+    dies.arm();
     for (long n = 1; n <= a.buys; ++n) {
         const auto pick = static_cast<std::size_t>(a.run * 7 + n);
         const std::string suffix = "-" + std::to_string(n);
@@ -269,9 +375,8 @@ int buy(const args& a)
             q.body.outTradeNo = r + "cs2dt" + suffix;
             q.body.tradeUrl = trade_url;
             q.body.maxPrice = cm::decimal::from_string("10");
-            auto res = w.cs2dt->quick_buy_item(q);
-            report(*q.body.outTradeNo, res);
-            ids.emplace_back(cm::cs2dt::id, *q.body.outTradeNo);
+            k.at("buy", *q.body.outTradeNo);
+            bought(cm::cs2dt::id, *q.body.outTradeNo, w.cs2dt->quick_buy_item(q));
         }
         {
             const auto& l = tradable[pick % tradable.size()];
@@ -281,9 +386,8 @@ int buy(const args& a)
             m.body.token = "Ab3xZ9Qp";
             m.body.max_price_usd = l.price_usd;
             m.body.custom_id = r + "csboard" + suffix;
-            auto res = w.csboard->market_buy(m);
-            report(*m.body.custom_id, res);
-            ids.emplace_back(cm::csboard::id, *m.body.custom_id);
+            k.at("buy", *m.body.custom_id);
+            bought(cm::csboard::id, *m.body.custom_id, w.csboard->market_buy(m));
         }
         {
             const auto& s = cheap[pick % cheap.size()];
@@ -293,9 +397,8 @@ int buy(const args& a)
             b.body.id = s.id;
             b.body.max_price = s.price;
             b.body.custom_id = r + "skinify" + suffix;
-            auto res = w.skinify->withdraw_buy(b);
-            report(*b.body.custom_id, res);
-            ids.emplace_back(cm::skinify::id, *b.body.custom_id);
+            k.at("buy", *b.body.custom_id);
+            bought(cm::skinify::id, *b.body.custom_id, w.skinify->withdraw_buy(b));
         }
     }
 
@@ -321,8 +424,10 @@ int buy(const args& a)
 
 int resume(const args& a)
 {
-    killer k(a.kill);
-    k.arm();
+    killer dies(a.kill);
+    holder hold(a.hold, a.hold_dir);
+    points k{dies, hold};
+    dies.arm();
     world w(a, k, false);
     cm::order_tracker tracker(
         w.ioc.get_executor(), w.journal,
@@ -333,6 +438,7 @@ int resume(const args& a)
         },
         w.tracking(a), [](const cm::order*, const std::string& what) { std::cout << "note: " << what << std::endl; });
     w.add_sources(tracker);
+    k.at("load", "the journal");
     tracker.resume();
     const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(a.timeout_ms);
     while (std::chrono::steady_clock::now() < until && !tracker.all_final())
@@ -348,7 +454,11 @@ int resume(const args& a)
     std::cout << "resumed " << tracker.orders().size() << " orders, all final: " << tracker.all_final()
               << ", transitions " << st.transitions << ", lookups " << st.lookups << ", lookup errors " << st.lookup_errors
               << std::endl;
-    w.leave(open == 0 ? 0 : 3);
+    // Nothing followed and not all final: the journal was never read.
+    const bool unread = tracker.orders().empty() && !tracker.all_final();
+    if (unread)
+        std::cout << "the journal's unfinished orders were never read" << std::endl;
+    w.leave(open == 0 && !unread ? 0 : 3);
 }
 
 } // namespace
@@ -373,6 +483,8 @@ int main(int argc, char** argv)
         else if (k == "--grace-ms") a.grace_ms = std::stol(v);
         else if (k == "--timeout-ms") a.timeout_ms = std::stol(v);
         else if (k == "--skinify-rate-wait-ms") a.skinify_rate_wait_ms = std::stol(v);
+        else if (k == "--hold") a.hold = v;
+        else if (k == "--hold-dir") a.hold_dir = v;
         else {
             std::cerr << "unknown option " << k << "\n";
             return 2;

@@ -7,12 +7,20 @@
 // bought at all and journaled as failed; no buy is made twice, and the sandbox
 // has no purchase the journal does not know.
 //
-//   cs2market-crash-test --child PATH [--seed N] [--random N] [--keep] [--no-race]
+//   cs2market-crash-test --child PATH [--seed N] [--random N] [--keep] [--no-race] [--pg-script PATH]
 //
-// One embedded sandbox (HTTPS on loopback) and one SQLite journal serve every
-// run, so that later resumes also pick up what earlier ones left unfinished.
+// One embedded sandbox (HTTPS on loopback) and one journal serve every run, so
+// that later resumes also pick up what earlier ones left unfinished: an SQLite
+// file, or with --pg-script (tests/pg/pg_server.sh) a PostgreSQL server of the
+// test's own, which it also stops and restarts in the middle of runs: while a
+// child waits right before a buy or right after a buy's intent is journaled, at
+// random times while a child buys and follows, and between a kill and the
+// resume. A buy whose intent could not be committed must not have been sent.
 #include <cs2market/sandbox/sandbox.hpp>
 #include <cs2market/sqlite_journal.hpp>
+#ifdef CS2MARKET_WITH_POSTGRES
+#include <cs2market/postgres_store.hpp>
+#endif
 
 #include <fcntl.h>
 #include <signal.h>
@@ -73,6 +81,13 @@ struct step {
     bool must_die = true;       ///< a deterministic point: the child has to reach it
     std::string resume_kill;    ///< a first resume killed at this point ("" none)
     std::string resume_point;
+    // Database outages (PostgreSQL only).
+    long buys = 1;                                            ///< the child's --buys
+    std::vector<std::pair<std::string, std::string>> holds;   ///< the child waits at POINT:N while the parent does halt|restart
+    std::vector<std::string> not_sent;                        ///< buy ids ("csboard-1") refused with a journal error, never sent
+    int outage_at_ms = -1, outage_ms = 0;                     ///< the database stops this long after the child starts, for this long
+    bool outage_before_resume = false;                        ///< the database is down after the kill: a resume fails, then it is back
+    bool outage_in_resume = false;                            ///< down as the resume is about to read the journal, back soon after
 };
 
 struct outcome {
@@ -80,42 +95,122 @@ struct outcome {
     int status = 0;
 };
 
+/// Runs `args` (argv[0] a path), its output appended to `log`; its pid.
+pid_t start_process(const std::vector<std::string>& args, const std::string& log, bool own_session = false)
+{
+    std::vector<std::string> copy = args;
+    std::vector<char*> argv;
+    for (auto& a : copy)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    posix_spawnattr_t at;
+    posix_spawnattr_init(&at);
+    if (own_session)
+        posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID);
+    pid_t pid = 0;
+    const int rc = posix_spawnp(&pid, copy[0].c_str(), &fa, &at, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&at);
+    if (rc != 0)
+        throw std::runtime_error("posix_spawn " + copy[0] + " failed: " + std::to_string(rc));
+    return pid;
+}
+
+std::string dump(const std::filesystem::path& p)
+{
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+/// A PostgreSQL server of this test's own (tests/pg/pg_server.sh): stopped and
+/// restarted at will without disturbing other tests, and removed at the end
+/// even when the test fails, throws or is killed (a watchdog process then stops it).
+class pg_server {
+public:
+    pg_server(const std::string& script, std::filesystem::path state)
+        : script_(std::filesystem::absolute(script).string()), state_(std::move(state)), log_((state_ / "pg.log").string())
+    {
+        std::filesystem::create_directories(state_);
+        if (!run("start"))
+            throw std::runtime_error("pg_server.sh start failed:\n" + dump(log_));
+        started_ = true;
+        url_ = dump(state_ / "url");
+        while (!url_.empty() && (url_.back() == '\n' || url_.back() == ' '))
+            url_.pop_back();
+        // Stops the server once this process is gone, however it went.
+        start_process({"bash", "-c", "while kill -0 \"$0\" 2>/dev/null; do sleep 1; done; exec bash \"$1\" stop \"$2\"",
+                       std::to_string(getpid()), script_, state_.string()},
+                      "/dev/null", true);
+    }
+    pg_server(const pg_server&) = delete;
+    pg_server& operator=(const pg_server&) = delete;
+    ~pg_server() { stop(); }
+
+    const std::string& url() const { return url_; }
+    const std::string& log() const { return log_; }
+    /// Stops it, keeping its data (an outage); restart() brings it back on its port.
+    bool halt() { return run("halt"); }
+    bool restart() { return run("restart"); }
+    void stop()
+    {
+        if (std::exchange(started_, false))
+            run("stop");
+    }
+
+private:
+    bool run(const std::string& cmd)
+    {
+        const pid_t pid = start_process({"bash", script_, cmd, state_.string()}, log_);
+        int st = 0;
+        waitpid(pid, &st, 0);
+        return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+    }
+
+    std::string script_;
+    std::filesystem::path state_;
+    std::string log_, url_;
+    bool started_ = false;
+};
+
 class runner {
 public:
-    runner(std::string child, std::filesystem::path dir, std::string base_url, std::string ca)
-        : child_(std::move(child)), dir_(std::move(dir)), base_url_(std::move(base_url)), ca_(std::move(ca))
+    runner(std::string child, std::filesystem::path dir, std::string base_url, std::string ca, std::string journal)
+        : child_(std::move(child)), dir_(std::move(dir)), base_url_(std::move(base_url)), ca_(std::move(ca)),
+          journal_(std::move(journal))
     {
     }
 
-    std::string journal() const { return (dir_ / "journal.db").string(); }
+    /// An SQLite file, or a postgresql:// URI.
+    const std::string& journal() const { return journal_; }
+    std::filesystem::path hold_dir(int run) const { return dir_ / ("hold-" + std::to_string(run)); }
     std::filesystem::path log(int run) const { return dir_ / ("run-" + std::to_string(run) + ".log"); }
 
     pid_t spawn(int run, std::vector<std::string> args)
     {
         args.insert(args.begin(), child_);
         args.insert(args.end(), {"--journal", journal(), "--base-url", base_url_, "--ca", ca_});
-        std::vector<char*> argv;
-        {
-            std::ofstream out(log(run), std::ios::app);
+        note(run, [&](std::ostream& out) {
             out << "$";
             for (auto& a : args)
                 out << ' ' << a;
-            out << '\n';
-        }
-        for (auto& a : args)
-            argv.push_back(a.data());
-        argv.push_back(nullptr);
-        posix_spawn_file_actions_t fa;
-        posix_spawn_file_actions_init(&fa);
-        const auto path = log(run).string();
-        posix_spawn_file_actions_addopen(&fa, 1, path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-        posix_spawn_file_actions_adddup2(&fa, 1, 2);
-        pid_t pid = 0;
-        const int rc = posix_spawn(&pid, child_.c_str(), &fa, nullptr, argv.data(), environ);
-        posix_spawn_file_actions_destroy(&fa);
-        if (rc != 0)
-            throw std::runtime_error("posix_spawn " + child_ + " failed: " + std::to_string(rc));
-        return pid;
+        });
+        return start_process(args, log(run).string());
+    }
+
+    /// A line of the parent's in a run's log.
+    template <class Write>
+    void note(int run, Write write) const
+    {
+        std::ofstream out(log(run), std::ios::app);
+        write(out);
+        out << '\n';
     }
 
     /// Waits for `pid` (at most `limit`, then kills it); `poll` may kill it first.
@@ -149,22 +244,46 @@ public:
 private:
     std::string child_;
     std::filesystem::path dir_;
-    std::string base_url_, ca_;
+    std::string base_url_, ca_, journal_;
 };
 
-std::string dump(const std::filesystem::path& p)
+/// The journal the children write: an SQLite file or a postgresql:// URI.
+cm::result<std::shared_ptr<cm::journal>> open_journal(const std::string& spec)
 {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
+#ifdef CS2MARKET_WITH_POSTGRES
+    if (cm::is_postgres_conninfo(spec)) {
+        auto j = cm::postgres_journal::open(spec);
+        if (!j)
+            return j.error();
+        return std::shared_ptr<cm::journal>(std::move(*j));
+    }
+#endif
+    auto j = cm::sqlite_journal::open(spec);
+    if (!j)
+        return j.error();
+    return std::shared_ptr<cm::journal>(std::move(*j));
+}
+
+/// The ids of the buys a run's children reported refused because their intent
+/// could not be journaled ("not bought ID: PROVIDER: journal error: the buy was not sent: ...").
+std::set<std::string> refused_by_journal(const std::filesystem::path& log)
+{
+    std::set<std::string> ids;
+    std::ifstream in(log);
+    for (std::string line; std::getline(in, line);) {
+        static const std::string head = "not bought ";
+        if (line.rfind(head, 0) != 0 || line.find(": journal error: the buy was not sent") == std::string::npos)
+            continue;
+        ids.insert(line.substr(head.size(), line.find(':', head.size()) - head.size()));
+    }
+    return ids;
 }
 
 /// The invariants, over the whole journal and every purchase of the crash accounts.
-std::vector<std::string> check(sb::server& s, const std::string& journal_path, bool all_final, std::size_t& orders_seen)
+std::vector<std::string> check(sb::server& s, const std::string& journal_spec, bool all_final, std::size_t& orders_seen)
 {
     std::vector<std::string> bad;
-    auto j = cm::sqlite_journal::open(journal_path);
+    auto j = open_journal(journal_spec);
     if (!j)
         return {"journal: " + j.error().message()};
     auto all = (*j)->load(false);
@@ -208,9 +327,9 @@ std::vector<std::string> check(sb::server& s, const std::string& journal_path, b
 
 } // namespace
 
-int main(int argc, char** argv)
+int run_all(int argc, char** argv)
 {
-    std::string child;
+    std::string child, pg_script;
     std::uint64_t seed = std::random_device{}();
     int randoms = 12;
     bool keep = false, race = true;
@@ -226,8 +345,10 @@ int main(int argc, char** argv)
             keep = true;
         else if (a == "--no-race")
             race = false;
+        else if (a == "--pg-script" && i + 1 < argc)
+            pg_script = argv[++i];
         else {
-            std::cerr << "usage: cs2market-crash-test --child PATH [--seed N] [--random N] [--keep] [--no-race]\n";
+            std::cerr << "usage: cs2market-crash-test --child PATH [--seed N] [--random N] [--keep] [--no-race] [--pg-script PATH]\n";
             return 2;
         }
     }
@@ -242,7 +363,15 @@ int main(int argc, char** argv)
     sb::server s(o);
     const auto dir = std::filesystem::temp_directory_path() / ("cs2market-crash-" + std::to_string(getpid()));
     std::filesystem::create_directories(dir);
-    runner r(child, dir, s.base_url(), s.ca_file());
+    std::optional<pg_server> pg;
+    if (!pg_script.empty()) {
+#ifndef CS2MARKET_WITH_POSTGRES
+        std::cerr << "--pg-script: built without PostgreSQL (cs2market::postgres)\n";
+        return 2;
+#endif
+        pg.emplace(pg_script, dir / "pg");
+    }
+    runner r(child, dir, s.base_url(), s.ca_file(), pg ? pg->url() : (dir / "journal.db").string());
 
     // The kill points. Buys go cs2dt, csboard, skinify, so N = 1, 2, 3 names the provider.
     std::vector<step> plan;
@@ -285,8 +414,48 @@ int main(int argc, char** argv)
             st.resume_kill = "random:" + std::to_string(resume_ms(rng)), st.resume_point = "resume_random";
         plan.push_back(st);
     }
+    if (pg) {
+        // The database stops before the second buy (CSBoard's) and is back before
+        // the third: that buy fails with a journal error and is not sent; the
+        // others go on as usual (the journal reconnects).
+        step down{"db_down_before_buy", "none"};
+        down.must_die = false;
+        down.holds = {{"buy:2", "halt"}, {"buy:3", "restart"}};
+        down.not_sent = {"csboard-1"};
+        plan.push_back(down);
+        // It stops right after CSBoard's intent is journaled: that buy is sent and
+        // made, its answer cannot be journaled (the buyer's tracker, once the
+        // database is back, or the resume reconciles it); the next two buys are
+        // not sent; it is back before the fifth.
+        step after{"db_down_after_intent", "none"};
+        after.must_die = false;
+        after.buys = 2;
+        after.holds = {{"intent:2", "halt"}, {"buy:5", "restart"}};
+        after.not_sent = {"skinify-1", "cs2dt-2"};
+        plan.push_back(after);
+        // Down between a kill and the resume: a resume then fails (it cannot open
+        // the journal) and changes nothing; once the database is back one succeeds.
+        for (auto& st : plan)
+            if ((st.kill == "answered:2" || st.kill == "lost:1") && st.no_answer != "csboard")
+                st.outage_before_resume = true;
+        // Down as a resume, its journal open, is about to read it, and back
+        // 0.5 s later: the resume must wait for the journal and then finish.
+        for (auto& st : plan)
+            if (st.kill == "intent:3")
+                st.outage_in_resume = true;
+        // At random times while a child buys and follows (killed at random in one
+        // of them): whatever the outage met, everything must agree after the resume.
+        std::uniform_int_distribution<int> outage_at(0, 250), outage_for(50, 600);
+        for (int i = 0; i < 3; ++i) {
+            step st{"db_random", i == 2 ? "random:" + std::to_string(follow_ms(rng)) : "none"};
+            st.must_die = false;
+            st.outage_at_ms = outage_at(rng);
+            st.outage_ms = outage_for(rng);
+            plan.push_back(st);
+        }
+    }
 
-    std::map<std::string, int> kills;
+    std::map<std::string, int> kills, outages;
     std::vector<std::string> failures;
     int total_kills = 0, run = 0;
     std::size_t orders = 0;
@@ -300,6 +469,74 @@ int main(int argc, char** argv)
             a.insert(a.end(), {"--kill", kill_spec});
         return r.wait(r.spawn(at, a), 30s);
     };
+    // PostgreSQL's outages: `what` is halt or restart, `kind` the outage's (counted
+    // once per halt); false when it did not happen.
+    bool db_up = true, db_ok = true;
+    auto database = [&](int at, const std::string& what, const std::string& kind, const std::string& why = "") {
+        r.note(at, [&](std::ostream& out) { out << "# parent: database " << what << " (" << kind << why << ")"; });
+        const bool ok = what == "halt" ? pg->halt() : pg->restart();
+        r.note(at, [&](std::ostream& out) { out << "# parent: database " << what << (ok ? " done" : " FAILED"); });
+        if (!ok)
+            db_ok = false;
+        else if (what == "halt")
+            db_up = false, ++outages[kind];
+        else
+            db_up = true;
+        return ok;
+    };
+    // A resume held right before it reads the journal while the database stops;
+    // it comes back 0.5 s later, the resume still running.
+    auto resume_through_outage = [&](int at) {
+        const auto hold = r.hold_dir(at).string() + "-resume";
+        std::filesystem::create_directories(hold);
+        const auto pid = r.spawn(at, {"resume", "--grace-ms", "400", "--timeout-ms", "15000", "--hold", "load:1", "--hold-dir", hold});
+        std::optional<std::chrono::steady_clock::time_point> down;
+        bool back = false;
+        const auto out = r.wait(pid, 30s, [&] {
+            if (!down && std::filesystem::exists(std::filesystem::path(hold) / "held-1")) {
+                database(at, "halt", "db_down_in_resume", ", as it reads the journal");
+                down = std::chrono::steady_clock::now();
+                std::ofstream(std::filesystem::path(hold) / "go-1").put('\n');
+            } else if (down && !back && std::chrono::steady_clock::now() - *down >= 500ms) {
+                back = database(at, "restart", "db_down_in_resume");
+            }
+            return false;
+        });
+        if (!db_up)
+            database(at, "restart", "db_down_in_resume", ", after the resume");
+        if (!down)
+            fail(at, "the resume never reached --hold load:1");
+        return out;
+    };
+    // A buy whose intent could not be journaled was not sent: no purchase under its
+    // id (and with the database down before the intent, nothing journaled either).
+    auto check_refused = [&](int at, const step& st) {
+        std::vector<std::string> bad;
+        const auto refused = refused_by_journal(r.log(at));
+        std::set<std::string> purchased;
+        for (auto& p : s.purchases())
+            purchased.insert(p.ref);
+        for (const auto& id : refused)
+            if (purchased.count(id))
+                bad.push_back(id + ": refused with a journal error (not sent), yet the sandbox has it");
+        if (st.not_sent.empty())
+            return bad;
+        auto j = open_journal(r.journal());
+        if (!j)
+            return std::vector<std::string>{"journal: " + j.error().message()};
+        for (const auto& suffix : st.not_sent) {
+            const auto id = "r" + std::to_string(at) + "-" + suffix;
+            const auto dash = suffix.find('-');
+            if (!refused.count(id))
+                bad.push_back(id + ": not refused with a journal error while the database was down");
+            auto found = (*j)->find(provider_of(suffix.substr(0, dash)), id);
+            if (!found)
+                bad.push_back("journal: " + found.error().message());
+            else if (*found)
+                bad.push_back(id + ": journaled (" + std::string(to_string((*found)->phase)) + ") while the database was down");
+        }
+        return bad;
+    };
 
     for (const auto& st : plan) {
         ++run;
@@ -311,17 +548,50 @@ int main(int argc, char** argv)
             f.kind = "no_answer";
             s.inject_fault(f);
         }
-        std::vector<std::string> a = {"buy", "--run", std::to_string(run), "--kill", st.kill};
+        std::vector<std::string> a = {"buy", "--run", std::to_string(run), "--kill", st.kill, "--buys", std::to_string(st.buys)};
         if (st.parent_kills)
             a.insert(a.end(), {"--request-timeout-ms", "10000"});
+        if (!st.holds.empty()) {
+            std::string specs;
+            for (const auto& h : st.holds)
+                specs += (specs.empty() ? "" : ",") + h.first;
+            std::filesystem::create_directories(r.hold_dir(run));
+            a.insert(a.end(), {"--hold", specs, "--hold-dir", r.hold_dir(run).string()});
+        }
         const std::string ref = "r" + std::to_string(run) + "-" + st.no_answer + "-1";
+        const auto started = std::chrono::steady_clock::now();
+        std::size_t held = 0;
+        bool halted = false, restarted = false;
         const auto pid = r.spawn(run, a);
         const auto out = r.wait(pid, 40s, [&] {
+            // Each hold the child reached: the database goes down or comes back, then the child goes on.
+            while (held < st.holds.size() && std::filesystem::exists(r.hold_dir(run) / ("held-" + std::to_string(held + 1)))) {
+                const auto& [spec, what] = st.holds[held];
+                database(run, what, st.point, " at " + spec);
+                std::ofstream(r.hold_dir(run) / ("go-" + std::to_string(++held))).put('\n');
+            }
+            if (st.outage_at_ms >= 0) {
+                const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+                if (!halted && ms >= st.outage_at_ms)
+                    halted = database(run, "halt", st.point, " at " + std::to_string(ms) + " ms");
+                else if (halted && !restarted && ms >= st.outage_at_ms + st.outage_ms)
+                    restarted = database(run, "restart", st.point, " at " + std::to_string(ms) + " ms");
+            }
             if (!st.parent_kills)
                 return false;
             const auto p = s.purchases(provider_of(st.no_answer));
             return std::any_of(p.begin(), p.end(), [&](const auto& x) { return x.ref == ref; });
         });
+        if (pg && !db_up) // an outage the child outlived
+            database(run, "restart", st.point, ", after the child");
+        if (!db_ok) {
+            fail(run, "pg_server.sh failed:\n" + dump(pg->log()));
+            break;
+        }
+        if (held < st.holds.size())
+            fail(run, "the child never reached --hold " + st.holds[held].first + " (exit " + std::to_string(out.status) + ")");
+        else if (!st.holds.empty() && (out.killed || out.status != 0))
+            fail(run, "the child held for database outages exited " + std::to_string(out.status));
         if (out.killed) {
             ++total_kills;
             ++kills[st.point];
@@ -332,6 +602,17 @@ int main(int argc, char** argv)
         }
         std::this_thread::sleep_for(30ms); // whatever the child had sent is handled by now
         s.clear_faults();
+        if (st.outage_before_resume && (st.must_die || out.killed)) {
+            database(run, "halt", "db_down_before_resume", ", after " + st.kill);
+            const auto down = resume(run, "");
+            if (down.killed || down.status == 0)
+                fail(run, "a resume with the database down exited " + std::to_string(down.status) + ", not a journal error");
+            database(run, "restart", "db_down_before_resume");
+            if (!db_ok) {
+                fail(run, "pg_server.sh failed:\n" + dump(pg->log()));
+                break;
+            }
+        }
         if (!st.resume_kill.empty() && (st.must_die || out.killed)) { // a random kill leaves work for the resume
             const auto rk = resume(run, st.resume_kill);
             if (rk.killed) {
@@ -341,13 +622,19 @@ int main(int argc, char** argv)
                 fail(run, "resume --kill " + st.resume_kill + ": not killed (exit " + std::to_string(rk.status) + ")");
             }
         }
-        const auto rs = resume(run, "");
+        const auto rs = st.outage_in_resume ? resume_through_outage(run) : resume(run, "");
+        if (!db_ok) {
+            fail(run, "pg_server.sh failed:\n" + dump(pg->log()));
+            break;
+        }
         if (rs.killed || rs.status != 0) {
             fail(run, "resume after " + st.kill + " exited " + std::to_string(rs.status));
             continue;
         }
         for (auto& b : check(s, r.journal(), false, orders))
             fail(run, "after " + st.kill + ": " + b);
+        for (auto& b : check_refused(run, st))
+            fail(run, b);
     }
     // The race (skip it with --no-race). No kill: a resume in another process
     // while a journaled buy still waits to be sent (its client paces Skinify at
@@ -389,10 +676,29 @@ int main(int argc, char** argv)
               << " sandbox purchases; " << secs << " s\n";
     for (const auto& [p, n] : kills)
         std::cout << "  " << p << ": " << n << "\n";
+    if (pg) {
+        int n = 0;
+        for (const auto& [p, k] : outages)
+            n += k;
+        std::cout << "PostgreSQL: " << n << " database outages (halt, restart)\n";
+        for (const auto& [p, k] : outages)
+            std::cout << "  " << p << ": " << k << "\n";
+        pg->stop(); // before its state directory goes
+    }
     if (failures.empty() && !keep)
         std::filesystem::remove_all(dir);
     else
         std::cout << "logs and journal: " << dir << "\n";
     std::cout << (failures.empty() ? 1 : 0) << " passed, " << (failures.empty() ? 0 : 1) << " failed\n";
     return failures.empty() ? 0 : 1;
+}
+
+int main(int argc, char** argv)
+{
+    try {
+        return run_all(argc, argv);
+    } catch (const std::exception& e) { // the PostgreSQL server is stopped on the way out
+        std::cerr << "crash test: " << e.what() << "\n";
+        return 1;
+    }
 }

@@ -46,17 +46,31 @@ struct tracker_impl : std::enable_shared_from_this<tracker_impl> {
     /// whether it has them (keyed by provider and "id:..." or "order:...").
     std::map<key, std::deque<order_observation>> awaiting;
     bool running = true;
+    // Journal reads that failed (the database down, say): not "nothing to
+    // follow"; read again from tick() every moving_poll, all_final() false meanwhile.
+    bool resume_unread = false;                                      ///< resume()'s load of the unfinished orders
+    bool claim_failed = false;                                       ///< the last claim (with an owner) failed
+    std::vector<std::pair<provider_id, std::string>> follows_unread; ///< follow()s whose read failed
+    std::size_t rereads = 0;                                         ///< reads failed and not done since
+    clock::time_point reread_at{};
 
     // Read from any thread (orders(), stats(), all_final()).
     mutable std::mutex snapshot_m;
     std::vector<order> snapshot;
     tracker_stats counts;
-    bool loaded = false; ///< resume() or follow() has run
+    bool loaded = false;        ///< resume() or follow() has run
+    std::size_t unread = 0;     ///< rereads (and a failed claim), as of the last publish()
 
     CS2MARKET_DECL void start();
     /// With an owner: renew the leases held, drop the orders lost, claim free ones.
     CS2MARKET_DECL void lease_tick();
     CS2MARKET_DECL void claim();
+    /// resume() without an owner: every unfinished order (`again`: a failed read done again).
+    CS2MARKET_DECL void read_unfinished(bool again);
+    /// follow(): one order.
+    CS2MARKET_DECL void read_one(provider_id p, std::string id, bool again);
+    /// A read failed: done again from tick() in moving_poll.
+    CS2MARKET_DECL void read_failed(const std::string& what);
     CS2MARKET_DECL void tick();
     CS2MARKET_DECL void add(order o);
     CS2MARKET_DECL void route(order_observation obs);

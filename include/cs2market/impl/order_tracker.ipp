@@ -43,6 +43,9 @@ CS2MARKET_DECL void tracker_impl::claim()
             auto self = w.lock();
             if (!self || !self->running)
                 return;
+            // A failed claim is not "no orders left": all_final() stays false until one
+            // succeeds (lease_tick() claims again every lease_renew).
+            self->claim_failed = !r;
             if (!r) {
                 self->notice(nullptr, "journal: claiming orders: " + r.error().message());
             } else {
@@ -90,6 +93,70 @@ CS2MARKET_DECL void tracker_impl::lease_tick()
     });
 }
 
+CS2MARKET_DECL void tracker_impl::read_failed(const std::string& what)
+{
+    ++rereads;
+    reread_at = clock::now() + opts.moving_poll;
+    notice(nullptr, "journal: " + what + " (read again in " + std::to_string(opts.moving_poll.count()) + " ms)");
+}
+
+CS2MARKET_DECL void tracker_impl::read_unfinished(bool again)
+{
+    auto load = [s = store] { return s->load(true); };
+    store->async_run<result<std::vector<order>>>(
+        std::move(load), boost::asio::bind_executor(strand, [w = weak_from_this(), again](result<std::vector<order>> r) {
+            auto self = w.lock();
+            if (!self)
+                return;
+            if (again)
+                --self->rereads;
+            if (!r) {
+                // Not read is not "nothing unfinished": a resume that took it so
+                // would end at once and leave every unfinished order behind.
+                if (self->running) {
+                    self->resume_unread = true;
+                    self->read_failed(r.error().message());
+                }
+            } else {
+                for (auto& o : *r)
+                    self->add(std::move(o));
+            }
+            {
+                std::lock_guard<std::mutex> lk(self->snapshot_m);
+                self->loaded = true;
+            }
+            self->publish();
+        }));
+}
+
+CS2MARKET_DECL void tracker_impl::read_one(provider_id p, std::string id, bool again)
+{
+    auto find = [s = store, p, id] { return s->find(p, id); };
+    store->async_run<result<std::optional<order>>>(
+        std::move(find), boost::asio::bind_executor(strand, [w = weak_from_this(), p, id, again](result<std::optional<order>> r) {
+            auto self = w.lock();
+            if (!self)
+                return;
+            if (again)
+                --self->rereads;
+            if (!r) {
+                if (self->running) {
+                    self->follows_unread.emplace_back(p, id);
+                    self->read_failed(r.error().message());
+                }
+            } else if (!*r) {
+                self->notice(nullptr, std::string(p.name()) + " " + id + ": not journaled");
+            } else {
+                self->add(std::move(**r));
+            }
+            {
+                std::lock_guard<std::mutex> lk(self->snapshot_m);
+                self->loaded = true;
+            }
+            self->publish();
+        }));
+}
+
 CS2MARKET_DECL void tracker_impl::notice(const order* o, std::string what)
 {
     if (on_notice && running)
@@ -104,6 +171,7 @@ CS2MARKET_DECL void tracker_impl::publish()
         all.push_back(t.o);
     std::lock_guard<std::mutex> lk(snapshot_m);
     snapshot = std::move(all);
+    unread = rereads + (claim_failed ? 1 : 0);
 }
 
 CS2MARKET_DECL void tracker_impl::schedule(tracked& t)
@@ -139,6 +207,12 @@ CS2MARKET_DECL void tracker_impl::add(order o)
 CS2MARKET_DECL void tracker_impl::tick()
 {
     const auto now = clock::now();
+    if ((resume_unread || !follows_unread.empty()) && now >= reread_at) {
+        if (std::exchange(resume_unread, false))
+            read_unfinished(true);
+        for (auto& [p, id] : std::exchange(follows_unread, {}))
+            read_one(p, std::move(id), true);
+    }
     for (auto& [name, src] : sources) {
         std::vector<order> batch;
         std::vector<std::string> ids;
@@ -474,41 +548,12 @@ CS2MARKET_DECL void order_tracker::resume()
         });
         return;
     }
-    auto load = [s = self->store] { return s->load(true); };
-    self->store->async_run<result<std::vector<order>>>(
-        std::move(load), boost::asio::bind_executor(self->strand, [self](result<std::vector<order>> r) {
-            if (!r) {
-                self->notice(nullptr, "journal: " + r.error().message());
-            } else {
-                for (auto& o : *r)
-                    self->add(std::move(o));
-            }
-            {
-                std::lock_guard<std::mutex> lk(self->snapshot_m);
-                self->loaded = true;
-            }
-            self->publish();
-        }));
+    boost::asio::dispatch(self->strand, [self] { self->read_unfinished(false); });
 }
 
 CS2MARKET_DECL void order_tracker::follow(provider_id p, std::string id)
 {
-    auto self = impl_;
-    auto find = [s = self->store, p, id] { return s->find(p, id); };
-    self->store->async_run<result<std::optional<order>>>(
-        std::move(find), boost::asio::bind_executor(self->strand, [self, p, id](result<std::optional<order>> r) {
-            if (!r)
-                self->notice(nullptr, "journal: " + r.error().message());
-            else if (!*r)
-                self->notice(nullptr, std::string(p.name()) + " " + id + ": not journaled");
-            else
-                self->add(std::move(**r));
-            {
-                std::lock_guard<std::mutex> lk(self->snapshot_m);
-                self->loaded = true;
-            }
-            self->publish();
-        }));
+    boost::asio::dispatch(impl_->strand, [self = impl_, p, id = std::move(id)]() mutable { self->read_one(p, std::move(id), false); });
 }
 
 CS2MARKET_DECL void order_tracker::observe(order_observation obs)
@@ -565,7 +610,7 @@ CS2MARKET_DECL std::vector<order> order_tracker::orders() const
 CS2MARKET_DECL bool order_tracker::all_final() const
 {
     std::lock_guard<std::mutex> lk(impl_->snapshot_m);
-    if (!impl_->loaded)
+    if (!impl_->loaded || impl_->unread > 0)
         return false;
     return std::all_of(impl_->snapshot.begin(), impl_->snapshot.end(), [](const order& o) { return is_final(o.phase); });
 }
