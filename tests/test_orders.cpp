@@ -14,6 +14,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <random>
 #include <set>
@@ -356,4 +358,72 @@ TEST_CASE("tracker: resume reconciles submitted buys; one the provider never rec
     CHECK(store->find(p, "young").value()->phase == order_phase::submitted);
     CHECK(store->find(p, "waiting").value()->phase == order_phase::submitted);
     CHECK(src->lookups >= 2);
+}
+
+namespace {
+
+/// A journal whose first reads of the unfinished orders fail (a database that
+/// is down as a resume starts), then answers from a real SQLite file.
+class flaky_journal final : public journal {
+public:
+    explicit flaky_journal(std::shared_ptr<journal> real) : real_(std::move(real)) {}
+    ~flaky_journal() override { stop_worker(); }
+    std::atomic<int> failing_loads{0};
+    result<journal_claim> record_intent(const order& o, std::string_view r) override { return real_->record_intent(o, r); }
+    result<bool> save(const order& o, const phase_change* c) override { return real_->save(o, c); }
+    result<std::optional<order>> find(provider_id p, std::string_view id) override { return real_->find(p, id); }
+    result<std::optional<order>> find_by_order_id(provider_id p, std::string_view id) override
+    {
+        return real_->find_by_order_id(p, id);
+    }
+    result<std::vector<order>> load(bool unfinished_only) override
+    {
+        if (failing_loads.load() > 0) {
+            --failing_loads;
+            return detail::make_error(error_kind::journal, "the database is down");
+        }
+        return real_->load(unfinished_only);
+    }
+    result<std::vector<order>> claim_unfinished(std::string_view o, unix_ms n, unix_ms u, std::size_t l) override
+    {
+        return real_->claim_unfinished(o, n, u, l);
+    }
+    result<std::vector<std::pair<std::string, std::string>>> renew(std::string_view o, unix_ms u) override { return real_->renew(o, u); }
+    result<void> release(std::string_view o) override { return real_->release(o); }
+
+private:
+    std::shared_ptr<journal> real_;
+};
+
+} // namespace
+
+TEST_CASE("tracker: a journal read that fails is read again, never taken as nothing unfinished", "[orders][tracker]")
+{
+    const provider_id p{"flaky"};
+    const auto db = temp_db("tracker-flaky");
+    auto real = std::shared_ptr<journal>(sqlite_journal::open(db).value());
+    REQUIRE(real->record_intent(submitted(p, "bought", now_unix_ms() - 120'000), "{}").has_value());
+    auto store = std::make_shared<flaky_journal>(real);
+    store->failing_loads = 2;
+    auto src = std::make_shared<scripted_source>(p);
+    src->state["bought"] = seen(p, "bought", order_phase::delivering);
+    boost::asio::io_context ioc;
+    std::vector<std::string> log, notices;
+    tracker_options opts;
+    opts.tick = 1ms;
+    opts.moving_poll = 5ms;
+    order_tracker tracker(
+        ioc.get_executor(), store,
+        [&](const order& o, const phase_change& c) { log.push_back(o.id + " " + std::string(to_string(c.to))); }, opts,
+        [&](const order*, const std::string& what) { notices.push_back(what); });
+    tracker.add_source(src);
+    tracker.resume();
+    ioc.run_for(3ms);
+    CHECK_FALSE(tracker.all_final()); // not read yet is not "nothing unfinished"
+    ioc.run_for(300ms);
+    tracker.stop();
+    ioc.run_for(10ms);
+    CHECK(store->failing_loads == 0);
+    CHECK(notices.size() >= 2);
+    CHECK(std::count(log.begin(), log.end(), "bought delivering") == 1);
 }

@@ -285,8 +285,9 @@ def case_takeover(args):
         check(a.first_line_at is not None, "worker A follows the orders")
         b = start_worker(env, "B", key, "--lease", str(lease_ms))
         time.sleep(0.3)
-        held_by_a = psql(env.store, "SELECT count(*) FROM cs2market_orders WHERE owner = 'A' AND phase NOT IN "
-                                    "('settled', 'reversed', 'failed', 'cancelled')")
+        ids_a = psql(env.store, "SELECT string_agg(id, ' ') FROM cs2market_orders WHERE owner = 'A' AND phase NOT IN "
+                                "('settled', 'reversed', 'failed', 'cancelled')").split()
+        held_by_a = len(ids_a)
         os.kill(a.pid, signal.SIGKILL)
         killed_at = time.monotonic()
         a.wait()
@@ -301,8 +302,10 @@ def case_takeover(args):
         check(b.returncode == 0, "B ended cleanly")
         check(all_final(env), "every order final in the journal: B finished A's")
         check(took is not None and took <= lease_ms / 1000 * 1.25 + 2.5, "taken over within the lease bound")
-        owners = psql(env.store, "SELECT DISTINCT owner FROM cs2market_orders ORDER BY 1").split()
-        check("B" in owners, "B holds the orders now")
+        # (Who holds them now says nothing: B releases its leases as it ends cleanly.)
+        followed_by_b = {t[0] for t in transitions(b.lines)}
+        # (A may have finished one of them between the count and the kill: B moves the rest.)
+        check(len(set(ids_a) & followed_by_b) >= max(1, held_by_a - 1), "B moved the orders A held when it was killed")
         pa, pb = set(transitions(a.lines)), set(transitions(b.lines))
         check(not (pa & pb), "no transition printed by both")
         # A may have journaled one transition and died before printing it: at most
