@@ -3,6 +3,7 @@
 // hostile or unusual input. Models only: no client headers, no Beast.
 // decimal and the timestamps have their own files (test_decimal.cpp, test_time.cpp).
 // Catch2 v2; main() is in catch_main.cpp.
+#include "support/unescape.hpp"
 #include <cs2market/cs2dt/models.hpp>
 #include <cs2market/csboard/models.hpp>
 #include <cs2market/skinify/models.hpp>
@@ -1397,24 +1398,7 @@ TEST_CASE("codec: -0.0 round-trips (double keeps its sign, decimal normalises to
 
 namespace {
 
-/// `s` with %XX and \uXXXX (ASCII) escapes decoded, so a key is found however it was written.
-std::string unescape_all(std::string_view s)
-{
-    auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) && hex(s[i + 2])) {
-            out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-            i += 2;
-        } else if (s[i] == '\\' && i + 5 < s.size() && s[i + 1] == 'u' && s.substr(i + 2, 2) == "00") {
-            out += static_cast<char>(std::stoi(std::string(s.substr(i + 4, 2)), nullptr, 16));
-            i += 5;
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
-}
+using cs2market::test::unescape_all;
 
 /// Fails when any prefix of `key` longer than its public part ("csb_pub_") shows in `text`, in any encoding.
 void require_no_key(std::string_view what, const std::string& text, std::string_view key)
