@@ -4,6 +4,7 @@
 // budgets (never N+1 in any window across connections, pauses, releases), a
 // database outage (an error, then reconnection), and no password in any error.
 // Each test case works in a schema of its own (search_path in the URI).
+#include "support/rate_window.hpp"
 #include <cs2market/csboard.hpp>
 #include <cs2market/detail/journal_schema.hpp>
 #include <cs2market/postgres_store.hpp>
@@ -86,17 +87,7 @@ std::string fresh_store(const std::string& name, std::string base = {})
 
 using conformance::intent;
 
-std::size_t max_in_window(std::vector<clk::time_point> times, clk::duration w)
-{
-    std::sort(times.begin(), times.end());
-    std::size_t best = 0;
-    for (std::size_t i = 0, j = 0; i < times.size(); ++i) {
-        while (times[i] - times[j] >= w)
-            ++j;
-        best = std::max(best, i - j + 1);
-    }
-    return best;
-}
+using cs2market::test::max_in_window;
 
 const provider_id test_provider{"csboard"};
 

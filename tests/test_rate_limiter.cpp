@@ -1,5 +1,6 @@
 // The client-side rate limiter (rate_limiter.hpp): sliding windows counted as
 // the providers count them, per key and bucket, shared pauses after a 429.
+#include "support/rate_window.hpp"
 #include <cs2market/cs2dt.hpp>
 #include <cs2market/csboard.hpp>
 #include <cs2market/rate_limiter.hpp>
@@ -23,18 +24,7 @@ rate_draw draw(std::string_view key, std::string_view bucket, rate_limit lim)
     return {rate_key::of(prov, key, bucket), lim};
 }
 
-/// How many of `times` fall in any window of `w`, at most.
-std::size_t max_in_window(std::vector<clk::time_point> times, std::chrono::milliseconds w)
-{
-    std::sort(times.begin(), times.end());
-    std::size_t best = 0;
-    for (std::size_t i = 0, j = 0; i < times.size(); ++i) {
-        while (times[i] - times[j] >= w)
-            ++j;
-        best = std::max(best, i - j + 1);
-    }
-    return best;
-}
+using cs2market::test::max_in_window;
 } // namespace
 
 TEST_CASE("rate limiter: the documented limits come from the schemas", "[ratelimit]")
