@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -46,6 +47,15 @@ inline std::string compiler()
 #else
     return "unknown";
 #endif
+}
+
+/// Now, as the reports print it ("2026-11-28 20:13 UTC").
+inline std::string utc_now()
+{
+    char when[64];
+    const std::time_t now = std::time(nullptr);
+    std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+    return when;
 }
 
 inline std::string load_average()
