@@ -21,6 +21,7 @@
 #include <cs2market/detail/serial_worker.hpp>
 #include <cs2market/rate_limiter.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -38,6 +39,11 @@ struct shared_budget_options {
     /// the provider would count N + 1. 3 % of a window keeps that from happening
     /// and still leaves ~97 % of the budget usable.
     double margin = 0.03;
+    /// ...and never less than this: a process's connection set-up on a loaded
+    /// machine takes a few hundred milliseconds, whatever the window (3 % of an
+    /// accelerated 4 s window, 120 ms, let two requests of one window land in
+    /// one: the fleet budget test saw it).
+    std::chrono::milliseconds min_margin{250};
 };
 
 class postgres_rate_limiter final : public rate_limiter {

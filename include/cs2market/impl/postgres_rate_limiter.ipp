@@ -34,7 +34,7 @@ CS2MARKET_DECL result<std::shared_ptr<postgres_rate_limiter>> postgres_rate_limi
     (*db)->on_connect.emplace_back("SET synchronous_commit = off");
     if (auto r = (*db)->ensure(); !r)
         return (*db)->failure("cannot open", r.error().detail);
-    if (auto r = (*db)->migrate(); !r)
+    if (auto r = detail::migrate_journal(**db); !r)
         return r.error();
     std::shared_ptr<postgres_rate_limiter> l(new postgres_rate_limiter(std::move(*db), opts));
     l->where_ = l->db_->where();
@@ -59,7 +59,8 @@ CS2MARKET_DECL std::vector<postgres_rate_limiter::budget_ref> postgres_rate_limi
         if (d.limit.unlimited())
             continue;
         const auto w = d.limit.window.count();
-        const auto margin = static_cast<std::int64_t>(std::ceil(static_cast<double>(w) * std::max(0.0, opts_.margin)));
+        const auto margin = std::max<std::int64_t>(static_cast<std::int64_t>(std::ceil(static_cast<double>(w) * std::max(0.0, opts_.margin))),
+                                                   opts_.min_margin.count());
         out.push_back({detail::budget_name(d.key.provider.name(), d.key.key_hash, d.key.bucket), d.limit.requests, w + margin});
     }
     // Rows are locked in one order by every process: no deadlock.
