@@ -43,7 +43,7 @@ inline std::pair<percentiles, percentiles> commit_costs(cm::journal& j, int n)
         obs.order_id = "9" + o.id.substr(6);
         obs.phase = cm::order_phase::pending;
         obs.provider_status = "processing";
-        obs.source = "buy";
+        obs.source = cs2market::observation_source::buy;
         auto change = cm::apply_observation(o, obs, cm::now_unix_ms());
         const auto t0 = clk::now();
         auto saved = j.save(o, &*change);

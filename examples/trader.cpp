@@ -161,7 +161,7 @@ public:
         inner_->async_lookup(std::move(orders), std::move(done));
     }
     void async_cancel(const cs2market::order& o, action_handler done) override { inner_->async_cancel(o, std::move(done)); }
-    void async_claim(const cs2market::order& o, action_handler done) override { inner_->async_claim(o, std::move(done)); }
+    void async_release(const cs2market::order& o, action_handler done) override { inner_->async_release(o, std::move(done)); }
     void start(deliver_fn deliver, std::function<void()> resync) override
     {
         inner_->start(
@@ -237,6 +237,7 @@ int main(int argc, char** argv)
     std::string base_url, ca_file, journal_path;
     decimal max_price = decimal::from_units(500, 2); // 5.00 USD
     long callback_port = 0;
+    long long protection_ms = -1; // Steam's 7 days unless said (the sandbox's clock is accelerated)
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--base-url" && i + 1 < argc)
@@ -249,9 +250,14 @@ int main(int argc, char** argv)
             callback_port = std::strtol(argv[++i], nullptr, 10);
         else if (a == "--journal" && i + 1 < argc)
             journal_path = argv[++i];
+        else if (a == "--trade-protection-ms" && i + 1 < argc)
+            protection_ms = std::strtoll(argv[++i], nullptr, 10);
         else {
             std::cerr << "usage: cs2market-trader [--base-url URL --ca-file PEM [--callback-port P]] [--max-price USD] [--journal PATH]\n"
+                         "                        [--trade-protection-ms MS]\n"
                          "  without --base-url it starts the sandbox in-process;\n"
+                         "  --trade-protection-ms: Steam's trade protection as the tracker counts it where a market does not\n"
+                         "  say when an order settles (default 7 days; 0 against the sandbox, whose own clock is accelerated);\n"
                          "  --callback-port: receive CS2DT callbacks on https://127.0.0.1:P/cs2dt/callback\n"
                          "  (start cs2market-sandbox with that --callback-url);\n"
                          "  --journal: the SQLite journal of the orders (default: a fresh temporary file)\n";
@@ -273,11 +279,15 @@ int main(int argc, char** argv)
         cs2market::tracker_options topts;
         topts.moving_poll = std::chrono::milliseconds(400);
         topts.waiting_poll = std::chrono::milliseconds(400);
+        if (protection_ms >= 0 || base_url.empty()) { // the sandbox's settlement times decide
+            topts.trade_protection = std::chrono::milliseconds(std::max(0LL, protection_ms));
+            topts.settle_margin = std::chrono::milliseconds(100);
+        }
         cs2market::order_tracker tracker(
             ioc.get_executor(), store,
             [&](const cs2market::order& o, const cs2market::phase_change& c) { // the one handler
                 std::cout << "  " << o.provider.name() << " " << o.id << ": " << to_string(c.from) << " > " << to_string(c.to)
-                          << " (" << c.source << ")" << std::endl;
+                          << " (" << to_string(c.source) << ")" << std::endl;
             },
             topts, [](const cs2market::order*, const std::string& what) { std::cerr << "  note: " << what << "\n"; });
 

@@ -38,13 +38,19 @@ using conformance::intent;
 TEST_CASE("journal: an intent is recorded once; the same id again is found, not recorded twice", "[journal]")
 {
     const auto db = temp_db("intent");
-    conformance::intent_once([&] { return std::shared_ptr<journal>(sqlite_journal::open(db).value()); });
+    conformance::intent_once([&](journal_options o) { return std::shared_ptr<journal>(sqlite_journal::open(db, o).value()); });
 }
 
 TEST_CASE("journal: transitions are compare-and-set and come back in order after reopening", "[journal]")
 {
     const auto db = temp_db("cas");
-    conformance::compare_and_set([&] { return std::shared_ptr<journal>(sqlite_journal::open(db).value()); });
+    conformance::compare_and_set([&](journal_options o) { return std::shared_ptr<journal>(sqlite_journal::open(db, o).value()); });
+}
+
+TEST_CASE("journal: a reversal whose refund is not known yet stays followed until it is", "[journal]")
+{
+    const auto db = temp_db("refund");
+    conformance::refund_pending_followed([&](journal_options o) { return std::shared_ptr<journal>(sqlite_journal::open(db, o).value()); });
 }
 
 TEST_CASE("journal: the schema version is recorded and migrations are kept in one place", "[journal]")
@@ -100,7 +106,7 @@ TEST_CASE("journal: the async form runs on the journal's thread and completes on
 TEST_CASE("journal: leases split unfinished orders between workers and hand a dead worker's over", "[journal][lease]")
 {
     const auto db = temp_db("lease"); // each connection: another process on the same file
-    conformance::leases([&] { return std::shared_ptr<journal>(sqlite_journal::open(db).value()); });
+    conformance::leases([&](journal_options o) { return std::shared_ptr<journal>(sqlite_journal::open(db, o).value()); });
 }
 
 TEST_CASE("journal: a journal whose last reference a job held is destroyed on its own thread, cleanly", "[journal]")

@@ -97,6 +97,10 @@ cs2market::tracker_options tracker_opts()
     t.moving_poll = 20ms;
     t.waiting_poll = 40ms;
     t.tick = 5ms;
+    // The sandbox's trade protection lasts a few of its accelerated steps: its own
+    // end-of-protection times decide, as Steam's 7 days would on the real markets.
+    t.trade_protection = 0ms;
+    t.settle_margin = 20ms;
     return t;
 }
 
@@ -336,7 +340,8 @@ order settled_facts(lifecycle& w, const bought& b)
     }
     CHECK(seen.back().to == t->phase);
 
-    // The journal: the buy's own transition (recorded by the client), then exactly the handler's.
+    // The journal: the buy's own transition (recorded by the client, handed to the
+    // handler when the tracker follows the order), then the tracker's: exactly the handler's.
     auto j = w.store->find(b.provider, b.id).value();
     REQUIRE(j);
     CHECK(j->phase == t->phase);
@@ -355,20 +360,26 @@ order settled_facts(lifecycle& w, const bought& b)
     CHECK(j->finished_at.has_value());
     CHECK(j->item_name == t->item_name);
     CHECK(!j->item_name.empty());
-    REQUIRE(j->history.size() == seen.size() + 1);
+    REQUIRE(j->history.size() == seen.size());
     CHECK(j->history[0].from == order_phase::submitted);
-    CHECK(j->history[0].source == "buy");
-    CHECK(j->history[0].to == seen.front().from);
+    CHECK(j->history[0].source == cs2market::observation_source::buy);
     for (std::size_t i = 0; i < seen.size(); ++i) {
         INFO("journaled transition " << i + 1);
-        CHECK(j->history[i + 1].from == seen[i].from);
-        CHECK(j->history[i + 1].to == seen[i].to);
-        CHECK(j->history[i + 1].source == seen[i].source);
-        CHECK(j->history[i + 1].provider_status == seen[i].provider_status);
-        CHECK(j->history[i + 1].at == seen[i].at);
+        CHECK(j->history[i].from == seen[i].from);
+        CHECK(j->history[i].to == seen[i].to);
+        CHECK(j->history[i].source == seen[i].source);
+        CHECK(j->history[i].provider_status == seen[i].provider_status);
+        CHECK(j->history[i].at == seen[i].at);
+        CHECK(j->history[i].seq == i + 1);
+        CHECK(seen[i].seq == i + 1);
     }
+    // All handed over: marked in the journal once the handler returned (the mark is
+    // written on the journal's own thread, so it may land a moment later).
+    CHECK(w.run_until([&] { return w.store->find(b.provider, b.id).value()->delivered_seq == j->history.size(); }, 5s));
     CHECK(t->history.size() == j->history.size());
-    CHECK(w.store->load(true).value().empty()); // nothing left unfinished
+    // Nothing left to follow, but a reversal whose refund is still unknown.
+    for (const auto& left : w.store->load(true).value())
+        CHECK(cs2market::refund_pending(left.phase, left.refunded));
 
     const auto st = w.tracker.stats();
     CHECK(st.transitions == w.changes.size());
@@ -391,7 +402,7 @@ std::optional<phase_change> change_to(lifecycle& w, const bought& b, order_phase
 }
 
 struct money {
-    decimal spent, settled, reversed, refunded;
+    decimal spent, settled, reversed, refunded, at_risk;
 };
 
 /// exposure_of() over the journal (and over the tracker's orders: the same), and
@@ -413,6 +424,7 @@ void check_money(lifecycle& w, const bought& b, const money& m)
         CHECK(e.settled == m.settled);
         CHECK(e.reversed == m.reversed);
         CHECK(e.refunded == m.refunded);
+        CHECK(e.at_risk == m.at_risk);
     };
     check(w.store->load(false).value());
     check(w.tracker.orders());
@@ -421,10 +433,11 @@ void check_money(lifecycle& w, const bought& b, const money& m)
     CHECK(a.balanced());
 }
 
-money spent_and_settled(const decimal& p) { return {p, p, {}, {}}; }
-money refunded(const decimal& p) { return {{}, {}, {}, p}; }
-money reversed_kept(const decimal& p) { return {p, {}, p, {}}; } // the provider does not say it refunded
-money reversed_refunded(const decimal& p) { return {{}, {}, p, p}; }
+money spent_and_settled(const decimal& p) { return {p, p, {}, {}, {}}; }
+money refunded(const decimal& p) { return {{}, {}, {}, p, {}}; }                // the provider said it refunded
+money failed_refund_unsaid(const decimal& p) { return {p, {}, {}, {}, p}; }     // charged, failed, refund not said: at risk
+money reversed_refund_unsaid(const decimal& p) { return {p, {}, p, {}, p}; }    // the provider does not say it refunded: at risk
+money reversed_refunded(const decimal& p) { return {{}, {}, p, p, {}}; }
 
 /// The sandbox's balance of the case's account.
 decimal balance(lifecycle& w, const bought& b, const std::string& key)
@@ -469,8 +482,8 @@ TEST_CASE("lifecycle cs2dt decline: failed by the recipient (status 11, buyer de
     CHECK(o.failed_by == cs2market::fault_party::recipient);
     CHECK(o.operation == "quick_buy_item");
     CHECK(o.item_name.rfind("item ", 0) == 0);
-    check_money(w, b, refunded(b.price));
-    CHECK(balance(w, b, keys::cs2dt) == start_balance);
+    check_money(w, b, failed_refund_unsaid(b.price)); // status 11 does not say the money came back
+    CHECK(balance(w, b, keys::cs2dt) == start_balance); // (the sandbox did give it back)
 }
 
 TEST_CASE("lifecycle cs2dt timeout: failed by the recipient (status 11, offer not accepted)", "[lifecycle][cs2dt]")
@@ -484,7 +497,7 @@ TEST_CASE("lifecycle cs2dt timeout: failed by the recipient (status 11, offer no
     CHECK(o.provider_status == "11");
     CHECK(o.failure_code == "ORDER_FAILED_OF_AUTO_DELIVER_ORDER_CANCEL_OF_BUYER_NOT_ACCEPT");
     CHECK(o.failed_by == cs2market::fault_party::recipient);
-    check_money(w, b, refunded(b.price));
+    check_money(w, b, failed_refund_unsaid(b.price));
 }
 
 TEST_CASE("lifecycle cs2dt reversed_by_buyer: reversed by the buyer (status 220)", "[lifecycle][cs2dt]")
@@ -499,7 +512,7 @@ TEST_CASE("lifecycle cs2dt reversed_by_buyer: reversed by the buyer (status 220)
     CHECK(o.failure_code == "ORDER_FAILED_OF_BUYER_CANCEL_BY_ROLLBACK");
     CHECK(o.reversed_by == cs2market::reversal_party::buyer);
     CHECK_FALSE(o.refunded); // status 220 does not say
-    check_money(w, b, reversed_kept(b.price));
+    check_money(w, b, reversed_refund_unsaid(b.price));
 }
 
 TEST_CASE("lifecycle cs2dt reversed_by_seller: reversed by the seller (status 220)", "[lifecycle][cs2dt]")
@@ -513,7 +526,7 @@ TEST_CASE("lifecycle cs2dt reversed_by_seller: reversed by the seller (status 22
     CHECK(o.provider_status == "220");
     CHECK(o.failure_code == "ORDER_FAILED_OF_SELLER_CANCEL_BY_ROLLBACK");
     CHECK(o.reversed_by == cs2market::reversal_party::seller);
-    check_money(w, b, reversed_kept(b.price));
+    check_money(w, b, reversed_refund_unsaid(b.price));
 }
 
 TEST_CASE("lifecycle cs2dt seller_recalled: reversed by the seller and refunded (status 221)", "[lifecycle][cs2dt]")
@@ -549,7 +562,7 @@ TEST_CASE("lifecycle cs2dt cancel: tracker.cancel() while waiting for delivery e
     CHECK(f.provider_status == "11");
     CHECK(f.failure_code == "ORDER_FAILED_OF_CHANNEL_BUYER_CANCEL");
     CHECK(f.refunded == true);
-    CHECK(w.changes_of(b).size() == 1); // pending > cancelled
+    CHECK(w.changes_of(b).size() == 2); // submitted > pending (the buy, handed over), pending > cancelled
     check_money(w, b, refunded(b.price));
     CHECK(balance(w, b, keys::cs2dt) == start_balance);
 }
@@ -571,7 +584,7 @@ TEST_CASE("lifecycle csboard success: market_buy, settled once tradable_at has p
     CHECK(o.delivered_at);
     auto last = change_to(w, b, order_phase::settled);
     REQUIRE(last);
-    CHECK(last->source == "settlement");
+    CHECK(last->source == cs2market::observation_source::settlement);
     check_money(w, b, spent_and_settled(b.price));
     CHECK(balance(w, b, keys::csboard) == start_balance - b.price);
 }
@@ -606,7 +619,8 @@ TEST_CASE("lifecycle csboard timeout: failed (cancelled, item returned), refunde
 }
 
 namespace {
-/// CSBoard says only "returned after the trade finished": reversed, by whom unknown, refunded.
+/// CSBoard says only "returned after the trade finished": reversed, by whom
+/// unknown, the refund not said (the notes' "refunded" is inferred): at risk.
 void check_csboard_reversal(lifecycle& w, const bought& b, const std::string& reason)
 {
     auto o = settled_facts(w, b);
@@ -614,9 +628,9 @@ void check_csboard_reversal(lifecycle& w, const bought& b, const std::string& re
     CHECK(o.provider_status == "failed");
     CHECK(o.failure_code == reason);
     CHECK(o.reversed_by == cs2market::reversal_party::unknown);
-    CHECK(o.refunded == true);
+    CHECK_FALSE(o.refunded.has_value());
     CHECK(o.delivered_at); // the trade had finished
-    check_money(w, b, reversed_refunded(b.price));
+    check_money(w, b, reversed_refund_unsaid(b.price));
     CHECK(balance(w, b, keys::csboard) == start_balance);
 }
 } // namespace
@@ -648,7 +662,7 @@ TEST_CASE("lifecycle csboard seller_recalled: reversed (returned after delivery)
     check_csboard_reversal(w, b, "recalled_by_seller");
 }
 
-TEST_CASE("lifecycle csboard claim: a held order, released with tracker.claim() once its hold cleared, then delivered",
+TEST_CASE("lifecycle csboard claim: a held order, released with tracker.release() once its hold cleared, then delivered",
           "[lifecycle][csboard]")
 {
     auto opts = sandbox_options(100); // a hold of 300 ms: the first claim comes before it clears
@@ -659,7 +673,7 @@ TEST_CASE("lifecycle csboard claim: a held order, released with tracker.claim() 
 
     auto claim = [&] {
         std::optional<cs2market::result<void>> done;
-        w.tracker.claim(b.provider, b.id, [&](cs2market::result<void> r) { done.emplace(std::move(r)); });
+        w.tracker.release(b.provider, b.id, [&](cs2market::result<void> r) { done.emplace(std::move(r)); });
         REQUIRE(w.run_until([&] { return done.has_value(); }));
         return std::move(*done);
     };
@@ -683,7 +697,7 @@ TEST_CASE("lifecycle csboard claim: a held order, released with tracker.claim() 
     auto released = change_to(w, b, order_phase::delivering);
     REQUIRE(released);
     CHECK(released->from == order_phase::reserved);
-    CHECK(released->source == "claim");
+    CHECK(released->source == cs2market::observation_source::release);
     CHECK(o.delivered_at);
     check_money(w, b, spent_and_settled(b.price));
 }
@@ -705,7 +719,7 @@ TEST_CASE("lifecycle skinify success: withdraw_buy, settled once the settlement 
     CHECK(*o.settles_at <= *o.finished_at);
     auto last = change_to(w, b, order_phase::settled);
     REQUIRE(last);
-    CHECK(last->source == "settlement");
+    CHECK(last->source == cs2market::observation_source::settlement);
     check_money(w, b, spent_and_settled(b.price));
     CHECK(balance(w, b, keys::skinify) == start_balance - b.price);
 }
@@ -720,7 +734,7 @@ TEST_CASE("lifecycle skinify decline: failed by the recipient (canceled)", "[lif
     CHECK(o.phase == order_phase::failed);
     CHECK(o.provider_status == "canceled");
     CHECK(o.failed_by == cs2market::fault_party::recipient);
-    check_money(w, b, refunded(b.price));
+    check_money(w, b, failed_refund_unsaid(b.price)); // "canceled" does not say
     CHECK(balance(w, b, keys::skinify) == start_balance);
 }
 
@@ -734,7 +748,7 @@ TEST_CASE("lifecycle skinify timeout: failed by the recipient (timeout)", "[life
     CHECK(o.phase == order_phase::failed);
     CHECK(o.provider_status == "timeout");
     CHECK(o.failed_by == cs2market::fault_party::recipient);
-    check_money(w, b, refunded(b.price));
+    check_money(w, b, failed_refund_unsaid(b.price));
 }
 
 TEST_CASE("lifecycle skinify reversed_by_buyer: reversed by the buyer (rollback_user)", "[lifecycle][skinify]")
@@ -747,7 +761,7 @@ TEST_CASE("lifecycle skinify reversed_by_buyer: reversed by the buyer (rollback_
     CHECK(o.phase == order_phase::reversed);
     CHECK(o.provider_status == "rollback_user");
     CHECK(o.reversed_by == cs2market::reversal_party::buyer);
-    check_money(w, b, reversed_kept(b.price));
+    check_money(w, b, reversed_refund_unsaid(b.price));
 }
 
 TEST_CASE("lifecycle skinify reversed_by_seller: reversed by the seller (rollback_provider)", "[lifecycle][skinify]")
@@ -760,7 +774,7 @@ TEST_CASE("lifecycle skinify reversed_by_seller: reversed by the seller (rollbac
     CHECK(o.phase == order_phase::reversed);
     CHECK(o.provider_status == "rollback_provider");
     CHECK(o.reversed_by == cs2market::reversal_party::seller);
-    check_money(w, b, reversed_kept(b.price));
+    check_money(w, b, reversed_refund_unsaid(b.price));
 }
 
 TEST_CASE("lifecycle skinify seller_recalled: reversed by the seller (rollback_provider)", "[lifecycle][skinify]")
@@ -773,7 +787,7 @@ TEST_CASE("lifecycle skinify seller_recalled: reversed by the seller (rollback_p
     CHECK(o.phase == order_phase::reversed);
     CHECK(o.provider_status == "rollback_provider");
     CHECK(o.reversed_by == cs2market::reversal_party::seller);
-    check_money(w, b, reversed_kept(b.price));
+    check_money(w, b, reversed_refund_unsaid(b.price));
 }
 
 TEST_CASE("lifecycle skinify cancel: a reserved purchase cancelled with tracker.cancel() ends cancelled, refunded",
@@ -793,7 +807,7 @@ TEST_CASE("lifecycle skinify cancel: a reserved purchase cancelled with tracker.
     CHECK(o.provider_status == "reservation_canceled");
     CHECK(o.history[0].to == order_phase::reserved); // the buy's answer: reserved
     CHECK(o.refunded == true);
-    CHECK(w.changes_of(b).size() == 1); // reserved > cancelled
+    CHECK(w.changes_of(b).size() == 2); // submitted > reserved (the buy, handed over), reserved > cancelled
     check_money(w, b, refunded(b.price));
     CHECK(balance(w, b, keys::skinify) == start_balance);
 }
@@ -818,13 +832,13 @@ TEST_CASE("lifecycle skinify success via the real-time feed: status changes push
     CHECK(o.phase == order_phase::settled);
     std::size_t pushed = 0;
     for (const auto& c : w.changes_of(b))
-        pushed += c.source == "feed";
+        pushed += c.source == cs2market::observation_source::feed;
     CHECK(pushed >= 1); // delivering and delivered come from skin_purchase_status_change
     auto delivered = change_to(w, b, order_phase::delivered);
     REQUIRE(delivered);
-    CHECK(delivered->source == "feed");
+    CHECK(delivered->source == cs2market::observation_source::feed);
     auto last = change_to(w, b, order_phase::settled);
     REQUIRE(last);
-    CHECK(last->source == "settlement"); // the feed has no settlement time: a poll gave it
+    CHECK(last->source == cs2market::observation_source::settlement); // the feed has no settlement time: a poll gave it
     check_money(w, b, spent_and_settled(b.price));
 }

@@ -2,6 +2,7 @@
 // schemas), forward-only transitions, and the tracker under random duplicate,
 // late and reordered events, with a real SQLite journal.
 #include <cs2market/cs2dt.hpp>
+#include <cs2market/detail/call_engine.hpp>
 #include <cs2market/csboard.hpp>
 #include <cs2market/exposure.hpp>
 #include <cs2market/order_tracker.hpp>
@@ -46,14 +47,14 @@ order submitted(provider_id p, std::string id, unix_ms created = now_unix_ms())
     return o;
 }
 
-order_observation seen(provider_id p, std::string id, order_phase ph, std::string source = "poll")
+order_observation seen(provider_id p, std::string id, order_phase ph, observation_source source = observation_source::poll)
 {
     order_observation o;
     o.provider = p;
     o.id = std::move(id);
     o.phase = ph;
     o.provider_status = std::string(to_string(ph));
-    o.source = std::move(source);
+    o.source = source;
     return o;
 }
 
@@ -106,14 +107,61 @@ TEST_CASE("orders: every status value of every provider says its phase", "[order
     CHECK_FALSE(skinify::order_phase_of(future).phase.has_value());
 }
 
-TEST_CASE("orders: every buy error is classified by fault", "[orders][schema]")
+TEST_CASE("orders: every buy error is classified by fault and by what it proves", "[orders][schema]")
 {
-    for (const auto& e : cs2dt::ops::buy_item::errors)
-        CHECK(e.fault != error_fault::unclassified);
-    for (const auto& e : csboard::ops::market_buy::errors)
-        CHECK(e.fault != error_fault::unclassified);
-    for (const auto& e : skinify::ops::withdraw_buy::errors)
-        CHECK(e.fault != error_fault::unclassified);
+    auto all = [](auto errors) {
+        for (const auto& e : errors) {
+            INFO(e.code);
+            CHECK(e.fault != error_fault::unclassified);
+            CHECK(e.outcome != buy_outcome::unclassified);
+        }
+    };
+    all(cs2dt::ops::buy_item::errors);
+    all(cs2dt::ops::quick_buy_item::errors);
+    all(csboard::ops::market_buy::errors);
+    all(csboard::ops::create_order::errors);
+    all(skinify::ops::withdraw_buy::errors);
+}
+
+TEST_CASE("orders: a buy's failure is failed only when the provider refused", "[orders][schema]")
+{
+    auto provider_error = [](std::string code, unsigned status) {
+        error e;
+        e.kind = error_kind::provider;
+        e.provider_code = std::move(code);
+        e.http_status = status;
+        return e;
+    };
+    struct row {
+        const char* what;
+        error e;
+        bool sent;
+        std::span<const documented_error> errors;
+        buy_outcome want;
+    };
+    auto r = GENERATE_COPY(
+        row{"cs2dt 140018: timed out, the purchase may go on", provider_error("140018", 200), true, cs2dt::ops::buy_item::errors,
+            buy_outcome::unfinished},
+        row{"cs2dt 100000: system error", provider_error("100000", 200), true, cs2dt::ops::buy_item::errors, buy_outcome::unknown},
+        row{"cs2dt 140000: system error", provider_error("140000", 200), true, cs2dt::ops::quick_buy_item::errors, buy_outcome::unknown},
+        row{"cs2dt 140014: the id exists", provider_error("140014", 200), true, cs2dt::ops::buy_item::errors, buy_outcome::unknown},
+        row{"cs2dt 1454: above maxPrice", provider_error("1454", 200), true, cs2dt::ops::buy_item::errors, buy_outcome::refused},
+        row{"csboard idempotency_in_progress", provider_error("idempotency_in_progress", 409), true, csboard::ops::market_buy::errors,
+            buy_outcome::unfinished},
+        row{"csboard price_moved", provider_error("price_moved", 409), true, csboard::ops::market_buy::errors, buy_outcome::refused},
+        row{"csboard item_unavailable", provider_error("item_unavailable", 409), true, csboard::ops::market_buy::errors,
+            buy_outcome::refused},
+        row{"an error the schema does not list", provider_error("teapot", 418), true, csboard::ops::market_buy::errors,
+            buy_outcome::unknown},
+        row{"a documented code under another status", provider_error("price_moved", 500), true, csboard::ops::market_buy::errors,
+            buy_outcome::unknown},
+        row{"never sent", provider_error("teapot", 418), false, csboard::ops::market_buy::errors, buy_outcome::refused},
+        row{"skinify request_limit_exceeded", provider_error("request_limit_exceeded", 200), true, skinify::ops::withdraw_buy::errors,
+            buy_outcome::refused});
+    INFO(r.what);
+    CHECK(classify_buy_failure(r.e, r.sent, r.errors) == r.want);
+    const auto obs = detail::failed_buy_observation(r.e, r.sent, r.errors);
+    CHECK(obs.phase == (r.want == buy_outcome::refused ? order_phase::failed : order_phase::unknown));
 }
 
 TEST_CASE("orders: transitions move forward only and never out of a final phase", "[orders]")
@@ -138,8 +186,7 @@ TEST_CASE("orders: transitions move forward only and never out of a final phase"
 
     // A lookup that finds nothing fails a submitted buy, nothing charged; not a pending one.
     auto lost = submitted(p, "b");
-    order_observation nf = seen(p, "b", order_phase::failed, "lookup");
-    nf.not_found = true;
+    order_observation nf = order_observation::nothing_under(p, "b");
     auto pending = submitted(p, "c");
     apply_observation(pending, seen(p, "c", order_phase::pending), 1);
     CHECK_FALSE(apply_observation(pending, nf, 2));
@@ -149,11 +196,12 @@ TEST_CASE("orders: transitions move forward only and never out of a final phase"
     CHECK(lost.failure_code == "not_found");
 }
 
-TEST_CASE("orders: exposure per provider", "[orders][exposure]")
+TEST_CASE("orders: exposure per provider, conservative", "[orders][exposure]")
 {
     const provider_id a{"alpha"}, b{"beta"}, c{"gamma"};
     std::vector<order> all;
-    auto make = [&](provider_id p, const char* id, std::initializer_list<order_phase> path, const char* price) {
+    auto make = [&](provider_id p, const char* id, std::initializer_list<order_phase> path, const char* price,
+                    std::optional<bool> refunded = std::nullopt) {
         auto o = submitted(p, id);
         o.price = decimal::from_string(price);
         unix_ms t = 1;
@@ -161,27 +209,140 @@ TEST_CASE("orders: exposure per provider", "[orders][exposure]")
             auto obs = seen(p, id, ph);
             if (ph == order_phase::delivered)
                 obs.settles_at = 1'900'000'000'000;
+            if (is_final(ph))
+                obs.refunded = refunded;
             apply_observation(o, obs, t++);
         }
         all.push_back(o);
+        return o;
     };
     make(a, "1", {order_phase::pending, order_phase::delivered}, "3");
     make(a, "2", {order_phase::pending, order_phase::delivered, order_phase::settled}, "5");
-    make(a, "3", {order_phase::pending, order_phase::failed}, "7"); // charged, then refunded
-    make(a, "4", {order_phase::failed}, "11");                       // refused at once: never charged
-    make(b, "5", {order_phase::pending}, "2");
+    make(a, "3", {order_phase::pending, order_phase::failed}, "7", true);  // charged, then refunded (the provider said)
+    make(a, "4", {order_phase::failed}, "11");                              // refused at once: never charged
+    make(a, "5", {order_phase::pending, order_phase::failed}, "13");        // charged, failed, refund not said: at risk
+    make(a, "6", {order_phase::unknown}, "17");                             // answer lost: maybe charged, at risk
+    make(b, "7", {order_phase::pending}, "2");
     auto ex = exposure_of(all, std::array{a, b, c});
     REQUIRE(ex.size() == 3);
     CHECK(ex[0].reversible == decimal::from_string("3"));
     CHECK(ex[0].reversible_until == 1'900'000'000'000);
     CHECK(ex[0].settled == decimal::from_string("5"));
     CHECK(ex[0].refunded == decimal::from_string("7"));
-    CHECK(ex[0].spent == decimal::from_string("8"));
-    CHECK(ex[0].orders == 4);
-    CHECK(ex[0].unfinished == 1);
+    CHECK(ex[0].spent == decimal::from_string("38")); // 3 + 5 + 13 + 17
+    CHECK(ex[0].at_risk == decimal::from_string("30")); // 13 + 17
+    CHECK(ex[0].in_flight == decimal::from_string("17"));
+    CHECK(ex[0].orders == 6);
+    CHECK(ex[0].unfinished == 2);
     CHECK(ex[1].in_flight == decimal::from_string("2"));
+    CHECK(ex[1].at_risk == decimal{});
     CHECK(ex[2].orders == 0);
-    CHECK_THAT(to_string(ex[0]), Catch::StartsWith("alpha spent 8 in_flight 0 reversible 3 until 2030-"));
+    CHECK_THAT(to_string(ex[0]), Catch::StartsWith("alpha spent 38 in_flight 17 reversible 3 until 2030-"));
+}
+
+TEST_CASE("orders: what was charged is never lowered by a later answer; fees count", "[orders][exposure]")
+{
+    const provider_id p{"alpha"};
+    auto o = submitted(p, "x");
+    auto buy = seen(p, "x", order_phase::pending, observation_source::buy);
+    buy.price = decimal::from_string("26.47");
+    apply_observation(o, buy, 1);
+    auto poll = seen(p, "x", order_phase::delivered); // after a partial refund the provider shows less
+    poll.price = decimal::from_string("14.37");
+    apply_observation(o, poll, 2);
+    CHECK(o.charged == decimal::from_string("26.47"));
+    CHECK(o.amount() == decimal::from_string("26.47"));
+    auto fee = seen(p, "x", order_phase::delivered); // price plus the buyer's fee, more than the buy said
+    fee.price = decimal::from_string("26.97");
+    apply_observation(o, fee, 3);
+    CHECK(o.amount() == decimal::from_string("26.97"));
+}
+
+TEST_CASE("orders: one item of three returned is a reversal of that item's price only", "[orders][exposure]")
+{
+    const provider_id p{"alpha"};
+    auto o = submitted(p, "multi");
+    auto item = [](const char* price, order_phase ph) { return order_item{"x", decimal::from_string(price), ph, "", std::nullopt}; };
+    auto d = seen(p, "multi", order_phase::delivered);
+    d.price = decimal::from_string("30");
+    d.items = {item("10", order_phase::delivered), item("8", order_phase::reversed), item("12", order_phase::delivered)};
+    d.settles_at = 1'900'000'000'000;
+    apply_observation(o, d, 1);
+    auto ex = exposure_of({o});
+    CHECK(ex[0].reversible == decimal::from_string("22"));
+    CHECK(ex[0].reversed == decimal::from_string("8"));
+    CHECK(ex[0].spent == decimal::from_string("30")); // the returned item's refund is not said: still spent...
+    CHECK(ex[0].at_risk == decimal::from_string("8")); // ...and at risk
+    // The rest settles; the item's refund is confirmed later (a fact on a final order).
+    apply_observation(o, seen(p, "multi", order_phase::settled), 2);
+    auto confirmed = seen(p, "multi", order_phase::settled);
+    confirmed.items = {item("10", order_phase::delivered), item("8", order_phase::reversed), item("12", order_phase::delivered)};
+    confirmed.items[1].refunded = true;
+    apply_observation(o, confirmed, 3);
+    ex = exposure_of({o});
+    CHECK(ex[0].settled == decimal::from_string("22"));
+    CHECK(ex[0].refunded == decimal::from_string("8"));
+    CHECK(ex[0].spent == decimal::from_string("22"));
+    CHECK(ex[0].at_risk == decimal{});
+}
+
+TEST_CASE("orders: settlement only on what the provider proved", "[orders][settlement]")
+{
+    const provider_id p{"alpha"};
+    const auto protection = std::chrono::milliseconds(7 * 24 * 3600 * 1000LL);
+    const auto margin = std::chrono::milliseconds(60'000);
+    const unix_ms accepted = 1'800'000'000'000;
+    order o = submitted(p, "s");
+    apply_observation(o, seen(p, "s", order_phase::delivered), accepted);
+    // A time whose meaning the docs do not state (CSBoard tradable_at) an hour after
+    // acceptance: the order stays reversible until the acceptance plus protection.
+    auto d = seen(p, "s", order_phase::delivered);
+    d.settles_at = accepted + 3'600'000;
+    d.settles_at_inferred = true;
+    d.delivered_at = accepted;
+    prove_settlement(d, o, protection, accepted + 7'200'000);
+    CHECK(d.settles_at == accepted + protection.count());
+    apply_observation(o, d, accepted + 7'200'000);
+    CHECK(o.settles_at == accepted + protection.count());
+    auto late = seen(p, "s", order_phase::delivered);
+    late.observed_at = accepted + protection.count() + 30'000; // within the margin: not yet
+    CHECK_FALSE(settles_on(o, late, margin, 0));
+    late.observed_at = accepted + protection.count() + margin.count();
+    CHECK(settles_on(o, late, margin, 0));
+    // An answer fetched before the end proves nothing, however late it is processed.
+    auto stale = seen(p, "s", order_phase::delivered);
+    stale.observed_at = accepted + 1'000;
+    CHECK_FALSE(settles_on(o, stale, margin, accepted + protection.count() * 2));
+    // A documented end of protection (Skinify settlement) is taken as it is.
+    auto doc = seen(p, "s", order_phase::delivered);
+    doc.settles_at = accepted + 1'000;
+    prove_settlement(doc, o, protection, accepted + 2'000);
+    CHECK(doc.settles_at == accepted + 1'000);
+    // A trade the provider says is unprotected settles when delivered.
+    auto free = seen(p, "s", order_phase::delivered);
+    free.unprotected = true;
+    order fresh = submitted(p, "u");
+    CHECK(settles_on(fresh, free, margin, 0));
+}
+
+TEST_CASE("orders: a final order contradicted by the provider is told, not moved", "[orders]")
+{
+    const provider_id p{"alpha"};
+    auto o = submitted(p, "c");
+    apply_observation(o, order_observation::nothing_under(p, "c"), 1);
+    REQUIRE(o.phase == order_phase::failed);
+    CHECK(contradicts(o, seen(p, "c", order_phase::pending)));   // "never bought", yet it exists
+    CHECK_FALSE(contradicts(o, seen(p, "c", order_phase::failed)));
+    auto settled = submitted(p, "d");
+    apply_observation(settled, seen(p, "d", order_phase::delivered), 1);
+    apply_observation(settled, seen(p, "d", order_phase::settled), 2);
+    CHECK_FALSE(contradicts(settled, seen(p, "d", order_phase::delivered))); // settled is derived from delivered
+    CHECK(contradicts(settled, seen(p, "d", order_phase::reversed)));        // reversed after we concluded settled
+    CHECK(contradicts(settled, seen(p, "d", order_phase::failed)));          // a return after delivery is a reversal
+    auto unknown_status = seen(p, "d", order_phase::pending);
+    unknown_status.known_status = false;
+    CHECK_FALSE(contradicts(settled, unknown_status)); // reported apart
+    CHECK_FALSE(apply_observation(settled, seen(p, "d", order_phase::reversed), 3)); // and it never moves
 }
 
 // ---- the tracker under random events --------------------------------------------------
@@ -200,11 +361,7 @@ public:
             if (auto it = state.find(o.id); it != state.end()) {
                 out.push_back(it->second);
             } else if (definitive) {
-                order_observation nf;
-                nf.provider = p_;
-                nf.id = o.id;
-                nf.not_found = true;
-                out.push_back(nf);
+                out.push_back(order_observation::nothing_under(p_, o.id));
             }
         ++lookups;
         done(std::move(out));
@@ -262,9 +419,9 @@ TEST_CASE("tracker: random duplicate, late and reordered events never move a fin
         for (std::size_t k = 0; k < path.size(); ++k) {
             const int copies = 1 + static_cast<int>(rng() % 3);
             for (int c = 0; c < copies; ++c)
-                events.push_back(seen(p, id, path[k], c % 2 ? "feed" : "callback"));
+                events.push_back(seen(p, id, path[k], c % 2 ? observation_source::feed : observation_source::callback));
             if (k > 0 && rng() % 2)
-                events.push_back(seen(p, id, path[k - 1], "late"));
+                events.push_back(seen(p, id, path[k - 1], observation_source::callback)); // late
         }
     // Shuffle while keeping each order's first sighting of each phase in order
     // relative to nothing: reordering within an order is allowed too (forward only copes).
@@ -280,12 +437,12 @@ TEST_CASE("tracker: random duplicate, late and reordered events never move a fin
             ioc.run_for(1ms); // let journal writes and polls interleave
     }
     for (auto& [id, path] : truth) // polls now see each order's end
-        src->state[id] = seen(p, id, path.back(), "poll");
+        src->state[id] = seen(p, id, path.back(), observation_source::poll);
     for (int i = 0; i < 1000 && !tracker.all_final(); ++i)
         ioc.run_for(10ms);
     // Late events after everything is final: nothing moves.
     for (auto& [id, path] : truth)
-        tracker.observe(seen(p, id, order_phase::pending, "late"));
+        tracker.observe(seen(p, id, order_phase::pending, observation_source::callback)); // late
     ioc.run_for(20ms);
     tracker.stop();
     ioc.run_for(20ms);
@@ -323,18 +480,22 @@ TEST_CASE("tracker: resume reconciles submitted buys; one the provider never rec
 {
     const provider_id p{"recon"};
     const auto db = temp_db("tracker-resume");
-    auto store = sqlite_journal::open(db).value();
-    const auto old = now_unix_ms() - 120'000;
-    REQUIRE(store->record_intent(submitted(p, "bought", old), "{}").has_value());
-    REQUIRE(store->record_intent(submitted(p, "never", old), "{}").has_value());
-    REQUIRE(store->record_intent(submitted(p, "young"), "{}").has_value()); // within the grace period: not concluded
+    // The journal's clock decides how old a buy is (every worker reads the same one).
+    auto jt = std::make_shared<std::atomic<unix_ms>>(now_unix_ms() - 120'000);
+    journal_options jo;
+    jo.clock = [jt] { return jt->load(); };
+    auto store = sqlite_journal::open(db, jo).value();
+    REQUIRE(store->record_intent(submitted(p, "bought"), "{}").has_value());
+    REQUIRE(store->record_intent(submitted(p, "never"), "{}").has_value());
     // Journaled long ago, but its process may still send it (a rate-limit wait, a
     // retry) until its send deadline: not concluded either (the deadline survives
-    // the journal's round trip).
-    auto waiting = submitted(p, "waiting", old);
-    waiting.send_deadline = now_unix_ms() + 30'000;
+    // the journal's round trip, kept at its distance from the journal's now).
+    auto waiting = submitted(p, "waiting");
+    waiting.send_deadline = waiting.created_at + 150'000;
     REQUIRE(store->record_intent(waiting, "{}").has_value());
-    REQUIRE(store->find(p, "waiting").value()->send_deadline == waiting.send_deadline);
+    REQUIRE(store->find(p, "waiting").value()->send_deadline == jt->load() + 150'000);
+    *jt = now_unix_ms();
+    REQUIRE(store->record_intent(submitted(p, "young"), "{}").has_value()); // within the grace period: not concluded
     auto src = std::make_shared<scripted_source>(p);
     src->definitive = true;
     src->state["bought"] = seen(p, "bought", order_phase::delivering);
@@ -369,6 +530,7 @@ public:
     explicit flaky_journal(std::shared_ptr<journal> real) : real_(std::move(real)) {}
     ~flaky_journal() override { stop_worker(); }
     std::atomic<int> failing_loads{0};
+    std::atomic<bool> failing_marks{false}; ///< the handler's "handed over" marks do not reach the database
     result<journal_claim> record_intent(const order& o, std::string_view r) override { return real_->record_intent(o, r); }
     result<bool> save(const order& o, const phase_change* c) override { return real_->save(o, c); }
     result<std::optional<order>> find(provider_id p, std::string_view id) override { return real_->find(p, id); }
@@ -384,12 +546,22 @@ public:
         }
         return real_->load(unfinished_only);
     }
-    result<std::vector<order>> claim_unfinished(std::string_view o, unix_ms n, unix_ms u, std::size_t l) override
+    result<std::vector<order>> claim_unfinished(std::string_view o, std::chrono::milliseconds l, std::size_t n) override
     {
-        return real_->claim_unfinished(o, n, u, l);
+        return real_->claim_unfinished(o, l, n);
     }
-    result<std::vector<std::pair<std::string, std::string>>> renew(std::string_view o, unix_ms u) override { return real_->renew(o, u); }
+    result<std::vector<std::pair<std::string, std::string>>> renew(std::string_view o, std::chrono::milliseconds l) override
+    {
+        return real_->renew(o, l);
+    }
     result<void> release(std::string_view o) override { return real_->release(o); }
+    result<void> mark_delivered(provider_id p, std::string_view id, std::uint64_t seq) override
+    {
+        if (failing_marks)
+            return detail::make_error(error_kind::journal, "the database is down");
+        return real_->mark_delivered(p, id, seq);
+    }
+    result<unix_ms> now() override { return real_->now(); }
 
 private:
     std::shared_ptr<journal> real_;
@@ -426,4 +598,154 @@ TEST_CASE("tracker: a journal read that fails is read again, never taken as noth
     CHECK(store->failing_loads == 0);
     CHECK(notices.size() >= 2);
     CHECK(std::count(log.begin(), log.end(), "bought delivering") == 1);
+}
+
+TEST_CASE("tracker: a transition journaled but not handed over (a crash before the handler) reaches the handler after resume, "
+          "once marked",
+          "[orders][tracker][outbox]")
+{
+    const provider_id p{"outbox"};
+    const auto db = temp_db("tracker-outbox");
+    auto store = sqlite_journal::open(db).value();
+    REQUIRE(store->record_intent(submitted(p, "a"), "{}").has_value());
+    // A process journals two transitions and dies before its handler runs.
+    {
+        auto o = store->find(p, "a").value().value();
+        REQUIRE(apply_observation(o, seen(p, "a", order_phase::pending, observation_source::buy), 1));
+        REQUIRE(store->save(o, &o.history.back()).value());
+        REQUIRE(apply_observation(o, seen(p, "a", order_phase::delivering), 2));
+        REQUIRE(store->save(o, &o.history.back()).value());
+    }
+    auto run = [&](std::vector<phase_change>& got, std::vector<order>* orders = nullptr) {
+        boost::asio::io_context ioc;
+        tracker_options opts;
+        opts.tick = 1ms;
+        auto src = std::make_shared<scripted_source>(p); // sees nothing new
+        order_tracker tracker(ioc.get_executor(), store, [&](const order& o, const phase_change& c) {
+            got.push_back(c);
+            if (orders)
+                orders->push_back(o);
+        }, opts);
+        tracker.add_source(src);
+        tracker.resume();
+        ioc.run_for(100ms);
+        tracker.stop();
+        ioc.run_for(10ms);
+    };
+    std::vector<phase_change> first;
+    std::vector<order> as_seen;
+    run(first, &as_seen);
+    REQUIRE(first.size() == 2);
+    CHECK(first[0].seq == 1);
+    CHECK(first[0].to == order_phase::pending);
+    CHECK(first[1].seq == 2);
+    CHECK(first[1].to == order_phase::delivering);
+    CHECK(as_seen[0].phase == order_phase::pending); // the order as it was right after each
+    CHECK(as_seen[0].history.size() == 1);
+    CHECK(as_seen[1].phase == order_phase::delivering);
+    CHECK(store->find(p, "a").value()->delivered_seq == 2);
+    std::vector<phase_change> second;
+    run(second);
+    CHECK(second.empty()); // handed over and marked: not again
+
+    // A handler that ran but whose mark never reached the journal (the database
+    // down, or a crash right after it): at least once, it comes again, same seq.
+    REQUIRE(store->record_intent(submitted(p, "b"), "{}").has_value());
+    {
+        auto o = store->find(p, "b").value().value();
+        REQUIRE(apply_observation(o, seen(p, "b", order_phase::pending, observation_source::buy), 1));
+        REQUIRE(store->save(o, &o.history.back()).value());
+    }
+    auto flaky = std::make_shared<flaky_journal>(store);
+    flaky->failing_marks = true;
+    std::vector<phase_change> unmarked, again;
+    {
+        boost::asio::io_context ioc;
+        tracker_options opts;
+        opts.tick = 1ms;
+        order_tracker tracker(ioc.get_executor(), flaky, [&](const order&, const phase_change& c) { unmarked.push_back(c); }, opts);
+        tracker.add_source(std::make_shared<scripted_source>(p));
+        tracker.resume();
+        ioc.run_for(100ms);
+        tracker.stop();
+        ioc.run_for(10ms);
+    }
+    REQUIRE(unmarked.size() == 1);
+    run(again);
+    REQUIRE(again.size() == 1);
+    CHECK(again[0].seq == unmarked[0].seq);
+}
+
+TEST_CASE("tracker: a worker whose clock is off by minutes neither fails a buy in flight nor keeps a lost one unknown",
+          "[orders][tracker][clock]")
+{
+    const provider_id p{"skew"};
+    const auto db = temp_db("tracker-skew");
+    // The journal's clock: the machine's, moved by the test to journal a buy long ago.
+    auto offset = std::make_shared<std::atomic<unix_ms>>(-600'000);
+    journal_options jo;
+    jo.clock = [offset] { return now_unix_ms() + offset->load(); };
+    auto store = sqlite_journal::open(db, jo).value();
+    auto stale = submitted(p, "stale"); // ten minutes ago, its deadline two minutes after
+    stale.send_deadline = stale.created_at + 120'000;
+    REQUIRE(store->record_intent(stale, "{}").has_value());
+    *offset = 0;
+    auto inflight = submitted(p, "inflight"); // now, still sendable for 30 s
+    inflight.send_deadline = inflight.created_at + 30'000;
+    REQUIRE(store->record_intent(inflight, "{}").has_value());
+
+    auto follow = [&](unix_ms skew) {
+        boost::asio::io_context ioc;
+        tracker_options opts;
+        opts.tick = 1ms;
+        opts.moving_poll = 5ms;
+        opts.reconcile_grace = 5'000ms;
+        opts.clock = [skew] { return now_unix_ms() + skew; };
+        auto src = std::make_shared<scripted_source>(p);
+        src->definitive = true; // the provider has no record of either
+        order_tracker tracker(ioc.get_executor(), store, [](const order&, const phase_change&) {}, opts);
+        tracker.add_source(src);
+        tracker.resume();
+        ioc.run_for(300ms);
+        tracker.stop();
+        ioc.run_for(10ms);
+    };
+    follow(-600'000); // ten minutes behind: on its own clock the lost buy would look young
+    CHECK(store->find(p, "stale").value()->phase == order_phase::failed);
+    CHECK(store->find(p, "inflight").value()->phase == order_phase::submitted);
+    follow(+600'000); // ten minutes ahead: on its own clock the buy in flight would look long dead
+    CHECK(store->find(p, "inflight").value()->phase == order_phase::submitted);
+}
+
+TEST_CASE("tracker: a worker whose clock runs ahead does not take another's live leases", "[orders][tracker][clock][lease]")
+{
+    const provider_id p{"lease-skew"};
+    const auto db = temp_db("tracker-lease-skew");
+    auto store = sqlite_journal::open(db).value();
+    for (int i = 0; i < 4; ++i)
+        REQUIRE(store->record_intent(submitted(p, "l" + std::to_string(i)), "{}").has_value());
+    boost::asio::io_context ioc;
+    auto make = [&](std::string owner, unix_ms skew) {
+        tracker_options opts;
+        opts.tick = 1ms;
+        opts.owner = std::move(owner);
+        opts.lease = 400ms;
+        opts.lease_renew = 100ms;
+        opts.clock = [skew] { return now_unix_ms() + skew; };
+        return std::make_unique<order_tracker>(ioc.get_executor(), store, [](const order&, const phase_change&) {}, opts);
+    };
+    auto a = make("A", 0);
+    a->add_source(std::make_shared<scripted_source>(p));
+    a->resume();
+    ioc.run_for(100ms);
+    REQUIRE(a->orders().size() == 4);
+    auto b = make("B", 3'600'000); // an hour ahead
+    b->add_source(std::make_shared<scripted_source>(p));
+    b->resume();
+    ioc.run_for(1'000ms); // well past A's lease, which A keeps renewing
+    CHECK(b->orders().empty());
+    CHECK(a->orders().size() == 4);
+    a->stop();
+    b->stop();
+    ioc.run_for(20ms);
 }

@@ -121,7 +121,7 @@ struct private_server {
 TEST_CASE("postgres journal: an intent is recorded once, another connection finds it and records nothing", "[postgres][journal]")
 {
     const auto url = fresh_store("intent");
-    conformance::intent_once([&] { return std::shared_ptr<journal>(postgres_journal::open(url).value()); });
+    conformance::intent_once([&](journal_options o) { return std::shared_ptr<journal>(postgres_journal::open(url, o).value()); });
     // The request is stored as given (the client strips secrets before).
     CHECK(query_one(url, "SELECT request FROM cs2market_orders WHERE id = 'buy-1'") == R"({"item_ids":["itm_1"]})");
 }
@@ -129,7 +129,13 @@ TEST_CASE("postgres journal: an intent is recorded once, another connection find
 TEST_CASE("postgres journal: transitions are compare-and-set and come back in order", "[postgres][journal]")
 {
     const auto url = fresh_store("cas");
-    conformance::compare_and_set([&] { return std::shared_ptr<journal>(postgres_journal::open(url).value()); });
+    conformance::compare_and_set([&](journal_options o) { return std::shared_ptr<journal>(postgres_journal::open(url, o).value()); });
+}
+
+TEST_CASE("postgres journal: a reversal whose refund is not known yet stays followed until it is", "[postgres][journal]")
+{
+    const auto url = fresh_store("refund");
+    conformance::refund_pending_followed([&](journal_options o) { return std::shared_ptr<journal>(postgres_journal::open(url, o).value()); });
 }
 
 TEST_CASE("postgres journal: concurrent openers migrate once, to the schema SQLite has", "[postgres][journal]")
@@ -194,7 +200,7 @@ TEST_CASE("postgres journal: 8 connections journaling the same 50 ids create eac
 TEST_CASE("postgres journal: leases split orders between workers and hand a dead worker's over", "[postgres][journal][lease]")
 {
     const auto url = fresh_store("lease");
-    conformance::leases([&] { return std::shared_ptr<journal>(postgres_journal::open(url).value()); });
+    conformance::leases([&](journal_options o) { return std::shared_ptr<journal>(postgres_journal::open(url, o).value()); });
 }
 
 TEST_CASE("postgres journal: workers claiming at once never hold the same order", "[postgres][journal][lease]")
@@ -212,14 +218,13 @@ TEST_CASE("postgres journal: workers claiming at once never hold the same order"
         js.push_back(postgres_journal::open(url).value());
     std::vector<std::vector<std::string>> held(workers);
     std::vector<std::thread> ts;
-    const unix_ms now = now_unix_ms();
     std::atomic<int> ready{0};
     for (int w = 0; w < workers; ++w)
         ts.emplace_back([&, w] {
             ++ready;
             while (ready < workers) // all at once
                 std::this_thread::yield();
-            for (auto& o : js[static_cast<std::size_t>(w)]->claim_unfinished("W" + std::to_string(w), now, now + 60'000, 15).value())
+            for (auto& o : js[static_cast<std::size_t>(w)]->claim_unfinished("W" + std::to_string(w), std::chrono::milliseconds(60'000), 15).value())
                 held[static_cast<std::size_t>(w)].push_back(o.id);
         });
     for (auto& t : ts)

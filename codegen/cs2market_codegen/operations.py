@@ -117,18 +117,25 @@ def gen_operations(self):
             f"{{::cs2market::auth_placement::location::{a}, {cpp_str(n)}, {cpp_str(pfx)}}}" for a, n, pfx in auth)
         d.append(f"    static constexpr std::array<::cs2market::auth_placement, {len(auth)}> auth{{{{{auth_items}}}}};")
         faults = ("recipient", "provider", "caller", "retryable")
+        outcomes = ("refused", "unfinished", "unknown")
         is_buy = bool(op.get("x-cs2market-exactly-once"))
         for e in errs:
             if e.get("fault") is not None and e["fault"] not in faults:
                 raise SchemaError(f"{self.rel}: {where}: error {e['code']}: fault must be one of {faults}")
             if is_buy and e.get("fault") is None:
                 raise SchemaError(f"{self.rel}: {where}: buy error {e['code']} needs a fault ({', '.join(faults)})")
+            # What a buy's error proves decides money: every documented one says it.
+            if e.get("outcome") is not None and e["outcome"] not in outcomes:
+                raise SchemaError(f"{self.rel}: {where}: error {e['code']}: outcome must be one of {outcomes}")
+            if is_buy and e.get("outcome") is None:
+                raise SchemaError(f"{self.rel}: {where}: buy error {e['code']} needs an outcome ({', '.join(outcomes)})")
         for e in errs:
             if e.get("means") not in (None, "not_found"):
                 raise SchemaError(f"{self.rel}: {where}: error {e['code']}: means must be not_found")
         err_items = ", ".join(
             f"{{{int(e.get('status', 0))}, {cpp_str(str(e['code']))}, {cpp_str(e.get('description', ''))}, "
-            f"::cs2market::error_fault::{e.get('fault', 'unclassified')}, {'true' if e.get('means') == 'not_found' else 'false'}}}"
+            f"::cs2market::error_fault::{e.get('fault', 'unclassified')}, {'true' if e.get('means') == 'not_found' else 'false'}, "
+            f"::cs2market::buy_outcome::{e.get('outcome', 'unclassified')}}}"
             for e in errs)
         d.append(f"    static constexpr std::array<::cs2market::documented_error, {len(errs)}> errors{{{{{err_items}}}}};")
         bucket_items = ", ".join(f"{{{cpp_str(b)}, {n}, std::chrono::milliseconds({w})}}" for b, n, w in buckets)

@@ -97,6 +97,15 @@ enum class error_fault : std::uint8_t {
     retryable, ///< try again (rate limits, the provider's own hiccups)
 };
 
+/// What a buy's answer proves (x-cs2market-errors `outcome`; every documented
+/// buy error has one, the generator refuses a buy error without it).
+enum class buy_outcome : std::uint8_t {
+    unclassified, ///< not a buy's error
+    refused,      ///< nothing was done: not charged, safe to record as failed
+    unfinished,   ///< the provider is still working on it or timed out: send it again with its id where the provider replays, else follow it by id
+    unknown,      ///< the answer does not say whether it was bought: reconcile by id
+};
+
 /// An error the provider documents for an operation.
 struct documented_error {
     unsigned status; ///< 0 for in-body errors
@@ -104,17 +113,43 @@ struct documented_error {
     std::string_view description;
     error_fault fault = error_fault::unclassified;
     bool not_found = false; ///< means "nothing under this id" (x-cs2market-errors `means: not_found`)
+    buy_outcome outcome = buy_outcome::unclassified;
 };
+
+/// The documented error `e` is among `errors`, or nullptr.
+inline const documented_error* documented(const error& e, std::span<const documented_error> errors) noexcept
+{
+    if (e.kind != error_kind::provider && e.kind != error_kind::http_status && e.kind != error_kind::rate_limited)
+        return nullptr;
+    for (const auto& d : errors)
+        if (d.code == e.provider_code && (d.status == 0 || d.status == e.http_status))
+            return &d;
+    return nullptr;
+}
+
+/// What a buy's failure `e` proves, `sent` saying whether the request may have
+/// reached the provider. Never sent, or a rate-limit refusal: refused. After it
+/// was sent: what the schema documents for the error; anything else (a lost or
+/// unreadable answer, a 5xx, an error the schema does not list) is unknown,
+/// never refused.
+inline buy_outcome classify_buy_failure(const error& e, bool sent, std::span<const documented_error> errors) noexcept
+{
+    if (!sent || e.kind == error_kind::rate_limited)
+        return buy_outcome::refused;
+    if (e.kind == error_kind::outcome_unknown)
+        return buy_outcome::unknown;
+    if (const auto* d = documented(e, errors); d && d->outcome != buy_outcome::unclassified)
+        return d->outcome;
+    if (e.kind == error_kind::invalid_argument || e.kind == error_kind::duplicate_id || e.kind == error_kind::journal)
+        return buy_outcome::refused; // refused by us before anything reached the provider
+    return buy_outcome::unknown;
+}
 
 /// Whether `e` is the provider's documented "nothing under this id" among `errors`.
 inline bool is_not_found(const error& e, std::span<const documented_error> errors) noexcept
 {
-    if (e.kind != error_kind::provider && e.kind != error_kind::http_status)
-        return false;
-    for (const auto& d : errors)
-        if (d.not_found && d.code == e.provider_code && (d.status == 0 || d.status == e.http_status))
-            return true;
-    return false;
+    const auto* d = documented(e, errors);
+    return d && d->not_found;
 }
 
 /// Every operation of `Provider` (a boost::mp11::mp_list of operation types);

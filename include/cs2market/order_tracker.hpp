@@ -13,7 +13,9 @@
 // the provider can), pushes (CS2DT callbacks handed to observe(), Skinify's
 // WebSocket through its source), and a resynchronisation of every unfinished
 // order after a feed reconnects. Every transition is journaled before the
-// handler sees it, so that no crash loses it and none is delivered twice.
+// handler sees it and marked handed over after the handler returns; resume()
+// hands the ones a crash left unmarked to the handler again, in order: the
+// delivery is at least once, deduplicated by (provider, id, phase_change::seq).
 #ifndef CS2MARKET_ORDER_TRACKER_HPP
 #define CS2MARKET_ORDER_TRACKER_HPP
 
@@ -47,10 +49,13 @@ public:
     virtual ~order_source() = default;
     virtual provider_id provider() const = 0;
     /// Looks orders up (batched where the provider can): `done` gets what was
-    /// seen of each, matched by idempotency id or order id. Where the provider's
-    /// answer proves that a buy was never made, the observation says so
-    /// (`not_found`); an order the answer does not mention is simply not seen.
-    /// Runs on the tracker's executor.
+    /// seen of each, matched by idempotency id or order id, each with the time it
+    /// was asked (observed_at). Only an answer the provider's docs say means
+    /// "nothing under this id" proves a buy was never made (`not_found`); an order
+    /// the answer does not mention is simply not seen. A failure for some orders
+    /// only leaves those unseen (an error: none could be asked). Submitted and
+    /// unknown orders of a provider that replays by id may be sent again with it
+    /// (observation_source::replay). Runs on the tracker's executor.
     virtual void async_lookup(std::vector<order> orders, lookup_handler done) = 0;
     /// How many ids one async_lookup takes at most.
     virtual std::size_t max_batch() const { return 50; }
@@ -64,7 +69,7 @@ public:
         done(detail::make_error(error_kind::invalid_argument, "this provider offers no cancellation", provider()));
     }
     /// Releases a held order (CSBoard claim_order once its hold has cleared).
-    virtual void async_claim(const order& o, action_handler done)
+    virtual void async_release(const order& o, action_handler done)
     {
         (void)o;
         done(detail::make_error(error_kind::invalid_argument, "this provider has no held orders to claim", provider()));
@@ -79,6 +84,42 @@ public:
     virtual void stop() {}
 };
 
+/// What the parts of one lookup (a request per id, or several batches) saw,
+/// gathered: `done` is called once, when the last part answered, with what was
+/// seen, or with an error only when no part could be asked. Make it with
+/// std::make_shared, add() each part before starting any, then finish() once.
+class lookup_gather {
+public:
+    explicit lookup_gather(order_source::lookup_handler done) : done_(std::move(done)) {}
+    /// One more part to wait for.
+    void add() { ++left_; }
+    /// A part's answer.
+    void seen(order_observation o) { seen_.push_back(std::move(o)); }
+    void failed(error e)
+    {
+        ++failed_;
+        if (!failure_)
+            failure_ = std::move(e);
+    }
+    /// A part is done (also call it once after starting them all).
+    void finish()
+    {
+        if (left_ > 0 && --left_ > 0)
+            return;
+        if (seen_.empty() && failed_ > 0)
+            done_(*failure_); // none could be asked
+        else
+            done_(std::move(seen_));
+    }
+
+private:
+    order_source::lookup_handler done_;
+    std::vector<order_observation> seen_;
+    std::optional<error> failure_;
+    std::size_t left_ = 1; // the starter's own finish()
+    std::size_t failed_ = 0;
+};
+
 /// The order_source of `Provider` (each provider's tracking.hpp specialises it).
 template <class Provider>
 struct order_source_for;
@@ -89,11 +130,23 @@ struct tracker_options {
     std::chrono::milliseconds moving_poll{2'000};
     /// While a delivered order waits for the end of trade protection (days).
     std::chrono::milliseconds waiting_poll{10 * 60'000};
-    /// A submitted or unknown order that a lookup does not find is failed (never
-    /// bought, nothing charged) only this long after it was journaled and after
-    /// its send deadline (order::send_deadline: until then a rate-limit wait or a
-    /// retry may still send it): a buy in flight may not be recorded yet.
+    /// A submitted or unknown order whose lookup gets the provider's documented
+    /// "nothing under this id" is failed (never bought, nothing charged) only this
+    /// long after it was journaled, after its send deadline (order::send_deadline:
+    /// until then a rate-limit wait or a retry may still send it) and after its
+    /// last answer: a buy in flight may not be recorded yet. Compared on the
+    /// journal's clock (journal::now()), so a worker whose clock is off never
+    /// fails another's buy early.
     std::chrono::milliseconds reconcile_grace{60'000};
+    /// Steam's trade protection, counted from the acceptance where a provider's
+    /// docs do not say when an order stops being reversible (CSBoard tradable_at).
+    std::chrono::milliseconds trade_protection = steam_trade_protection;
+    /// A delivered order settles only on an answer fetched at least this long
+    /// after its end of protection (clocks differ; a reversal may show late).
+    std::chrono::milliseconds settle_margin{60'000};
+    /// The tracker's own clock (stamps, settlement): the system clock when empty.
+    /// Times shared with other workers (grace, leases) are the journal's clock.
+    std::function<unix_ms()> clock;
     /// How often due work is checked.
     std::chrono::milliseconds tick{100};
 
@@ -113,8 +166,9 @@ struct tracker_options {
 
 /// What the tracker counted.
 struct tracker_stats {
-    std::size_t transitions = 0;      ///< delivered to the handler
+    std::size_t transitions = 0;      ///< delivered to the handler (redeliveries after a resume included)
     std::size_t ignored = 0;          ///< late, duplicate or after a final phase
+    std::size_t contradictions = 0;   ///< a final order seen in another phase (a notice each; the order does not move)
     std::size_t unknown_statuses = 0; ///< status values no schema lists (kept, order not moved)
     std::size_t lookups = 0;          ///< lookup batches sent
     std::size_t lookup_errors = 0;
@@ -122,15 +176,18 @@ struct tracker_stats {
     std::size_t journal_errors = 0;
 };
 
-/// Follows orders on an executor and calls the handler once per phase
+/// Follows orders on an executor and calls the handler for each phase
 /// transition, in order, with the order (after the transition) and the
-/// transition. Thread-safe: every member may be called from any thread; the
-/// handlers run on the tracker's strand.
+/// transition, at least once: a transition is marked handed over when the
+/// handler returns, and resume() hands over again what a crash left unmarked
+/// (also transitions journaled by a client, e.g. a buy's answer). Deduplicate
+/// by (provider, order id, phase_change::seq). Thread-safe: every member may be
+/// called from any thread; the handlers run on the tracker's strand.
 class order_tracker {
 public:
     using handler = std::function<void(const order&, const phase_change&)>;
     /// Something worth knowing that moves no order: an unknown status value, a
-    /// journal or lookup error.
+    /// final order seen in another phase (a contradiction), a journal or lookup error.
     using notice_handler = std::function<void(const order*, const std::string&)>;
 
     CS2MARKET_DECL order_tracker(boost::asio::any_io_executor ex, std::shared_ptr<journal> store, handler on_transition,
@@ -167,7 +224,13 @@ public:
     /// order journaled but not loaded yet (follow() just called, say) is read from
     /// the journal first and followed from then on.
     CS2MARKET_DECL void cancel(provider_id p, std::string id, std::function<void(result<void>)> done);
-    CS2MARKET_DECL void claim(provider_id p, std::string id, std::function<void(result<void>)> done);
+    /// Releases a held order (CSBoard claim_order).
+    CS2MARKET_DECL void release(provider_id p, std::string id, std::function<void(result<void>)> done);
+    [[deprecated("use release(): claim meant three things")]] void claim(provider_id p, std::string id,
+                                                                           std::function<void(result<void>)> done)
+    {
+        release(p, std::move(id), std::move(done));
+    }
 
     /// Stops polling and the sources; handlers are not called after it returns
     /// (unless called from a handler).

@@ -30,6 +30,10 @@ struct attempt_result {
     bool answered = false;           ///< a complete HTTP response was read
     bool resendable = false;         ///< the idempotency policy allows sending this request again
     bool response_too_large = false; ///< the answer exceeded max_response_size (resending would not help)
+    /// A buy answered with an error: what the answer proves (the schema's
+    /// x-cs2market-errors outcome). unfinished / unknown are never given up as a
+    /// refusal: resent with the id where the provider replays, else reconciled.
+    buy_outcome outcome = buy_outcome::unclassified;
     std::optional<std::chrono::milliseconds> retry_after; ///< the provider's Retry-After, if any
 };
 
@@ -130,6 +134,9 @@ struct call_options {
     /// Total deadline of the call: rate-limit waits, every attempt, backoffs and a
     /// reconciliation included. Defaults to client_options::total_timeout.
     std::optional<std::chrono::milliseconds> timeout;
+    /// false: a buy is not journaled by this call even with client_options::journal
+    /// set (a journaled buy sent again by its order's follower: its intent is there).
+    bool journal = true;
 };
 
 } // namespace cs2market

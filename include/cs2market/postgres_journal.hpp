@@ -20,44 +20,29 @@
 
 #include <cs2market/detail/config.hpp>
 #include <cs2market/detail/pg_connection.hpp>
+#include <cs2market/detail/sql_journal.hpp>
 #include <cs2market/journal.hpp>
 
 #include <memory>
-#include <mutex>
 #include <string>
 
 namespace cs2market {
 
-class postgres_journal final : public journal {
+class postgres_journal final : public detail::sql_journal {
 public:
     /// Connects with `conninfo` (postgresql://user@host:port/db, libpq's
     /// key=value form, or "" for the PG* environment variables alone) and
     /// brings the schema up to date.
-    CS2MARKET_DECL static result<std::shared_ptr<postgres_journal>> open(const std::string& conninfo);
-    CS2MARKET_DECL ~postgres_journal() override;
-
-    CS2MARKET_DECL result<journal_claim> record_intent(const order& o, std::string_view request_json) override;
-    CS2MARKET_DECL result<bool> save(const order& o, const phase_change* change) override;
-    CS2MARKET_DECL result<std::optional<order>> find(provider_id p, std::string_view id) override;
-    CS2MARKET_DECL result<std::optional<order>> find_by_order_id(provider_id p, std::string_view order_id) override;
-    CS2MARKET_DECL result<std::vector<order>> load(bool unfinished_only) override;
-    CS2MARKET_DECL result<std::vector<order>> claim_unfinished(std::string_view owner, unix_ms now, unix_ms until,
-                                                               std::size_t limit) override;
-    CS2MARKET_DECL result<std::vector<std::pair<std::string, std::string>>> renew(std::string_view owner, unix_ms until) override;
-    CS2MARKET_DECL result<void> release(std::string_view owner) override;
+    CS2MARKET_DECL static result<std::shared_ptr<postgres_journal>> open(const std::string& conninfo, journal_options opts = {});
 
     /// The store, without its password (postgresql://user@host:port/db).
     CS2MARKET_DECL std::string where() const;
 
 private:
-    explicit postgres_journal(std::unique_ptr<detail::pg_connection> db) : db_(std::move(db)) {}
-    CS2MARKET_DECL error fail(std::string_view what, const error& why);
-    CS2MARKET_DECL result<std::optional<order>> find_locked(std::string_view provider, std::string_view id, std::string_view sql);
-    CS2MARKET_DECL result<void> load_history(order& o);
-    CS2MARKET_DECL result<std::vector<order>> to_orders(const std::vector<detail::pg_row>& rows);
-
-    std::unique_ptr<detail::pg_connection> db_;
-    mutable std::mutex m_;
+    postgres_journal(std::unique_ptr<detail::pg_connection> db, journal_options opts)
+        : detail::sql_journal(std::move(db), std::move(opts))
+    {
+    }
 };
 
 } // namespace cs2market

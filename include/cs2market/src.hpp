@@ -51,9 +51,11 @@
 #include <cs2market/impl/serial_worker.ipp>
 #include <cs2market/impl/journal.ipp>
 #include <cs2market/impl/journal_schema.ipp>
+#include <cs2market/impl/sql_journal.ipp>
 #include <cs2market/impl/order_tracker.ipp>
 #include <cs2market/impl/exposure.ipp>
 #ifdef CS2MARKET_WITH_SQLITE // set by the cs2market::sqlite target
+#include <cs2market/impl/sqlite_session.ipp>
 #include <cs2market/impl/sqlite_journal.ipp>
 #endif
 #ifdef CS2MARKET_WITH_POSTGRES // set by the cs2market::postgres target

@@ -280,8 +280,12 @@ std::set<std::string> refused_by_journal(const std::filesystem::path& log)
 }
 
 /// The invariants, over the whole journal and every purchase of the crash accounts.
+/// Skinify buys never made whose journal says unknown (counted by check()).
+std::size_t unprovable = 0;
+
 std::vector<std::string> check(sb::server& s, const std::string& journal_spec, bool all_final, std::size_t& orders_seen)
 {
+    unprovable = 0;
     std::vector<std::string> bad;
     auto j = open_journal(journal_spec);
     if (!j)
@@ -315,7 +319,13 @@ std::vector<std::string> check(sb::server& s, const std::string& journal_spec, b
             else if (o.price && *o.price != it->second.front().price)
                 bad.push_back(what + ": journaled price " + o.price->to_string() + ", charged " +
                               it->second.front().price.to_string());
-        } else if (o.phase != cm::order_phase::failed && o.phase != cm::order_phase::cancelled) {
+        } else if (o.phase == cm::order_phase::failed || o.phase == cm::order_phase::cancelled) {
+            // not bought, and the journal says so
+        } else if (prov == "skinify" && (o.phase == cm::order_phase::submitted || o.phase == cm::order_phase::unknown)) {
+            // Not bought, and the journal does not claim otherwise: Skinify's
+            // lookup cannot prove a buy was never made, so it stays unknown (at risk).
+            ++unprovable;
+        } else {
             bad.push_back(what + ": not bought, but the journal does not say failed");
         }
     }
@@ -455,7 +465,7 @@ int run_all(int argc, char** argv)
         }
     }
 
-    std::map<std::string, int> kills, outages;
+    std::map<std::string, int> kills, outages, not_reached;
     std::vector<std::string> failures;
     int total_kills = 0, run = 0;
     std::size_t orders = 0;
@@ -619,7 +629,11 @@ int run_all(int argc, char** argv)
                 ++total_kills;
                 ++kills[st.resume_point];
             } else if (st.resume_point != "resume_random") {
-                fail(run, "resume --kill " + st.resume_kill + ": not killed (exit " + std::to_string(rk.status) + ")");
+                // Whether a resume reaches its Nth lookup or transition depends on
+                // what is left to do (one lookup may answer for all): a point the
+                // run did not reach is counted, not a failure.
+                ++not_reached[st.resume_point];
+                r.note(run, [&](std::ostream& out) { out << "# parent: resume --kill " << st.resume_kill << " not reached"; });
             }
         }
         const auto rs = st.outage_in_resume ? resume_through_outage(run) : resume(run, "");
@@ -676,6 +690,9 @@ int run_all(int argc, char** argv)
               << " sandbox purchases; " << secs << " s\n";
     for (const auto& [p, n] : kills)
         std::cout << "  " << p << ": " << n << "\n";
+    for (const auto& [p, n] : not_reached)
+        std::cout << "  not reached: " << p << ": " << n << "\n";
+    std::cout << "Skinify buys never made and left unknown (not provable): " << unprovable << "\n";
     if (pg) {
         int n = 0;
         for (const auto& [p, k] : outages)

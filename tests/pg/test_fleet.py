@@ -12,7 +12,9 @@ Cases:
   split         3 `orders resume` on one store split the orders: every transition
                 journaled and printed by exactly one of them
   takeover      a worker killed with SIGKILL while following orders: another takes
-                them over once its lease runs out, and finishes them
+                them over once its lease runs out, and finishes them; every
+                journaled transition is printed (at least once: one A printed but
+                died before marking is printed by B again)
   outage        the database stops: a journaled buy fails (journal error) and is not
                 sent; the database comes back: buys work again
 """
@@ -210,8 +212,9 @@ def make_orders(env, n, key):
 
 
 def start_worker(env, owner, key, *extra):
+    # The sandbox's trade protection runs on its accelerated clock: its own times decide.
     args = env.cli_args("orders", "resume", "--journal", env.store, "--owner", owner, "--poll-ms", "200",
-                        "--timeout", "90", *extra)
+                        "--timeout", "90", "--trade-protection-ms", "0", "--settle-margin-ms", "50", *extra)
     p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          env=dict(os.environ, CSBOARD_API_KEY=key))
     p.lines = []
@@ -239,7 +242,8 @@ def transitions(lines):
 
 
 def journaled_transitions(env):
-    rows = psql(env.store, "SELECT id, from_phase, to_phase FROM cs2market_transitions WHERE source <> 'buy' ORDER BY id, seq")
+    # Every one, the buy's too: a `call --journal` journals it, a worker hands it over.
+    rows = psql(env.store, "SELECT id, from_phase, to_phase FROM cs2market_transitions ORDER BY id, seq")
     return [tuple(r.split("|")) for r in rows.splitlines() if r]
 
 
@@ -307,12 +311,12 @@ def case_takeover(args):
         # (A may have finished one of them between the count and the kill: B moves the rest.)
         check(len(set(ids_a) & followed_by_b) >= max(1, held_by_a - 1), "B moved the orders A held when it was killed")
         pa, pb = set(transitions(a.lines)), set(transitions(b.lines))
-        check(not (pa & pb), "no transition printed by both")
-        # A may have journaled one transition and died before printing it: at most
-        # one per order it held, and none printed that was not journaled.
+        # At least once: A may have printed a transition and died before marking it
+        # handed over (at most one per order it held); B then prints it again.
+        check(len(pa & pb) <= int(held_by_a), f"printed by both: {len(pa & pb)}, at most one per order A held")
         journaled = set(journaled_transitions(env))
         check((pa | pb) <= journaled, "every printed transition is journaled")
-        check(len(journaled - (pa | pb)) <= int(held_by_a), "nothing lost but what A journaled as it died")
+        check(journaled <= (pa | pb), "every journaled transition printed: none lost with A")
     finally:
         env.stop()
 

@@ -7,7 +7,8 @@
 //   cs2market orders list --journal PATH|postgresql://... [--json]
 //   cs2market orders resume --journal PATH|postgresql://... [--timeout SECONDS] [--base-url URL] [--ca-file PEM]
 //                           [--poll-ms MS] [--owner NAME] [--lease MS] [--max-orders N]
-//   cs2market orders exposure --journal PATH|postgresql://...
+//                           [--trade-protection-ms MS] [--settle-margin-ms MS]
+//   cs2market orders exposure --journal PATH|postgresql://... [--json]
 //
 // --journal postgresql://... (libpq's URI; PGHOST, PGPASSWORD etc. fill in what
 // it leaves out) journals in PostgreSQL and draws every call's rate budget from
@@ -36,7 +37,8 @@ int usage()
                  "       cs2market orders list --journal PATH|postgresql://... [--json]\n"
                  "       cs2market orders resume --journal PATH|postgresql://... [--timeout SECONDS] [--base-url URL]\n"
                  "                               [--ca-file PEM] [--poll-ms MS] [--owner NAME] [--lease MS] [--max-orders N]\n"
-                 "       cs2market orders exposure --journal PATH|postgresql://...\n";
+                 "                               [--trade-protection-ms MS] [--settle-margin-ms MS]\n"
+                 "       cs2market orders exposure --journal PATH|postgresql://... [--json]\n";
     return 2;
 }
 

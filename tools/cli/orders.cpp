@@ -12,6 +12,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/mp11/algorithm.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <iostream>
@@ -61,6 +62,8 @@ struct orders_args {
     std::string owner;
     long long lease_ms = 0;
     long long max_orders = 0;
+    long long trade_protection_ms = -1; ///< -1: Steam's 7 days
+    long long settle_margin_ms = -1;    ///< -1: the tracker's default
 };
 
 bool number(std::string_view v, long long& out)
@@ -112,12 +115,40 @@ int list(const std::vector<cs2market::order>& all, bool json)
     return 0;
 }
 
-int exposure(const std::vector<cs2market::order>& all)
+int exposure(const std::vector<cs2market::order>& all, bool json)
 {
     std::vector<cs2market::provider_id> ids;
     boost::mp11::mp_for_each<cs2market::registry::providers>([&](auto p) { ids.push_back(decltype(p)::info.id); });
-    for (const auto& e : cs2market::exposure_of(all, ids))
-        std::cout << e << '\n';
+    const auto ex = cs2market::exposure_of(all, ids);
+    if (!json) {
+        for (const auto& e : ex)
+            std::cout << e << '\n';
+        return 0;
+    }
+    // Amounts as exact decimal strings; at_risk (money whose fate is unknown) is here only.
+    std::string out = "[";
+    for (const auto& e : ex) {
+        if (out.size() > 1)
+            out += ',';
+        out += "{\"provider\":";
+        cs2market::detail::write_string(out, e.provider.name());
+        auto money = [&](std::string_view k, const cs2market::decimal& v) {
+            out += ',';
+            cs2market::detail::write_string(out, k);
+            out += ':';
+            cs2market::detail::write_string(out, v.to_string());
+        };
+        money("spent", e.spent);
+        money("in_flight", e.in_flight);
+        money("reversible", e.reversible);
+        out += ",\"reversible_until\":" + (e.reversible_until ? std::to_string(*e.reversible_until) : std::string("null"));
+        money("settled", e.settled);
+        money("reversed", e.reversed);
+        money("refunded", e.refunded);
+        money("at_risk", e.at_risk);
+        out += ",\"orders\":" + std::to_string(e.orders) + ",\"unfinished\":" + std::to_string(e.unfinished) + "}";
+    }
+    std::cout << out << "]\n";
     return 0;
 }
 
@@ -137,6 +168,10 @@ int resume(const store& st, const orders_args& a)
     }
     if (a.max_orders > 0) // leaves the rest to the other workers
         topts.max_orders = static_cast<std::size_t>(a.max_orders);
+    if (a.trade_protection_ms >= 0) // e.g. the sandbox's accelerated protection
+        topts.trade_protection = std::chrono::milliseconds(a.trade_protection_ms);
+    if (a.settle_margin_ms >= 0)
+        topts.settle_margin = std::chrono::milliseconds(a.settle_margin_ms);
     cs2market::order_tracker tracker(
         ioc.get_executor(), store,
         [](const cs2market::order& o, const cs2market::phase_change& c) {
@@ -168,8 +203,12 @@ int resume(const store& st, const orders_args& a)
         ioc.run_for(std::chrono::milliseconds(50));
         if (tracker.all_final() && std::chrono::steady_clock::now() >= next_check) {
             next_check = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
-            auto left = store->load(true); // between runs of the loop: no handler waits on it
-            journal_done = left && left->empty();
+            // Between runs of the loop: no handler waits on it. Reversals whose refund is
+            // not known yet stay followed (by the next resume too), but do not keep this one running.
+            auto left = store->load(true);
+            journal_done = left && std::all_of(left->begin(), left->end(), [](const cs2market::order& o) {
+                return cs2market::refund_pending(o.phase, o.refunded) && o.delivered_seq >= o.history.size();
+            });
         }
     }
     tracker.stop();
@@ -202,13 +241,19 @@ int orders(const std::vector<std::string_view>& args)
             a.ca_file = std::string(value());
         } else if (s == "--owner") {
             a.owner = std::string(value());
-        } else if (s == "--timeout" || s == "--poll-ms" || s == "--lease" || s == "--max-orders") {
+        } else if (s == "--timeout" || s == "--poll-ms" || s == "--lease" || s == "--max-orders" || s == "--trade-protection-ms" ||
+                   s == "--settle-margin-ms") {
             long long n = 0;
             if (!number(value(), n)) {
                 std::cerr << "error: " << s << " takes a number\n";
                 return 2;
             }
-            (s == "--timeout" ? a.timeout_s : s == "--poll-ms" ? a.poll_ms : s == "--lease" ? a.lease_ms : a.max_orders) = n;
+            (s == "--timeout"               ? a.timeout_s
+             : s == "--poll-ms"             ? a.poll_ms
+             : s == "--lease"               ? a.lease_ms
+             : s == "--max-orders"          ? a.max_orders
+             : s == "--trade-protection-ms" ? a.trade_protection_ms
+                                            : a.settle_margin_ms) = n;
         } else {
             std::cerr << "error: unknown option '" << s << "'\n";
             return 2;
@@ -228,7 +273,7 @@ int orders(const std::vector<std::string_view>& args)
         std::cerr << "error: " << all.error().message() << '\n';
         return 1;
     }
-    return a.command == "list" ? list(*all, a.json) : exposure(*all);
+    return a.command == "list" ? list(*all, a.json) : exposure(*all, a.json);
 }
 
 } // namespace cli

@@ -85,25 +85,26 @@ inline order_observation order_observation_of(const BuyResultDTO& r)
         detail::set_status(o, open_enum<OrderStatus>::from_wire(*r.orderStatus), std::nullopt);
     else
         o.phase = order_phase::pending; // accepted: the order exists
-    o.source = "buy";
+    o.source = observation_source::buy;
     return o;
 }
 
-/// An order detail (buyer_order_detail), for the buy under `id`.
+/// An order detail (buyer_order_detail) that names an order, for the buy under `id`.
 inline order_observation order_observation_of(const OrderDetailDTO& d, const std::string& id)
 {
     order_observation o;
     o.provider = cs2dt::id;
     o.id = id;
     o.order_id = d.orderId.value_or("");
-    o.not_found = !d.orderId;
     detail::set_status(o, d.status, d.failedCode);
     if (d.openItemInfo && d.openItemInfo->marketHashName)
         o.item_name = *d.openItemInfo->marketHashName;
-    o.price = d.price;
+    // What was spent: the price and the buyer's fee (charged on top of it).
+    if (d.price)
+        o.price = d.buyerFee ? *d.price + *d.buyerFee : *d.price;
     if (d.createTime)
         o.created_at = to_unix_ms(d.createTime->time_point());
-    o.source = "poll";
+    o.source = observation_source::poll;
     return o;
 }
 
@@ -116,7 +117,7 @@ inline order_observation order_observation_of(const OrderStatusCallback& cb)
     if (cb.orderId)
         o.order_id = std::to_string(*cb.orderId);
     detail::set_status(o, cb.status, cb.failedCode);
-    o.source = "callback";
+    o.source = observation_source::callback;
     return o;
 }
 

@@ -23,46 +23,28 @@ public:
     provider_id provider() const override { return cs2dt::id; }
     std::size_t max_batch() const override { return 20; }
 
-    /// One detail per id (CS2DT's list cannot filter by outTradeNo). 140015 ("no
-    /// order was created") means not found; any other error fails the batch, so
-    /// that a hiccup is never taken for a buy that was not made.
+    /// One detail per id (CS2DT's list cannot filter by outTradeNo). Only 140015
+    /// ("no order was created", documented) means not found; a detail without an
+    /// order id proves nothing (the order is simply not seen). Each id stands
+    /// alone: one failing id leaves only that one unseen.
     void async_lookup(std::vector<order> orders, lookup_handler done) override
     {
-        struct batch {
-            std::vector<order_observation> seen;
-            std::optional<error> failure;
-            std::size_t left = 0;
-            lookup_handler done;
-        };
-        auto b = std::make_shared<batch>();
-        b->left = orders.size();
-        b->done = std::move(done);
-        if (orders.empty())
-            return b->done(std::vector<order_observation>{});
+        auto b = std::make_shared<lookup_gather>(std::move(done));
         for (auto& o : orders) {
+            b->add();
             buyer_order_detail_params p;
             p.outTradeNo = o.id;
             client_.template async_call<ops::buyer_order_detail>(std::move(p), [b, id = o.id](result<OrderDetailDTO> r) {
-                if (r && r->orderId) {
-                    b->seen.push_back(order_observation_of(*r, id));
-                } else if ((r && !r->orderId) || (!r && is_not_found(r.error(), ops::buyer_order_detail::errors))) {
-                    order_observation nf; // 140015: "no order was created"
-                    nf.provider = cs2dt::id;
-                    nf.id = id;
-                    nf.not_found = true;
-                    nf.source = "lookup";
-                    b->seen.push_back(std::move(nf));
-                } else if (!r && !b->failure) {
-                    b->failure = r.error();
-                }
-                if (--b->left == 0) {
-                    if (b->failure)
-                        b->done(*b->failure);
-                    else
-                        b->done(std::move(b->seen));
-                }
+                if (r && r->orderId)
+                    b->seen(order_observation_of(*r, id));
+                else if (!r && is_not_found(r.error(), ops::buyer_order_detail::errors))
+                    b->seen(order_observation::nothing_under(cs2dt::id, id));
+                else if (!r)
+                    b->failed(r.error());
+                b->finish();
             });
         }
+        b->finish();
     }
 
     /// buyer_cancel_order (CS2DT allows it while the order waits for delivery),
@@ -85,7 +67,7 @@ public:
                     if (seen->empty() || seen->front().not_found)
                         return done(::cs2market::detail::make_error(error_kind::outcome_unknown, "cancelled order not found", cs2dt::id));
                     auto obs = std::move(seen->front());
-                    obs.source = "cancel";
+                    obs.source = observation_source::cancel;
                     done(std::move(obs));
                 });
             });

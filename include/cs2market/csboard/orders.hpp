@@ -1,9 +1,11 @@
 // cs2market::csboard: CSBoard's answers as orders, for what the schema cannot
 // say: what a buy intends, and how a purchase (market_buy), an order
 // (create_order, get_orders_info) and its items become an order observation.
-// CSBoard has no settled status: an order settles when its items' tradable_at
-// has passed with no return seen, and an item returned after its trade offer
-// finished is a reversal (the tracker also uses what it saw before).
+// CSBoard has no settled status, and its docs do not say what an item's
+// tradable_at means: an order settles at the later of it and the trade's
+// acceptance plus Steam's protection (settles_at_inferred), with no return
+// seen. Each item has its own fate: an item returned after its trade offer
+// finished is a reversal of that item's price only.
 #ifndef CS2MARKET_CSBOARD_ORDERS_HPP
 #define CS2MARKET_CSBOARD_ORDERS_HPP
 
@@ -76,16 +78,14 @@ inline order_observation order_observation_of(const MarketBuyResponse& r)
     }
     o.phase = phases.empty() ? order_phase::pending : detail::items_phase(phases);
     o.known_status = known;
-    if (o.phase == order_phase::failed) {
-        o.failed_by = fault_party::unknown;
-        o.refunded = true; // returned: "not delivered, and refunded"
-    }
+    if (o.phase == order_phase::failed)
+        o.failed_by = fault_party::unknown; // returned: whether the price came back, the docs do not say
     o.item_name = detail::names_of(names);
     if (priced)
         o.price = total;
     if (r.data.created_at)
         o.created_at = to_unix_ms(r.data.created_at->time_point());
-    o.source = "buy";
+    o.source = observation_source::buy;
     return o;
 }
 
@@ -103,12 +103,13 @@ inline order_observation order_observation_of(const CreateOrderResponse& r)
     o.price = r.total_charged_usd;
     if (r.created_at)
         o.created_at = to_unix_ms(r.created_at->time_point());
-    o.source = "buy";
+    o.source = observation_source::buy;
     return o;
 }
 
 /// An order (get_order, get_orders_info): the order's status, refined by its
-/// items. An item returned after its trade offer finished is a reversal.
+/// items, each of which keeps its own fate. An item returned after its trade
+/// offer finished is a reversal of that item (of the order when all are).
 inline order_observation order_observation_of(const Order& ord)
 {
     order_observation o;
@@ -120,42 +121,53 @@ inline order_observation order_observation_of(const Order& ord)
     o.price = ord.charged_total_usd;
     o.created_at = to_unix_ms(ord.created_at.time_point());
     std::vector<std::string> names;
-    std::vector<order_phase> phases;
-    bool reversed = false;
+    std::vector<order_phase> in_play; // items neither returned nor unknown
+    std::size_t reversed = 0;
     for (const auto& it : ord.items) {
         if (it.market_hash_name)
             names.push_back(*it.market_hash_name);
         const auto m = it.status ? order_phase_of(*it.status) : phase_meaning{};
-        if (m.phase)
-            phases.push_back(*m.phase);
+        order_item item;
+        item.name = it.market_hash_name.value_or("");
+        item.price = it.price_usd;
+        item.provider_status = it.status ? it.status->raw() : std::string();
+        item.phase = m.phase.value_or(order_phase::pending);
+        item.refunded = m.refunded;
         const bool returned = m.phase == order_phase::failed;
         if (returned && it.steam_trade_offer_finished_at) {
-            reversed = true; // accepted, then returned: reversed during trade protection
-            if (it.return_reason)
-                o.failure_code = *it.return_reason;
-        } else if (returned && it.return_reason && o.failure_code.empty()) {
-            o.failure_code = *it.return_reason;
+            item.phase = order_phase::reversed; // accepted, then returned: reversed during trade protection
+            ++reversed;
         }
+        if (returned && it.return_reason && o.failure_code.empty())
+            o.failure_code = *it.return_reason;
+        if (m.phase && !returned)
+            in_play.push_back(*m.phase);
         if (m.phase == order_phase::delivered) {
             if (it.tradable_at)
                 o.settles_at = std::max(o.settles_at.value_or(0), to_unix_ms(it.tradable_at->time_point()));
             if (it.steam_trade_offer_finished_at)
                 o.delivered_at = std::max(o.delivered_at.value_or(0), to_unix_ms(it.steam_trade_offer_finished_at->time_point()));
         }
+        o.items.push_back(std::move(item));
     }
+    // tradable_at: the docs do not say it is the end of trade protection.
+    o.settles_at_inferred = true;
     o.item_name = detail::names_of(names);
-    if (reversed) {
+    if (reversed > 0 && reversed == ord.items.size()) {
         o.phase = order_phase::reversed;
         o.known_status = true;
         o.reversed_by = reversal_party::unknown;
-        o.refunded = true;
-    } else if (!phases.empty() && o.known_status && !is_final(o.phase)) {
-        // The items say more than a still-open order status (held, out for delivery).
-        const auto items = detail::items_phase(phases);
-        if (phase_rank(items) > phase_rank(o.phase) && items != order_phase::failed)
+        o.refunded.reset(); // not said
+    } else if (!in_play.empty() && o.known_status && (!is_final(o.phase) || o.phase == order_phase::failed)) {
+        // The items still in play say more than the order's status (held, out for
+        // delivery, delivered while another item came back).
+        const auto items = detail::items_phase(in_play);
+        if (items != order_phase::failed && (is_final(o.phase) || phase_rank(items) > phase_rank(o.phase)))
             o.phase = items;
     }
-    o.source = "poll";
+    if (o.items.size() < 2)
+        o.items.clear(); // one item: the order is the item
+    o.source = observation_source::poll;
     return o;
 }
 

@@ -6,6 +6,7 @@
 #include <cs2market/csboard.hpp>
 #include <cs2market/csboard/orders.hpp>
 #include <cs2market/order_tracker.hpp>
+#include <cs2market/replay_buy.hpp>
 
 #include <algorithm>
 #include <memory>
@@ -22,65 +23,78 @@ public:
     provider_id provider() const override { return csboard::id; }
     std::size_t max_batch() const override { return 100; }
 
-    /// get_orders_info: orders with a CSBoard order id by order_ids, the others by
-    /// custom_id. Only a market_buy (whose id is its custom_id) missing from the
-    /// answer proves a buy was never made: create_order's Idempotency-Key is no
-    /// custom id, so such an order can only be found once its order id is known.
+    /// Orders whose buy's answer was lost (submitted, unknown) and whose CSBoard
+    /// order id is not known are sent again with their id (market_buy's
+    /// custom_id, create_order's Idempotency-Key): CSBoard answers with what it
+    /// did under the id. The others are read in one get_orders_info, by order id
+    /// where known, else by custom_id (market_buy). An order missing from that
+    /// answer is only not seen: the docs do not say absence means never bought.
     void async_lookup(std::vector<order> orders, lookup_handler done) override
     {
+        auto b = std::make_shared<lookup_gather>(std::move(done));
         get_orders_info_params p;
-        std::vector<std::string> by_custom_id;
-        for (const auto& o : orders) {
-            if (!o.order_id.empty() && o.operation != "market_buy") {
+        std::vector<order> replays;
+        for (auto& o : orders) {
+            const bool lost = o.phase == order_phase::submitted || o.phase == order_phase::unknown;
+            if (lost && o.order_id.empty()) {
+                replays.push_back(std::move(o));
+            } else if (!o.order_id.empty() && o.operation != "market_buy") {
                 if (!p.order_ids)
                     p.order_ids.emplace();
                 p.order_ids->push_back(o.order_id);
-            } else if (o.operation == "market_buy") {
+            } else {
                 if (!p.custom_ids)
                     p.custom_ids.emplace();
                 p.custom_ids->push_back(o.id);
-                by_custom_id.push_back(o.id);
             }
         }
-        if (!p.order_ids && !p.custom_ids)
-            return done(std::vector<order_observation>{});
-        client_.template async_call<ops::get_orders_info>(
-            std::move(p), [orders = std::move(orders), by_custom_id = std::move(by_custom_id),
-                           done = std::move(done)](result<OrdersInfoResponse> r) {
-                if (!r)
-                    return done(r.error());
-                std::vector<order_observation> seen;
-                for (const auto& ord : r->data) {
-                    auto obs = order_observation_of(ord);
-                    for (const auto& o : orders) // a create_order's custom_id is not ours: match by order id
-                        if (obs.id.empty() && o.order_id == obs.order_id)
-                            obs.id = o.id;
-                    seen.push_back(std::move(obs));
-                }
-                for (const auto& id : by_custom_id)
-                    if (std::none_of(seen.begin(), seen.end(), [&](const order_observation& o) { return o.id == id; })) {
-                        order_observation nf;
-                        nf.provider = csboard::id;
-                        nf.id = id;
-                        nf.not_found = true;
-                        nf.source = "lookup";
-                        seen.push_back(std::move(nf));
+        for (const auto& o : replays) {
+            b->add();
+            auto on = [b](result<order_observation> r) {
+                if (r)
+                    b->seen(std::move(*r));
+                else
+                    b->failed(r.error());
+                b->finish();
+            };
+            if (o.operation == "create_order")
+                async_replay_buy<ops::create_order>(client_, o, std::move(on));
+            else
+                async_replay_buy<ops::market_buy>(client_, o, std::move(on));
+        }
+        if (p.order_ids || p.custom_ids) {
+            b->add();
+            client_.template async_call<ops::get_orders_info>(
+                std::move(p), [b, orders = std::move(orders)](result<OrdersInfoResponse> r) {
+                    if (!r) {
+                        b->failed(r.error());
+                    } else {
+                        for (const auto& ord : r->data) {
+                            auto obs = order_observation_of(ord);
+                            for (const auto& o : orders) // a create_order's custom_id is not ours: match by order id
+                                if (obs.id.empty() && !o.order_id.empty() && o.order_id == obs.order_id)
+                                    obs.id = o.id;
+                            b->seen(std::move(obs));
+                        }
                     }
-                done(std::move(seen));
-            });
+                    b->finish();
+                });
+        }
+        b->finish();
     }
 
     /// claim_order (a held order whose hold has cleared): the order's CSBoard id
     /// is looked up by custom_id first (market_buy answers with a purchase id).
-    void async_claim(const order& o, action_handler done) override
+    void async_release(const order& o, action_handler done) override
     {
         async_lookup({o}, [this, id = o.id, done = std::move(done)](result<std::vector<order_observation>> seen) mutable {
             if (!seen)
                 return done(seen.error());
-            if (seen->empty() || seen->front().not_found)
+            auto it = std::find_if(seen->begin(), seen->end(), [&](const order_observation& s) { return !s.order_id.empty(); });
+            if (it == seen->end())
                 return done(::cs2market::detail::make_error(error_kind::invalid_argument, "no CSBoard order under " + id, csboard::id));
             claim_order_params p;
-            p.id = seen->front().order_id;
+            p.id = it->order_id;
             client_.template async_call<ops::claim_order>(std::move(p), [id, done = std::move(done)](result<ClaimResponse> r) {
                 if (!r)
                     return done(r.error());
@@ -90,7 +104,7 @@ public:
                 obs.order_id = r->order_id;
                 obs.set_meaning(order_phase_of(r->status));
                 obs.provider_status = r->status.raw();
-                obs.source = "claim";
+                obs.source = observation_source::release;
                 done(std::move(obs));
             });
         });

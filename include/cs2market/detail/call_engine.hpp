@@ -50,6 +50,8 @@ struct erased_call {
     http_request request;            ///< built; request.idempotent says whether it may be resent
     std::string id;                  ///< a buy's caller or generated id; "" otherwise
     std::span<const rate_bucket> rate_limits; ///< Op::rate_limits (static storage)
+    std::span<const documented_error> errors;  ///< Op::errors (static storage)
+    bool buy = false;                          ///< a buy (exactly_once_traits): its errors are classified (buy_outcome)
     /// Decodes an answer into the typed result the caller waits for.
     std::function<result<void>(const http_response&)> decode;
     /// Buys that can be looked up by id: the lookup call. Its decode stores the
@@ -61,8 +63,9 @@ struct erased_call {
 };
 
 /// The observation a buy's failure makes: `sent` says whether the request may
-/// have reached the provider; a definite refusal is a failure with nothing
-/// charged, whose fault the documented error says.
+/// have reached the provider. Only a refusal (classify_buy_failure) is a failure,
+/// with nothing charged and the fault the documented error says; anything else
+/// leaves the order unknown, to be reconciled by its id.
 CS2MARKET_DECL order_observation failed_buy_observation(const error& e, bool sent, std::span<const documented_error> errors);
 
 /// The policies of one call, client settings and per-call overrides merged.
@@ -71,6 +74,7 @@ struct call_policies {
     backoff_policy backoff;
     idempotency_policy idempotency;
     std::chrono::milliseconds timeout{0}; ///< total deadline of the call
+    bool journal = true;                  ///< call_options::journal
 };
 
 /// What to do after a failed attempt.

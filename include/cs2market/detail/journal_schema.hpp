@@ -5,6 +5,7 @@
 #define CS2MARKET_DETAIL_JOURNAL_SCHEMA_HPP
 
 #include <cs2market/detail/config.hpp>
+#include <cs2market/detail/sql_session.hpp>
 #include <cs2market/order.hpp>
 
 #include <array>
@@ -70,29 +71,24 @@ CREATE TABLE IF NOT EXISTS cs2market_budgets (
     journal_migration{4, "send deadlines: the last moment a buy may still leave its process",
                       R"sql(
 ALTER TABLE cs2market_orders ADD COLUMN send_deadline BIGINT)sql"},
+    journal_migration{5, "what was charged, items, and the transitions handed to a handler (an outbox)",
+                      R"sql(
+ALTER TABLE cs2market_orders ADD COLUMN charged TEXT;
+ALTER TABLE cs2market_orders ADD COLUMN items TEXT NOT NULL DEFAULT '';
+ALTER TABLE cs2market_orders ADD COLUMN last_seq BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE cs2market_orders ADD COLUMN delivered_seq BIGINT NOT NULL DEFAULT 0;
+UPDATE cs2market_orders SET last_seq = (SELECT COALESCE(MAX(t.seq), 0) FROM cs2market_transitions t
+  WHERE t.provider = cs2market_orders.provider AND t.id = cs2market_orders.id);
+UPDATE cs2market_orders SET delivered_seq = last_seq)sql"},
 };
 
 /// The lock that serializes migrations of one PostgreSQL database
 /// (pg_advisory_xact_lock): concurrent CREATE TABLE IF NOT EXISTS can fail there.
 inline constexpr long long journal_migration_lock = 0x6373326d61726b; // "cs2mark"
 
-/// Claims for $1 until $3 up to $4 unfinished orders that nobody holds, that $1
-/// holds, or whose holder's lease ran out before $2 (a worker that died);
-/// answers the orders $1 now holds (journal_order_columns).
-inline constexpr std::string_view journal_claim_sql =
-    "UPDATE cs2market_orders SET owner = $1, lease_until = $3 WHERE (provider, id) IN ("
-    "SELECT provider, id FROM cs2market_orders WHERE phase NOT IN ('settled', 'reversed', 'failed', 'cancelled') "
-    "AND (owner IS NULL OR owner = $1 OR lease_until < $2) ORDER BY created_at LIMIT $4) "
-    "AND (owner IS NULL OR owner = $1 OR lease_until < $2) "
-    "RETURNING provider, id, operation, order_id, item_name, price, max_price, phase, provider_status, failure_code, "
-    "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at, send_deadline";
-/// Extends $1's leases of unfinished orders to $2; answers (provider, id) of each.
-inline constexpr std::string_view journal_renew_sql =
-    "UPDATE cs2market_orders SET lease_until = $2 WHERE owner = $1 "
-    "AND phase NOT IN ('settled', 'reversed', 'failed', 'cancelled') RETURNING provider, id";
-/// Gives up $1's leases (a clean stop): the orders are free for others at once.
-inline constexpr std::string_view journal_release_sql =
-    "UPDATE cs2market_orders SET owner = NULL, lease_until = NULL WHERE owner = $1";
+/// Brings a database's schema up to date (the migrations above, in order, each
+/// once), one process at a time.
+CS2MARKET_DECL result<void> migrate_journal(sql_session& db);
 
 /// Creates the bookkeeping table of the migrations.
 inline constexpr std::string_view journal_meta_sql =
@@ -143,61 +139,49 @@ CS2MARKET_DECL bool budget_give_back(budget_slots& b, std::int64_t t);
 /// The budget row's key: provider, key hash and bucket (no secret).
 CS2MARKET_DECL std::string budget_name(std::string_view provider, std::size_t key_hash, std::string_view bucket);
 
-/// The columns of cs2market_orders, in the order every statement below uses.
-inline constexpr std::string_view journal_order_columns =
-    "provider, id, operation, order_id, item_name, price, max_price, phase, provider_status, failure_code, "
-    "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at, send_deadline";
-inline constexpr int journal_order_column_count = 18;
-
-inline constexpr std::string_view journal_insert_intent_sql =
-    "INSERT INTO cs2market_orders (provider, id, operation, order_id, item_name, price, max_price, phase, provider_status, "
-    "failure_code, reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at, send_deadline, request) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) "
-    "ON CONFLICT (provider, id) DO NOTHING";
-
-/// Facts of an order ($3..$17 as in journal_order_columns after provider and id),
-/// updated only when the journaled phase is $18 (compare and set).
-inline constexpr std::string_view journal_update_sql =
-    "UPDATE cs2market_orders SET operation = $3, order_id = $4, item_name = $5, price = $6, max_price = $7, phase = $8, "
-    "provider_status = $9, failure_code = $10, reversed_by = $11, failed_by = $12, refunded = $13, created_at = $14, "
-    "delivered_at = $15, settles_at = $16, finished_at = $17, send_deadline = $18 WHERE provider = $1 AND id = $2 AND phase = $19";
-
-inline constexpr std::string_view journal_insert_transition_sql =
-    "INSERT INTO cs2market_transitions (provider, id, seq, from_phase, to_phase, at, provider_status, source) "
-    "VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM cs2market_transitions WHERE provider = $1 AND id = $2), "
-    "$3, $4, $5, $6, $7)";
-
-inline constexpr std::string_view journal_select_one_sql =
-    "SELECT provider, id, operation, order_id, item_name, price, max_price, phase, provider_status, failure_code, "
-    "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at, send_deadline "
-    "FROM cs2market_orders WHERE provider = $1 AND id = $2";
-inline constexpr std::string_view journal_select_by_order_id_sql =
-    "SELECT provider, id, operation, order_id, item_name, price, max_price, phase, provider_status, failure_code, "
-    "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at, send_deadline "
-    "FROM cs2market_orders WHERE provider = $1 AND order_id = $2 AND order_id <> '' ORDER BY created_at LIMIT 1";
-inline constexpr std::string_view journal_select_all_sql =
-    "SELECT provider, id, operation, order_id, item_name, price, max_price, phase, provider_status, failure_code, "
-    "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at, send_deadline "
-    "FROM cs2market_orders ORDER BY created_at, provider, id";
-inline constexpr std::string_view journal_select_unfinished_sql =
-    "SELECT provider, id, operation, order_id, item_name, price, max_price, phase, provider_status, failure_code, "
-    "reversed_by, failed_by, refunded, created_at, delivered_at, settles_at, finished_at, send_deadline "
-    "FROM cs2market_orders WHERE phase NOT IN ('settled', 'reversed', 'failed', 'cancelled') "
-    "ORDER BY created_at, provider, id";
-inline constexpr std::string_view journal_select_transitions_sql =
-    "SELECT from_phase, to_phase, at, provider_status, source FROM cs2market_transitions "
-    "WHERE provider = $1 AND id = $2 ORDER BY seq";
+/// The columns of cs2market_orders an order is read from and written to, once
+/// for every statement (the SQL below is built from this list).
+enum class journal_column : std::uint8_t {
+    provider, id, operation, order_id, item_name, price, max_price, phase, provider_status, failure_code, reversed_by,
+    failed_by, refunded, created_at, delivered_at, settles_at, finished_at, send_deadline, charged, items, delivered_seq,
+    request,
+};
+inline constexpr std::array<std::string_view, 22> journal_column_names{
+    "provider", "id", "operation", "order_id", "item_name", "price", "max_price", "phase", "provider_status", "failure_code",
+    "reversed_by", "failed_by", "refunded", "created_at", "delivered_at", "settles_at", "finished_at", "send_deadline",
+    "charged", "items", "delivered_seq", "request"};
+inline constexpr int journal_order_column_count = static_cast<int>(journal_column_names.size());
 
 /// A row of cs2market_orders as text (NULL: empty optional), the form both
-/// drivers bind and read.
-using journal_row = std::array<std::optional<std::string>, journal_order_column_count>;
+/// databases bind and read, in journal_column order.
+using journal_row = std::array<std::optional<std::string>, journal_column_names.size()>;
+
+/// The journal's statements, built once from journal_column_names and from
+/// is_final() (the final phases), in the SQL both dialects take.
+struct journal_sql {
+    std::string insert_intent;     ///< $1..$N: every column; does nothing when (provider, id) is journaled
+    std::string update;            ///< the facts (update_columns, as $1..) where provider, id and phase are the last three
+    std::vector<journal_column> update_columns; ///< what a save may change, in the update's parameter order
+    std::string select_one;        ///< by $1 provider, $2 id
+    std::string select_by_order_id; ///< by $1 provider, $2 order id
+    std::string select_all;
+    std::string select_followed;   ///< orders a tracker follows: unfinished, a reversal's refund unknown, or transitions not handed over
+    std::string claim;             ///< $1 owner, $2 now, $3 until, $4 limit: followed orders free, ours, or whose lease ran out
+    std::string renew;             ///< $1 owner, $2 until: answers provider, id
+    std::string release;           ///< $1 owner
+    std::string mark_delivered;    ///< $1 provider, $2 id, $3 seq
+    std::string insert_transition; ///< $1 provider, $2 id, $3 seq, $4..$8 to_transition_row
+    std::string set_last_seq;      ///< $1 provider, $2 id, $3 the seq of its last transition
+    std::string select_transitions; ///< $1 provider, $2 id
+};
+CS2MARKET_DECL const journal_sql& journal_statements();
 
 /// An order as a row, and back (false: a row this version cannot read).
 CS2MARKET_DECL journal_row to_journal_row(const order& o);
 CS2MARKET_DECL bool from_journal_row(const journal_row& r, order& o);
-/// A transition's columns ($3..$7 of journal_insert_transition_sql).
+/// A transition's columns ($4..$8 of insert_transition), and back.
 CS2MARKET_DECL std::array<std::string, 5> to_transition_row(const phase_change& c);
-CS2MARKET_DECL bool from_transition_row(const std::array<std::optional<std::string>, 5>& r, phase_change& c);
+CS2MARKET_DECL bool from_transition_row(const std::array<std::optional<std::string>, 6>& r, phase_change& c);
 
 } // namespace cs2market::detail
 

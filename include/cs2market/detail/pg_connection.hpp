@@ -7,6 +7,7 @@
 #define CS2MARKET_DETAIL_PG_CONNECTION_HPP
 
 #include <cs2market/detail/config.hpp>
+#include <cs2market/detail/sql_session.hpp>
 #include <cs2market/error.hpp>
 
 #include <map>
@@ -21,44 +22,42 @@ struct pg_conn; // libpq's PGconn
 
 namespace cs2market::detail {
 
-using pg_param = std::optional<std::string>; ///< a text parameter; nullopt is NULL
-using pg_row = std::vector<std::optional<std::string>>;
+using pg_param = sql_param;
+using pg_row = sql_row;
+using pg_answer = sql_answer;
 
-/// What a statement answered: its rows (as text) and how many rows it changed.
-struct pg_answer {
-    std::vector<pg_row> rows;
-    long long affected = 0;
-};
-
-class pg_connection {
+class pg_connection final : public sql_session {
 public:
     /// Checks `conninfo` (a postgresql:// URI or libpq's key=value words; what
     /// it leaves out comes from the PG* environment variables, as in psql)
     /// without connecting. `role` names the user in errors ("journal", ...).
     CS2MARKET_DECL static result<std::unique_ptr<pg_connection>> make(const std::string& conninfo, std::string role);
-    CS2MARKET_DECL ~pg_connection();
+    CS2MARKET_DECL ~pg_connection() override;
     pg_connection(const pg_connection&) = delete;
     pg_connection& operator=(const pg_connection&) = delete;
 
     /// Connects unless connected (again after a lost connection), then runs `on_connect`.
     CS2MARKET_DECL result<void> ensure();
     /// One statement with parameters ($1, $2, ...), prepared on first use.
-    CS2MARKET_DECL result<pg_answer> exec(std::string_view sql, std::span<const pg_param> params = {});
+    CS2MARKET_DECL result<pg_answer> exec(std::string_view sql, std::span<const pg_param> params = {}) override;
     /// Statements without parameters, separated by ';' (libpq's simple protocol).
-    CS2MARKET_DECL result<void> exec_script(std::string_view sql);
+    CS2MARKET_DECL result<void> exec_script(std::string_view sql) override;
     /// BEGIN (connecting first). A connection found lost at BEGIN, when nothing of
-    /// the transaction was sent yet, is replaced once.
-    CS2MARKET_DECL result<void> begin(std::string_view sql = "BEGIN");
+    /// the transaction was sent yet, is replaced once. Reads see one snapshot
+    /// (REPEATABLE READ READ ONLY); writes wait for the rows they lock.
+    CS2MARKET_DECL result<void> begin(txn t = txn::write) override;
     /// COMMIT: an error means the outcome is unknown to us (the caller acts as if not committed).
-    CS2MARKET_DECL result<void> commit();
-    CS2MARKET_DECL void rollback() noexcept;
-    /// Brings the schema up to date (detail/journal_schema.hpp), one process at a time.
-    CS2MARKET_DECL result<void> migrate();
+    CS2MARKET_DECL result<void> commit() override;
+    CS2MARKET_DECL void rollback() noexcept override;
+    /// pg_advisory_xact_lock: concurrent CREATE TABLE IF NOT EXISTS can fail on PostgreSQL.
+    CS2MARKET_DECL result<void> lock_migrations() override;
+    /// The server's clock (every worker of a fleet compares times on it).
+    CS2MARKET_DECL result<std::int64_t> now_ms() override;
 
     /// The store, for messages: postgresql://user@host:port/db, never a password.
     const std::string& where() const noexcept { return where_; }
     /// An error_kind::journal error about `what`, with libpq's reason (secrets removed).
-    CS2MARKET_DECL error failure(std::string_view what, std::string_view reason = {}) const;
+    CS2MARKET_DECL error failure(std::string_view what, std::string_view reason = {}) const override;
     /// `text` with every secret of the connection string replaced.
     CS2MARKET_DECL std::string scrub(std::string text) const;
 

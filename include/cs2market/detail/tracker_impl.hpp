@@ -24,8 +24,11 @@ struct tracker_impl : std::enable_shared_from_this<tracker_impl> {
         clock::time_point next_poll{};
         bool saving = false;    ///< a transition is being journaled: later observations wait
         bool in_lookup = false; ///< a lookup batch names it
+        unsigned misses = 0;    ///< lookups in a row that did not see it (polled less often)
         std::deque<order_observation> queued;
     };
+    /// What the tracker does to a followed order through its provider's source.
+    enum class action : std::uint8_t { cancel, release };
 
     CS2MARKET_DECL tracker_impl(boost::asio::any_io_executor ex, std::shared_ptr<journal> j, order_tracker::handler h,
                                 tracker_options o, order_tracker::notice_handler n);
@@ -80,11 +83,27 @@ struct tracker_impl : std::enable_shared_from_this<tracker_impl> {
     CS2MARKET_DECL void saved(const key& k, order next, phase_change change, result<bool> r);
     CS2MARKET_DECL void drain(const key& k);
     CS2MARKET_DECL void looked_up(const std::string& provider, std::vector<std::string> ids, result<std::vector<order_observation>> r);
+    /// Lookups that found nothing under an id: concluded on the journal's clock, after the grace.
+    CS2MARKET_DECL void conclude_not_found(const std::string& provider, std::vector<order_observation> nf);
+    /// Hands the transitions of `t` the handler has not seen (after a crash, or
+    /// journaled by a client) to it, in order, and marks them handed over.
+    CS2MARKET_DECL void hand_over(tracked& t);
+    /// The handler saw `o`'s transitions up to `seq`.
+    CS2MARKET_DECL void mark_handed_over(const order& o, std::uint64_t seq);
+    /// Still followed: not final, or a reversal whose refund is not known yet.
+    static bool followed(const order& o) { return !is_final(o.phase) || refund_pending(o.phase, o.refunded); }
+    unix_ms now_ms() const { return opts.clock ? opts.clock() : now_unix_ms(); }
+    /// Our clock corrected to the journal's (the fleet's one clock), measured every
+    /// few seconds: settlement and stamps never run ahead on a worker whose clock does.
+    unix_ms fleet_now() const { return now_ms() + clock_offset; }
+    CS2MARKET_DECL void measure_clock();
+    std::int64_t clock_offset = 0;
+    clock::time_point clock_measured{};
     CS2MARKET_DECL void schedule(tracked& t);
     CS2MARKET_DECL void notice(const order* o, std::string what);
-    /// cancel() and claim(): the source's action on a followed order (one not loaded
+    /// cancel() and release(): the source's action on a followed order (one not loaded
     /// yet is read from the journal first, unless `journal_read`).
-    CS2MARKET_DECL void act(provider_id p, const std::string& id, bool cancel, std::function<void(result<void>)> done,
+    CS2MARKET_DECL void act(provider_id p, const std::string& id, action what, std::function<void(result<void>)> done,
                             bool journal_read = false);
     CS2MARKET_DECL void publish(); ///< refreshes the snapshot read by other threads
 };

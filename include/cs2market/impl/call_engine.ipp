@@ -41,6 +41,17 @@ CS2MARKET_DECL retry_decision decide(const call_policies& pol, const attempt_res
     // policy allows it: whatever the retry policy says, a double buy costs money.
     if (write && a.sent && !a.answered && !a.resendable && a.kind != error_kind::rate_limited)
         return {action::reconcile, {}};
+    // A buy answered with an error that proves nothing (the provider still works
+    // on it, or the schema does not say it refused): sent again with its id where
+    // the provider replays it (the original outcome comes back), else looked up.
+    if (a.outcome == buy_outcome::unfinished || a.outcome == buy_outcome::unknown) {
+        if (!a.resendable)
+            return {action::reconcile, {}};
+        if (a.attempt >= pol.retry.max_attempts)
+            return {action::give_up, {}};
+        const auto wait = std::max(pol.backoff.delay_for(a.attempt, random), a.retry_after.value_or(std::chrono::milliseconds{0}));
+        return {now + wait >= deadline ? action::give_up : action::retry, wait};
+    }
     if (!pol.retry.should_retry(a) || a.attempt >= pol.retry.max_attempts)
         return {action::give_up, {}};
     const auto wait = std::max(pol.backoff.delay_for(a.attempt, random), a.retry_after.value_or(std::chrono::milliseconds{0}));
@@ -165,6 +176,8 @@ CS2MARKET_DECL boost::asio::awaitable<loop_outcome> attempt_loop(std::shared_ptr
             a.http_status = out.res->status;
             if (failure->retry_after)
                 a.retry_after = std::chrono::duration_cast<std::chrono::milliseconds>(*failure->retry_after);
+            if (c->buy) // what the answer proves, from the schema
+                a.outcome = classify_buy_failure(*failure, true, c->errors);
         } else {
             failure = out.res.error();
             a.kind = failure->kind;
@@ -183,7 +196,8 @@ CS2MARKET_DECL boost::asio::awaitable<loop_outcome> attempt_loop(std::shared_ptr
         }
         if (d.what == action::give_up) {
             error e = std::move(*failure);
-            if (!a.answered && a.sent && write) { // a resendable buy whose last attempt was lost
+            const bool unproven = a.outcome == buy_outcome::unfinished || a.outcome == buy_outcome::unknown;
+            if ((!a.answered && a.sent && write) || unproven) { // a lost last attempt, or an answer that proves nothing
                 e.kind = error_kind::outcome_unknown;
                 e.detail += "; the request may have been processed, look the outcome up before retrying";
             }
@@ -203,11 +217,11 @@ CS2MARKET_DECL boost::asio::awaitable<loop_outcome> attempt_loop(std::shared_ptr
 CS2MARKET_DECL order_observation failed_buy_observation(const error& e, bool sent, std::span<const documented_error> errors)
 {
     order_observation o;
-    o.source = "buy";
-    const bool answered_unclear = e.kind == error_kind::decode || e.kind == error_kind::invalid_json ||
-                                  (e.kind == error_kind::http_status && e.http_status >= 500 && e.provider_code.empty());
-    if (e.kind == error_kind::outcome_unknown || (sent && answered_unclear)) {
-        o.phase = order_phase::unknown; // it may have been bought: reconciled by id
+    o.source = observation_source::buy;
+    if (classify_buy_failure(e, sent, errors) != buy_outcome::refused) {
+        // It may have been bought: reconciled by its id, never taken for a failure.
+        o.phase = order_phase::unknown;
+        o.failure_code = e.provider_code;
         return o;
     }
     // Refused by the provider, or never sent: nothing was charged.
@@ -215,16 +229,14 @@ CS2MARKET_DECL order_observation failed_buy_observation(const error& e, bool sen
     o.refunded = true;
     o.failure_code = e.provider_code.empty() ? std::string(to_string(e.kind)) : e.provider_code;
     o.failed_by = e.kind == error_kind::invalid_argument ? fault_party::caller : fault_party::unknown;
-    for (const auto& d : errors)
-        if (d.code == e.provider_code && (d.status == 0 || d.status == e.http_status)) {
-            switch (d.fault) {
-            case error_fault::recipient: o.failed_by = fault_party::recipient; break;
-            case error_fault::provider: o.failed_by = fault_party::provider; break;
-            case error_fault::caller: o.failed_by = fault_party::caller; break;
-            default: break;
-            }
-            break;
+    if (const auto* d = documented(e, errors)) {
+        switch (d->fault) {
+        case error_fault::recipient: o.failed_by = fault_party::recipient; break;
+        case error_fault::provider: o.failed_by = fault_party::provider; break;
+        case error_fault::caller: o.failed_by = fault_party::caller; break;
+        default: break;
         }
+    }
     return o;
 }
 
@@ -293,7 +305,7 @@ CS2MARKET_DECL client_state::client_state(boost::asio::any_io_executor ex, clien
 CS2MARKET_DECL call_policies client_state::policies(const call_options& co) const
 {
     return {co.retry.value_or(opts.retry), co.backoff.value_or(opts.backoff), co.idempotency.value_or(opts.idempotency),
-            co.timeout.value_or(opts.total_timeout)};
+            co.timeout.value_or(opts.total_timeout), co.journal};
 }
 
 CS2MARKET_DECL steady_clock::time_point client_state::now()

@@ -214,6 +214,8 @@ basic_client<Provider>::prepare(const detail::client_state& st, typename Op::par
     c->operation = Op::name;
     c->method = Op::method;
     c->rate_limits = Op::rate_limits;
+    c->errors = Op::errors;
+    c->buy = X::enabled;
     operation_facts facts{Provider::info.id, Op::name, Op::method, X::enabled, X::provider_replays, false};
     if constexpr (X::enabled) {
         auto& id = X::id(params);
@@ -229,7 +231,7 @@ basic_client<Provider>::prepare(const detail::client_state& st, typename Op::par
     c->request = std::move(*req);
     c->request.idempotent = pol.idempotency.resendable(facts);
     if constexpr (X::enabled) {
-        if (st.opts.journal && !c->id.empty()) {
+        if (st.opts.journal && pol.journal && !c->id.empty()) {
             auto jb = std::make_shared<detail::journal_binding>();
             jb->store = st.opts.journal;
             const order_intent intent = X::intent(params);

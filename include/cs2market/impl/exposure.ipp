@@ -10,14 +10,63 @@
 namespace cs2market {
 
 namespace detail {
-/// Whether the provider took the money at some point: it accepted the order.
+/// Whether the provider took the money at some point: it accepted the order
+/// (it gave an order id, or the order was seen pending or later).
 CS2MARKET_DECL bool was_charged(const order& o)
 {
+    if (!o.order_id.empty() || o.charged)
+        return true;
     if (o.phase >= order_phase::pending && o.phase <= order_phase::reversed)
         return true;
     return std::any_of(o.history.begin(), o.history.end(), [](const phase_change& c) {
         return c.to >= order_phase::pending && c.to <= order_phase::delivered;
     });
+}
+
+/// Adds `amount` of money in `phase` (an order's, or one item's of it) to `e`.
+CS2MARKET_DECL void count_money(provider_exposure& e, order_phase phase, const std::optional<bool>& refunded, bool charged,
+                                const decimal& amount, const std::optional<unix_ms>& settles_at)
+{
+    switch (phase) {
+    case order_phase::submitted:
+    case order_phase::unknown:
+        // Maybe charged, maybe not: spent until the provider says, and at risk.
+        e.in_flight += amount;
+        e.spent += amount;
+        e.at_risk += amount;
+        break;
+    case order_phase::pending:
+    case order_phase::reserved:
+    case order_phase::delivering:
+        e.in_flight += amount;
+        e.spent += amount;
+        break;
+    case order_phase::delivered:
+        e.reversible += amount;
+        e.spent += amount;
+        if (settles_at)
+            e.reversible_until = std::max(e.reversible_until.value_or(*settles_at), *settles_at);
+        break;
+    case order_phase::settled:
+        e.settled += amount;
+        e.spent += amount;
+        break;
+    case order_phase::reversed:
+    case order_phase::failed:
+    case order_phase::cancelled:
+        if (phase == order_phase::reversed)
+            e.reversed += amount;
+        else if (!charged)
+            break; // refused, or proven never made: nothing was charged
+        if (refunded.value_or(false)) {
+            e.refunded += amount;
+        } else {
+            e.spent += amount;
+            if (!refunded) // the refund is not confirmed: counted as spent, and at risk
+                e.at_risk += amount;
+        }
+        break;
+    }
 }
 } // namespace detail
 
@@ -36,46 +85,29 @@ CS2MARKET_DECL std::vector<provider_exposure> exposure_of(const std::vector<orde
         slot(p);
     for (const auto& o : orders) {
         auto& e = slot(o.provider);
-        const decimal price = o.price ? *o.price : o.max_price.value_or(decimal{});
         ++e.orders;
         if (!is_final(o.phase))
             ++e.unfinished;
-        switch (o.phase) {
-        case order_phase::submitted:
-        case order_phase::unknown:
-        case order_phase::pending:
-        case order_phase::reserved:
-        case order_phase::delivering:
-            e.in_flight += price;
-            e.spent += price;
-            break;
-        case order_phase::delivered:
-            e.reversible += price;
-            e.spent += price;
-            if (o.settles_at)
-                e.reversible_until = std::max(e.reversible_until.value_or(*o.settles_at), *o.settles_at);
-            break;
-        case order_phase::settled:
-            e.settled += price;
-            e.spent += price;
-            break;
-        case order_phase::reversed:
-            e.reversed += price;
-            if (o.refunded.value_or(false))
-                e.refunded += price;
-            else
-                e.spent += price;
-            break;
-        case order_phase::failed:
-        case order_phase::cancelled:
-            if (detail::was_charged(o)) {
-                if (o.refunded.value_or(true)) // a failed delivery is refunded unless the provider says otherwise
-                    e.refunded += price;
-                else
-                    e.spent += price;
-            }
-            break;
+        const bool charged = detail::was_charged(o);
+        const decimal amount = o.amount();
+        const bool per_item = !o.items.empty() && std::all_of(o.items.begin(), o.items.end(), [](const order_item& i) {
+            return i.price.has_value();
+        });
+        if (!per_item) {
+            detail::count_money(e, o.phase, o.refunded, charged, amount, o.settles_at);
+            continue;
         }
+        // Each item its own fate (one returned of three is a reversal of that
+        // item's price only); items still in play follow the order's phase.
+        decimal items_total;
+        for (const auto& it : o.items) {
+            items_total += *it.price;
+            const bool item_ended = is_final(it.phase) && it.phase != order_phase::settled;
+            const auto phase = item_ended ? it.phase : o.phase;
+            detail::count_money(e, phase, item_ended ? it.refunded : o.refunded, charged, *it.price, o.settles_at);
+        }
+        if (items_total < amount) // fees beyond the items' prices go with the order
+            detail::count_money(e, o.phase, o.refunded, charged, amount - items_total, o.settles_at);
     }
     return out;
 }

@@ -34,9 +34,8 @@ CS2MARKET_DECL void tracker_impl::start()
 
 CS2MARKET_DECL void tracker_impl::claim()
 {
-    const auto now = now_unix_ms();
-    auto job = [s = store, owner = opts.owner, now, until = now + opts.lease.count(), limit = opts.max_orders] {
-        return s->claim_unfinished(owner, now, until, limit);
+    auto job = [s = store, owner = opts.owner, lease = opts.lease, limit = opts.max_orders] {
+        return s->claim_unfinished(owner, lease, limit); // on the journal's clock
     };
     store->async_run<result<std::vector<order>>>(
         std::move(job), boost::asio::bind_executor(strand, [w = weak_from_this()](result<std::vector<order>> r) {
@@ -67,9 +66,7 @@ CS2MARKET_DECL void tracker_impl::lease_tick()
         auto self = w.lock();
         if (!self || ec || !self->running)
             return;
-        auto job = [s = self->store, owner = self->opts.owner, until = now_unix_ms() + self->opts.lease.count()] {
-            return s->renew(owner, until);
-        };
+        auto job = [s = self->store, owner = self->opts.owner, lease = self->opts.lease] { return s->renew(owner, lease); };
         self->store->async_run<result<std::vector<std::pair<std::string, std::string>>>>(
             std::move(job), boost::asio::bind_executor(self->strand, [w](result<std::vector<std::pair<std::string, std::string>>> r) {
                 auto self = w.lock();
@@ -81,7 +78,7 @@ CS2MARKET_DECL void tracker_impl::lease_tick()
                     // An unfinished order whose lease another worker took is no longer ours to follow.
                     for (auto it = self->orders.begin(); it != self->orders.end();) {
                         const bool held = std::find(r->begin(), r->end(), it->first) != r->end();
-                        if (!held && !is_final(it->second.o.phase) && !it->second.saving && !it->second.in_lookup)
+                        if (!held && followed(it->second.o) && !it->second.saving && !it->second.in_lookup)
                             it = self->orders.erase(it);
                         else
                             ++it;
@@ -177,16 +174,25 @@ CS2MARKET_DECL void tracker_impl::publish()
 CS2MARKET_DECL void tracker_impl::schedule(tracked& t)
 {
     const auto now = clock::now();
-    if (is_final(t.o.phase))
+    if (!followed(t.o))
         return;
+    if (is_final(t.o.phase)) { // a reversal whose refund is not known yet: slowly
+        t.next_poll = now + opts.waiting_poll;
+        return;
+    }
     if (t.o.phase != order_phase::delivered) {
-        t.next_poll = now + opts.moving_poll;
+        // A buy not seen by its lookups (lost, not found, or a provider that does
+        // not say) is asked again less and less often, up to waiting_poll.
+        auto wait = opts.moving_poll;
+        for (unsigned i = 0; i < std::min(t.misses, 10u) && wait < opts.waiting_poll; ++i)
+            wait *= 2;
+        t.next_poll = now + std::min(wait, std::max(opts.moving_poll, opts.waiting_poll));
         return;
     }
     // Waiting for settlement: slowly, but look again right after it is due.
     auto next = now + opts.waiting_poll;
     if (t.o.settles_at) {
-        const auto due = now + std::chrono::milliseconds(std::max<std::int64_t>(0, *t.o.settles_at - now_unix_ms()));
+        const auto due = now + std::chrono::milliseconds(std::max<std::int64_t>(0, *t.o.settles_at + opts.settle_margin.count() - fleet_now()));
         next = std::min(next, std::max(due, now + opts.moving_poll / 4));
     }
     t.next_poll = next;
@@ -202,11 +208,69 @@ CS2MARKET_DECL void tracker_impl::add(order o)
     it->second.next_poll = clock::now(); // looked up at once: reconciled or resynchronised
     if (!it->second.o.order_id.empty())
         by_order_id[{k.first, it->second.o.order_id}] = k;
+    hand_over(it->second);
+}
+
+CS2MARKET_DECL void tracker_impl::hand_over(tracked& t)
+{
+    // Before anything new of this order: what the handler has not seen yet, in order.
+    std::uint64_t last = t.o.delivered_seq;
+    for (std::size_t i = 0; i < t.o.history.size(); ++i) {
+        const auto& c = t.o.history[i];
+        if (c.seq <= t.o.delivered_seq || !running)
+            continue;
+        {
+            std::lock_guard<std::mutex> lk(snapshot_m);
+            ++counts.transitions;
+        }
+        if (on_transition) {
+            if (i + 1 == t.o.history.size()) {
+                on_transition(t.o, c);
+            } else { // an earlier one: the order as it was right after it
+                order then = t.o;
+                then.phase = c.to;
+                then.history.resize(i + 1);
+                on_transition(then, c);
+            }
+        }
+        last = std::max(last, c.seq);
+    }
+    if (last > t.o.delivered_seq) {
+        t.o.delivered_seq = last;
+        mark_handed_over(t.o, last);
+    }
+}
+
+CS2MARKET_DECL void tracker_impl::mark_handed_over(const order& o, std::uint64_t seq)
+{
+    // Not marked (a crash, the database down) is handed over again on the next
+    // resume: at least once, never lost.
+    auto job = [s = store, p = o.provider, id = o.id, seq] { return s->mark_delivered(p, id, seq); };
+    store->async_run<result<void>>(std::move(job), boost::asio::bind_executor(strand, [w = weak_from_this()](result<void> r) {
+                                       if (auto self = w.lock(); self && !r)
+                                           self->notice(nullptr, "journal: " + r.error().message());
+                                   }));
+}
+
+CS2MARKET_DECL void tracker_impl::measure_clock()
+{
+    clock_measured = clock::now();
+    const auto before = now_ms();
+    store->async_run<result<unix_ms>>([s = store] { return s->now(); },
+                                      boost::asio::bind_executor(strand, [w = weak_from_this(), before](result<unix_ms> r) {
+                                          auto self = w.lock();
+                                          if (!self || !r)
+                                              return; // measured again later
+                                          const auto after = self->now_ms();
+                                          self->clock_offset = *r - (before + (after - before) / 2);
+                                      }));
 }
 
 CS2MARKET_DECL void tracker_impl::tick()
 {
     const auto now = clock::now();
+    if (clock_measured == clock::time_point{} || now - clock_measured > std::chrono::seconds(30))
+        measure_clock();
     if ((resume_unread || !follows_unread.empty()) && now >= reread_at) {
         if (std::exchange(resume_unread, false))
             read_unfinished(true);
@@ -214,19 +278,25 @@ CS2MARKET_DECL void tracker_impl::tick()
             read_one(p, std::move(id), true);
     }
     for (auto& [name, src] : sources) {
+        // The orders due longest first: no order waits behind others, and no order
+        // is always asked together with the same neighbours.
+        std::vector<std::pair<clock::time_point, tracked*>> due;
+        for (auto& [k, t] : orders)
+            if (k.first == name && followed(t.o) && !t.saving && !t.in_lookup && t.next_poll <= now)
+                due.emplace_back(t.next_poll, &t);
+        if (due.empty())
+            continue;
+        const std::size_t n = std::min(due.size(), std::max<std::size_t>(1, src->max_batch()));
+        std::partial_sort(due.begin(), due.begin() + static_cast<std::ptrdiff_t>(n), due.end(),
+                          [](const auto& a, const auto& b) { return a.first < b.first; });
         std::vector<order> batch;
         std::vector<std::string> ids;
-        for (auto& [k, t] : orders) {
-            if (k.first != name || is_final(t.o.phase) || t.saving || t.in_lookup || t.next_poll > now)
-                continue;
+        for (std::size_t i = 0; i < n; ++i) {
+            auto& t = *due[i].second;
             t.in_lookup = true;
             batch.push_back(t.o);
-            ids.push_back(k.second);
-            if (batch.size() >= std::max<std::size_t>(1, src->max_batch()))
-                break;
+            ids.push_back(t.o.id);
         }
-        if (batch.empty())
-            continue;
         {
             std::lock_guard<std::mutex> lk(snapshot_m);
             ++counts.lookups;
@@ -244,10 +314,16 @@ CS2MARKET_DECL void tracker_impl::tick()
 CS2MARKET_DECL void tracker_impl::looked_up(const std::string& provider, std::vector<std::string> ids,
                                             result<std::vector<order_observation>> r)
 {
+    const auto now = fleet_now();
     for (const auto& id : ids)
         if (auto it = orders.find({provider, id}); it != orders.end()) {
-            it->second.in_lookup = false;
-            schedule(it->second);
+            auto& t = it->second;
+            t.in_lookup = false;
+            const bool seen = r && std::any_of(r->begin(), r->end(), [&](const order_observation& o) {
+                return !o.not_found && (o.id == id || (!o.order_id.empty() && o.order_id == t.o.order_id));
+            });
+            t.misses = seen ? 0 : t.misses + 1;
+            schedule(t);
         }
     if (!running)
         return;
@@ -259,27 +335,55 @@ CS2MARKET_DECL void tracker_impl::looked_up(const std::string& provider, std::ve
         notice(nullptr, provider + ": lookup failed: " + r.error().message());
         return;
     }
-    const auto now = now_unix_ms();
+    std::vector<order_observation> nf;
     for (auto& obs : *r) {
-        if (obs.source.empty())
-            obs.source = "poll";
-        if (obs.not_found) {
-            // A buy the provider has no record of is failed only long after it was
-            // journaled, and after the last moment its process could still send it
-            // (a rate-limit wait, a retry): a buy in flight may not be recorded yet.
-            auto it = orders.find({provider, obs.id});
-            if (it == orders.end())
-                continue;
-            const auto& o = it->second.o;
-            if (now - std::max(o.created_at, o.send_deadline.value_or(o.created_at)) < opts.reconcile_grace.count())
-                continue;
-        }
-        route(std::move(obs));
+        if (!obs.observed_at)
+            obs.observed_at = now;
+        if (obs.not_found)
+            nf.push_back(std::move(obs));
+        else
+            route(std::move(obs));
     }
+    if (!nf.empty())
+        conclude_not_found(provider, std::move(nf));
+}
+
+CS2MARKET_DECL void tracker_impl::conclude_not_found(const std::string& provider, std::vector<order_observation> nf)
+{
+    // A buy the provider has no record of is failed only long after it was
+    // journaled, after the last moment its process could still send it (a
+    // rate-limit wait, a retry) and after its last answer (an unfinished one):
+    // a buy in flight may not be recorded yet. Compared on the journal's clock,
+    // which every worker shares, never on ours.
+    store->async_run<result<unix_ms>>([s = store] { return s->now(); },
+                                      boost::asio::bind_executor(strand, [w = weak_from_this(), provider, nf = std::move(nf)](
+                                                                             result<unix_ms> now) mutable {
+                                          auto self = w.lock();
+                                          if (!self || !self->running)
+                                              return;
+                                          if (!now) {
+                                              self->notice(nullptr, "journal: " + now.error().message());
+                                              return;
+                                          }
+                                          for (auto& obs : nf) {
+                                              auto it = self->orders.find({provider, obs.id});
+                                              if (it == self->orders.end())
+                                                  continue;
+                                              const auto& o = it->second.o;
+                                              unix_ms since = std::max(o.created_at, o.send_deadline.value_or(o.created_at));
+                                              for (const auto& c : o.history)
+                                                  since = std::max(since, c.at);
+                                              if (*now - since < self->opts.reconcile_grace.count())
+                                                  continue;
+                                              self->route(std::move(obs));
+                                          }
+                                      }));
 }
 
 CS2MARKET_DECL void tracker_impl::route(order_observation obs)
 {
+    if (!obs.observed_at)
+        obs.observed_at = fleet_now();
     const std::string prov(obs.provider.name());
     key k{prov, obs.id};
     auto it = obs.id.empty() ? orders.end() : orders.find(k);
@@ -350,15 +454,30 @@ CS2MARKET_DECL void tracker_impl::process(const key& k, order_observation obs)
         notice(&t.o, std::string(t.o.provider.name()) + " " + t.o.id + ": status \"" + obs.provider_status +
                          "\" is not in the schema; the order stays non-final");
     }
-    const auto now = now_unix_ms();
-    // No explicit settled status: delivered, its protection over, no reversal seen.
-    const auto settles = obs.settles_at ? obs.settles_at : t.o.settles_at;
-    if (obs.phase == order_phase::delivered && settles && *settles <= now && obs.source != "buy") {
+    if (contradicts(t.o, obs)) {
+        // A final order never moves; what the provider now says against it is
+        // told, not dropped: the journal may hold a conclusion the provider denies.
+        {
+            std::lock_guard<std::mutex> lk(snapshot_m);
+            ++counts.contradictions;
+        }
+        notice(&t.o, std::string(t.o.provider.name()) + " " + t.o.id + ": " + std::string(to_string(t.o.phase)) +
+                         ", but the provider now says " +
+                         (obs.not_found ? std::string("it has no such order") : std::string(to_string(obs.phase))) +
+                         (obs.provider_status.empty() ? "" : " (status " + obs.provider_status + ")") + " [" +
+                         std::string(to_string(obs.source)) + "]");
+    }
+    const auto now = fleet_now();
+    // Settled only on what the provider proved: an answer fetched after the end
+    // of protection (proven, or counted from the acceptance where the docs do not
+    // say what a time means), or a trade the provider says is unprotected.
+    prove_settlement(obs, t.o, opts.trade_protection, now);
+    if (obs.source != observation_source::buy && settles_on(t.o, obs, opts.settle_margin, now)) {
         obs.phase = order_phase::settled;
-        obs.source = "settlement";
+        obs.source = observation_source::settlement;
     }
     order next = t.o;
-    auto change = apply_observation(next, obs, now);
+    auto change = apply_observation(next, obs, now); // stamped on the journal-corrected clock
     if (!next.order_id.empty())
         by_order_id[{k.first, next.order_id}] = k;
     if (!change) {
@@ -368,9 +487,12 @@ CS2MARKET_DECL void tracker_impl::process(const key& k, order_observation obs)
         }
         const bool facts = next.order_id != t.o.order_id || next.settles_at != t.o.settles_at ||
                            next.delivered_at != t.o.delivered_at || next.item_name != t.o.item_name || next.price != t.o.price ||
-                           next.provider_status != t.o.provider_status;
+                           next.charged != t.o.charged || next.provider_status != t.o.provider_status ||
+                           next.refunded != t.o.refunded || next.items != t.o.items;
         t.o = next;
-        if (facts && !is_final(next.phase)) {
+        if (facts) {
+            if (!followed(next))
+                schedule(t);
             auto save = [s = store, next] { return s->save(next, nullptr); };
             store->async_run<result<bool>>(std::move(save), boost::asio::bind_executor(strand, [](result<bool>) {}));
         }
@@ -388,6 +510,7 @@ CS2MARKET_DECL void tracker_impl::process(const key& k, order_observation obs)
 
 CS2MARKET_DECL void tracker_impl::saved(const key& k, order next, phase_change change, result<bool> r)
 {
+    (void)change; // in next's history: handed over from there
     auto it = orders.find(k);
     if (it == orders.end())
         return;
@@ -395,14 +518,11 @@ CS2MARKET_DECL void tracker_impl::saved(const key& k, order next, phase_change c
     t.saving = false;
     if (r && *r) {
         t.o = std::move(next);
+        t.misses = 0;
         schedule(t);
-        {
-            std::lock_guard<std::mutex> lk(snapshot_m);
-            ++counts.transitions;
-        }
         publish();
-        if (running && on_transition)
-            on_transition(t.o, change);
+        hand_over(t); // this transition (journaled: no crash loses it), then marked handed over
+        publish();
         drain(k);
         return;
     }
@@ -451,7 +571,7 @@ CS2MARKET_DECL void tracker_impl::drain(const key& k)
     }
 }
 
-CS2MARKET_DECL void tracker_impl::act(provider_id p, const std::string& id, bool cancel, std::function<void(result<void>)> done,
+CS2MARKET_DECL void tracker_impl::act(provider_id p, const std::string& id, action what, std::function<void(result<void>)> done,
                                       bool journal_read)
 {
     auto it = orders.find({std::string(p.name()), id});
@@ -463,7 +583,7 @@ CS2MARKET_DECL void tracker_impl::act(provider_id p, const std::string& id, bool
         // if they did not.
         auto find = [s = store, p, id] { return s->find(p, id); };
         store->async_run<result<std::optional<order>>>(
-            std::move(find), boost::asio::bind_executor(strand, [w = weak_from_this(), p, id, cancel, done = std::move(done)](
+            std::move(find), boost::asio::bind_executor(strand, [w = weak_from_this(), p, id, what, done = std::move(done)](
                                                                     result<std::optional<order>> r) mutable {
                 auto self = w.lock();
                 if (!self)
@@ -476,7 +596,7 @@ CS2MARKET_DECL void tracker_impl::act(provider_id p, const std::string& id, bool
                     }
                     self->publish();
                 }
-                self->act(p, id, cancel, std::move(done), true);
+                self->act(p, id, what, std::move(done), true);
             }));
         return;
     }
@@ -493,10 +613,10 @@ CS2MARKET_DECL void tracker_impl::act(provider_id p, const std::string& id, bool
             done(result<void>{});
         });
     };
-    if (cancel)
-        src->second->async_cancel(it->second.o, std::move(handler));
-    else
-        src->second->async_claim(it->second.o, std::move(handler));
+    switch (what) {
+    case action::cancel: src->second->async_cancel(it->second.o, std::move(handler)); break;
+    case action::release: src->second->async_release(it->second.o, std::move(handler)); break;
+    }
 }
 
 } // namespace detail
@@ -531,7 +651,7 @@ CS2MARKET_DECL void order_tracker::add_source(std::shared_ptr<order_source> sour
                 if (auto s = w.lock())
                     boost::asio::post(s->strand, [s] {
                         for (auto& [k, t] : s->orders)
-                            if (!is_final(t.o.phase))
+                            if (detail::tracker_impl::followed(t.o))
                                 t.next_poll = detail::tracker_impl::clock::now();
                     });
             });
@@ -565,7 +685,7 @@ CS2MARKET_DECL void order_tracker::resync()
 {
     boost::asio::post(impl_->strand, [self = impl_] {
         for (auto& [k, t] : self->orders)
-            if (!is_final(t.o.phase))
+            if (detail::tracker_impl::followed(t.o))
                 t.next_poll = detail::tracker_impl::clock::now();
     });
 }
@@ -573,14 +693,14 @@ CS2MARKET_DECL void order_tracker::resync()
 CS2MARKET_DECL void order_tracker::cancel(provider_id p, std::string id, std::function<void(result<void>)> done)
 {
     boost::asio::dispatch(impl_->strand, [self = impl_, p, id = std::move(id), done = std::move(done)]() mutable {
-        self->act(p, id, true, std::move(done));
+        self->act(p, id, detail::tracker_impl::action::cancel, std::move(done));
     });
 }
 
-CS2MARKET_DECL void order_tracker::claim(provider_id p, std::string id, std::function<void(result<void>)> done)
+CS2MARKET_DECL void order_tracker::release(provider_id p, std::string id, std::function<void(result<void>)> done)
 {
     boost::asio::dispatch(impl_->strand, [self = impl_, p, id = std::move(id), done = std::move(done)]() mutable {
-        self->act(p, id, false, std::move(done));
+        self->act(p, id, detail::tracker_impl::action::release, std::move(done));
     });
 }
 

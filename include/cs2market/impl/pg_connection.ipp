@@ -215,8 +215,9 @@ CS2MARKET_DECL result<void> pg_connection::exec_script(std::string_view sql)
     return {};
 }
 
-CS2MARKET_DECL result<void> pg_connection::begin(std::string_view sql)
+CS2MARKET_DECL result<void> pg_connection::begin(txn t)
 {
+    const char* sql = t == txn::read ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN";
     if (auto r = ensure(); !r)
         return r;
     auto r = exec_script(sql);
@@ -245,44 +246,21 @@ CS2MARKET_DECL void pg_connection::rollback() noexcept
         PQclear(PQexec(c_, "ROLLBACK"));
 }
 
-CS2MARKET_DECL result<void> pg_connection::migrate()
+CS2MARKET_DECL result<void> pg_connection::lock_migrations()
 {
-    auto fail = [&](const error& e) {
-        rollback();
-        return failure("cannot bring the schema up to date", e.detail);
-    };
+    return exec_script("SELECT pg_advisory_xact_lock(" + std::to_string(journal_migration_lock) + ")");
+}
+
+CS2MARKET_DECL result<std::int64_t> pg_connection::now_ms()
+{
     if (auto r = ensure(); !r)
-        return failure("cannot bring the schema up to date", r.error().detail);
-    // Up to date already (the usual case): one read, no lock. A missing table is
-    // an error here, outside any transaction, and means "migrate".
-    if (auto v = exec(journal_version_sql); v && !v->rows.empty() && v->rows[0][0] &&
-                                             std::atoi(v->rows[0][0]->c_str()) >= journal_migrations.back().version)
-        return {};
-    if (auto r = begin(); !r)
-        return failure("cannot bring the schema up to date", r.error().detail);
-    // Processes starting together: one migrates, the others wait and find it done.
-    if (auto r = exec_script("SELECT pg_advisory_xact_lock(" + std::to_string(journal_migration_lock) + ")"); !r)
-        return fail(r.error());
-    if (auto r = exec_script(journal_meta_sql); !r)
-        return fail(r.error());
-    auto v = exec(journal_version_sql);
-    if (!v)
-        return fail(v.error());
-    int version = 0;
-    if (!v->rows.empty() && v->rows[0][0])
-        version = std::atoi(v->rows[0][0]->c_str());
-    for (const auto& m : journal_migrations) {
-        if (m.version <= version)
-            continue;
-        if (auto r = exec_script(m.sql); !r)
-            return fail(r.error());
-        const pg_param p[] = {std::to_string(m.version)};
-        if (auto r = exec(journal_set_version_sql, p); !r)
-            return fail(r.error());
-    }
-    if (auto r = commit(); !r)
-        return failure("cannot bring the schema up to date", r.error().detail);
-    return {};
+        return r.error();
+    auto a = exec("SELECT CAST(FLOOR(EXTRACT(EPOCH FROM clock_timestamp()) * 1000) AS BIGINT)");
+    if (!a)
+        return a.error();
+    if (a->rows.empty() || a->rows[0].empty() || !a->rows[0][0])
+        return pg_reason("the server's clock cannot be read");
+    return std::strtoll(a->rows[0][0]->c_str(), nullptr, 10);
 }
 
 } // namespace cs2market::detail

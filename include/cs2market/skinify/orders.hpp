@@ -48,7 +48,7 @@ order_intent order_intent_of(const P& p)
 
 namespace detail {
 template <class Purchase>
-order_observation purchase_observation(const Purchase& p, std::string source)
+order_observation purchase_observation(const Purchase& p, observation_source source)
 {
     order_observation o;
     o.provider = skinify::id;
@@ -63,10 +63,15 @@ order_observation purchase_observation(const Purchase& p, std::string source)
         o.price = p.balance_debited_amount;
     if constexpr (requires { p.date; })
         o.created_at = to_unix_ms(p.date.time_point());
-    if constexpr (requires { p.settlement; })
+    if constexpr (requires { p.settlement; }) {
         if (p.settlement)
             o.settles_at = to_unix_ms(p.settlement->time_point());
-    o.source = std::move(source);
+        // "not null only for Steam-protected games after the trade has been
+        // accepted": accepted with no settlement is a trade without protection.
+        // Only types that carry the field say so (the feed's events do not).
+        o.unprotected = o.phase == order_phase::delivered && !p.settlement;
+    }
+    o.source = source;
     return o;
 }
 } // namespace detail
@@ -74,21 +79,21 @@ order_observation purchase_observation(const Purchase& p, std::string source)
 /// The buy's answer (withdraw_buy).
 inline order_observation order_observation_of(const WithdrawBuyResponse& r)
 {
-    return detail::purchase_observation(r, "buy");
+    return detail::purchase_observation(r, observation_source::buy);
 }
 /// A purchase from withdraw_info.
 inline order_observation order_observation_of(const PurchaseItem& p)
 {
-    return detail::purchase_observation(p, "poll");
+    return detail::purchase_observation(p, observation_source::poll);
 }
 /// The real-time feed's skin_purchase and skin_purchase_status_change events.
 inline order_observation order_observation_of(const SkinPurchaseEvent& e)
 {
-    return detail::purchase_observation(e, "feed");
+    return detail::purchase_observation(e, observation_source::feed);
 }
 inline order_observation order_observation_of(const SkinPurchaseStatusChangeEvent& e)
 {
-    return detail::purchase_observation(e, "feed");
+    return detail::purchase_observation(e, observation_source::feed);
 }
 
 } // namespace cs2market::skinify

@@ -56,7 +56,9 @@ public:
     provider_id provider() const override { return skinify::id; }
     std::size_t max_batch() const override { return 100; }
 
-    /// withdraw_info by custom_ids: a custom id missing from the answer was never bought.
+    /// withdraw_info by custom_ids. A custom id missing from the answer is only
+    /// not seen: Skinify's docs do not say that absence means never bought, so
+    /// such a buy stays unknown (money at risk) and is asked again, less often.
     void async_lookup(std::vector<order> orders, lookup_handler done) override
     {
         withdraw_info_params p;
@@ -64,21 +66,12 @@ public:
         for (const auto& o : orders)
             ids.push_back(o.id);
         p.custom_ids = ids;
-        client_.template async_call<ops::withdraw_info>(std::move(p), [ids, done = std::move(done)](result<WithdrawInfoResponse> r) {
+        client_.template async_call<ops::withdraw_info>(std::move(p), [done = std::move(done)](result<WithdrawInfoResponse> r) {
             if (!r)
                 return done(r.error());
             std::vector<order_observation> seen;
             for (const auto& it : r->items)
                 seen.push_back(order_observation_of(it));
-            for (const auto& id : ids)
-                if (std::none_of(seen.begin(), seen.end(), [&](const order_observation& o) { return o.id == id; })) {
-                    order_observation nf;
-                    nf.provider = skinify::id;
-                    nf.id = id;
-                    nf.not_found = true;
-                    nf.source = "lookup";
-                    seen.push_back(std::move(nf));
-                }
             done(std::move(seen));
         });
     }
@@ -102,7 +95,7 @@ public:
                 } else {
                     obs.set_meaning(order_phase_of(PurchaseStatus::reservation_canceled));
                 }
-                obs.source = "cancel";
+                obs.source = observation_source::cancel;
                 done(std::move(obs));
             });
     }

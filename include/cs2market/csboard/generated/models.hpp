@@ -521,7 +521,7 @@ constexpr ::cs2market::phase_meaning order_phase_of(OrderItemStatus v) noexcept
     case OrderItemStatus::hold: return {::cs2market::order_phase::reserved, std::nullopt, std::nullopt, std::nullopt};
     case OrderItemStatus::delivering: return {::cs2market::order_phase::delivering, std::nullopt, std::nullopt, std::nullopt};
     case OrderItemStatus::delivered: return {::cs2market::order_phase::delivered, std::nullopt, std::nullopt, std::nullopt};
-    case OrderItemStatus::returned: return {::cs2market::order_phase::failed, std::nullopt, ::cs2market::fault_party::unknown, true};
+    case OrderItemStatus::returned: return {::cs2market::order_phase::failed, std::nullopt, ::cs2market::fault_party::unknown, std::nullopt};
     }
     return {};
 }
