@@ -10,12 +10,15 @@
 #include <cs2market/decimal.hpp>
 #include <cs2market/error.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace cs2market::sandbox {
@@ -123,14 +126,24 @@ struct money_audit {
     bool balanced() const { return minted == balances + seller_proceeds; }
 };
 
+/// The fault kinds (README: Rate limits and faults).
+inline constexpr std::string_view fault_kinds[] = {"status", "close", "delay", "no_answer", "commit_then_status"};
+inline bool is_fault_kind(std::string_view k)
+{
+    return std::find(std::begin(fault_kinds), std::end(fault_kinds), k) != std::end(fault_kinds);
+}
+
 struct fault {
     ::cs2market::provider_id provider; // none = any
     std::string path;      // prefix of the request path; "" = any
-    std::string kind = "status"; // status | close | delay | no_answer (handled, then never answered)
+    /// status | close | delay | no_answer (handled, then never answered) |
+    /// commit_then_status (handled, then answered with status, body and headers)
+    std::string kind = "status";
     unsigned status = 500;
     std::string body = R"({"error":"injected fault"})";
     std::int64_t delay_ms = 0;
     int remaining = 1;     // -1 = forever
+    std::vector<std::pair<std::string, std::string>> headers; // status, commit_then_status: sent with the body
 };
 
 struct outcome_rule {
