@@ -140,6 +140,10 @@ inline scenario parse_scenario(const std::string& text, options& opts)
             if (!oc)
                 throw std::invalid_argument("sandbox scenario: unknown outcome '" + on + "'");
             e.rule.out = *oc;
+            const auto idx = scenario_int(ro, "item_index", 0);
+            if (idx < 0)
+                throw std::invalid_argument("sandbox scenario: item_index must be 0 or more");
+            e.rule.item_index = static_cast<std::size_t>(idx);
             e.rule.remaining = static_cast<int>(scenario_int(ro, "count", -1));
             sc.outcomes.push_back(std::move(e));
         }

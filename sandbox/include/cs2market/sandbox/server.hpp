@@ -107,14 +107,15 @@ public:
         m_->callbacks.set_retry_unit(o.callback_retry_unit_ms);
         apply_locked(sc);
     }
-    /// The next purchase on `p` (any account) gets `o`.
-    void set_next_outcome(::cs2market::provider_id p, outcome o)
+    /// The next purchase on `p` (any account) gets `o`; a partial return returns its item `item` (0-based).
+    void set_next_outcome(::cs2market::provider_id p, outcome o, std::size_t item = 0)
     {
         std::lock_guard lk(m_->mu);
         m_->at(p);
         outcome_rule r;
         r.p = p;
         r.out = o;
+        r.item_index = item;
         r.remaining = 1;
         m_->rules.insert(m_->rules.begin(), r);
     }

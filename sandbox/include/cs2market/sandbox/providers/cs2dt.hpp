@@ -606,7 +606,7 @@ private:
             return err(1454, "item price is above the maximum purchase price");
         if (m_.account_of(provider::id, key).settled < l.price)
             return err(70001, "insufficient balance");
-        outcome out = m_.choose_outcome(provider::id, key, out_trade_no, *li);
+        outcome_choice out = m_.choose_outcome(provider::id, key, out_trade_no, *li);
         order& o = m_.new_order(provider::id, key, {*li}, l.price, out_trade_no, out, false);
         o.trade_url = trade_url;
         cs2dt::BuyResultDTO r;
