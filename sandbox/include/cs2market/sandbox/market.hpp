@@ -321,6 +321,39 @@ public:
         return sum;
     }
 
+    /// The sandbox's record of every purchase, oldest first (of `p` only, unless `p` is empty).
+    std::vector<purchase_record> purchase_records(::cs2market::provider_id p = {}) const
+    {
+        std::vector<purchase_record> out;
+        for (const auto& o : orders) {
+            if (!p.empty() && o.p != p)
+                continue;
+            const book& b = at(o.p);
+            purchase_record r;
+            r.provider = o.p;
+            r.key = o.key;
+            if (auto acc = b.accounts.find(o.key); acc != b.accounts.end())
+                r.account = acc->second.user_id;
+            r.order_id = o.id;
+            r.ref = o.ref;
+            r.idempotency_key = o.idempotency_key;
+            r.price = o.price;
+            r.charged = o.price; // the sandbox charges no fees
+            r.refunded = refunded_of(o);
+            r.stage = stage_name(o.cur);
+            r.outcome = outcome_names[static_cast<int>(o.out)];
+            for (const auto& it : o.items) {
+                const listing& l = b.listings[it.listing];
+                std::string st = stage_name(o.cur);
+                if (it.returned)
+                    st = o.out == outcome::partial_return_after_delivery ? "returned_after_delivery" : "returned_before_delivery";
+                r.items.push_back({wire_listing_id(o.p, it.listing), type_of(l).market_hash_name, it.price, it.refunded, st});
+            }
+            out.push_back(std::move(r));
+        }
+        return out;
+    }
+
     /// Moves the clock's consequences forward: due stages and item returns (in time order), the
     /// front ends' timed work, held money clearing.
     void advance()

@@ -197,6 +197,30 @@ struct rate_limit_rule {
     std::int64_t documented_window_ms = 0; // the schema's window (0: a minute); a minute lasts rate_window_ms
 };
 
+/// The sandbox's own record of one purchase (an order it created and charged): the truth a
+/// test compares a client's view with (server::purchases, GET /_sandbox/purchases).
+struct purchase_record {
+    struct item {
+        std::string listing_id;       ///< wire listing id
+        std::string market_hash_name;
+        ::cs2market::decimal price;   ///< charged for it
+        ::cs2market::decimal refunded;
+        std::string stage;            ///< the order's stage, or returned_after_delivery / returned_before_delivery
+    };
+    ::cs2market::provider_id provider;
+    std::string key;              ///< the buying account (its key)
+    std::int64_t account = 0;     ///< the account's user id
+    std::string order_id;         ///< the wire order id
+    std::string ref;              ///< outTradeNo / custom_id ("" for CSBoard create_order: see idempotency_key)
+    std::string idempotency_key;  ///< CSBoard create_order's Idempotency-Key
+    ::cs2market::decimal price;   ///< the order's price (its items' sum)
+    ::cs2market::decimal charged; ///< what left the buyer's balance
+    ::cs2market::decimal refunded;///< what came back to it so far
+    std::string stage;            ///< the order's current stage (stage_name)
+    std::string outcome;          ///< the outcome it was given (outcome_names)
+    std::vector<item> items;
+};
+
 /// How a provider's listings, users and orders are numbered (declared by its front end).
 struct book_traits {
     std::uint64_t seed_salt = 0;          ///< its listings come from seed + salt
