@@ -54,9 +54,9 @@ inline response admin_error(unsigned status, const std::string& code, const std:
 /// admin_prefix). Takes the market's lock.
 inline std::optional<response> admin_answer(market& m, const request& req)
 {
-    const query_t t = parse_target(req.target);
-    if (t.path.rfind(admin_prefix, 0) != 0)
+    if (req.target.rfind(admin_prefix, 0) != 0) // every provider request passes here: no parsing
         return std::nullopt;
+    const query_t t = parse_target(req.target);
     const std::string_view what = std::string_view(t.path).substr(admin_prefix.size());
     if (what != "purchases" && what != "ledger")
         return detail::admin_error(404, "not_found", "sandbox admin endpoints: GET /_sandbox/purchases, GET /_sandbox/ledger");
