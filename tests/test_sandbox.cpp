@@ -1040,3 +1040,451 @@ TEST_CASE("sandbox: default rate limits are the schemas' documented buckets", "[
     CHECK(!c2.get_currency());
     CHECK(c2.get_price_snapshot()); // not limited: default limits are off
 }
+
+// --------------------------------------------- commit_then_status: late truth
+
+namespace {
+/// A commit_then_status fault on one operation: the handler runs, then `status` + `body`.
+template <class Op>
+sb::fault commit_then(unsigned status, std::string body, int count = 1)
+{
+    sb::fault f;
+    f.provider = Op::provider::id;
+    f.path = std::string(Op::path);
+    f.kind = "commit_then_status";
+    f.status = status;
+    f.body = std::move(body);
+    f.remaining = count;
+    return f;
+}
+
+/// Client options that show the raw answer: one exchange, no reconciliation by id.
+cs2market::client_options raw_opts_for(const sb::server& s, const std::string& key)
+{
+    auto o = opts_for(s, key);
+    o.idempotency.reconcile = false;
+    return o;
+}
+
+/// Up to `n` CSBoard listings at most `max_price` each, none under a trade hold.
+std::vector<cs2market::csboard::Listing> instant_listings(cs2market::csboard::client& c, const char* max_price, std::size_t n)
+{
+    namespace d = cs2market::csboard;
+    d::list_listings_params lp;
+    lp.max_price = dec(max_price);
+    lp.sort = d::ListingSort::price_desc;
+    lp.limit = 100;
+    std::vector<d::Listing> out;
+    for (auto& l : c.list_listings(lp).value().items)
+        if (l.tradable.value_or(true) && out.size() < n)
+            out.push_back(l);
+    return out;
+}
+
+/// A GET of one of the sandbox's admin endpoints over HTTPS (checked against its CA), parsed.
+boost::json::value admin_get(const sb::server& s, const std::string& target, unsigned expect = 200)
+{
+    auto r = sb::http_exchange("GET", s.base_url() + target, {}, s.ca_pem());
+    INFO(target << " -> " << r.status << " " << r.body);
+    REQUIRE(r.status == expect);
+    return boost::json::parse(r.body);
+}
+} // namespace
+
+TEST_CASE("sandbox cs2dt: a commit_then_status fault buys, answers the in-body error; the outTradeNo then says 140014 and finds the order",
+          "[sandbox][fault][cs2dt]")
+{
+    namespace d = cs2market::cs2dt;
+    const auto [code, message] = GENERATE(table<std::int64_t, std::string>({
+        {140018, "call timed out, retry with the same outTradeNo or wait for the callback"},
+        {100000, "system error"},
+    }));
+    INFO("errorCode " << code);
+    sb::server s(fast_options());
+    d::client c(raw_opts_for(s, "latetruth01"));
+    d::market_search_params sp;
+    sp.appId = 730;
+    sp.maxPrice = dec("10");
+    sp.limit = 5;
+    auto found = c.market_search(sp).value();
+    REQUIRE(!found.list->empty());
+    const auto item = (*found.list)[0];
+    const decimal price = *item.priceInfo->price;
+    auto quick_buy = [&](const std::string& ref) {
+        d::quick_buy_item_params q;
+        q.body.itemId = item.itemId;
+        q.body.outTradeNo = ref;
+        q.body.tradeUrl = "https://steamcommunity.com/tradeoffer/new/?partner=447383001&token=Ab3xZ9Qp";
+        q.body.maxPrice = price;
+        return c.quick_buy_item(q);
+    };
+
+    s.inject_fault(commit_then<d::ops::quick_buy_item>(
+        200, R"({"success":false,"data":null,"errorCode":)" + std::to_string(code) + R"(,"errorMsg":)" + cs2market::to_json(message) + "}"));
+    auto r = quick_buy("late-1");
+    REQUIRE(!r);
+    CHECK(r.error().provider_code == std::to_string(code));
+    CHECK(r.error().http_status == 200);
+    auto bought = s.purchases(cs2market::cs2dt::id);
+    REQUIRE(bought.size() == 1);
+    CHECK(bought[0].ref == "late-1");
+    CHECK(bought[0].charged == price);
+    CHECK(bought[0].refunded == decimal{});
+    CHECK(c.user_balance().value().data == dec("1000") - price);
+
+    // What is left of that item (if any) now costs more than the ceiling: a new outTradeNo
+    // is refused (1454, or 1317 when none is left), the used one is a duplicate (140014)
+    // whatever is on sale.
+    d::sell_list_params sl;
+    sl.itemId = *item.itemId;
+    sl.limit = 200;
+    for (const auto& l : *c.sell_list(sl).value().list)
+        REQUIRE(s.set_price(cs2market::cs2dt::id, std::to_string(*l.id), price + dec("1")));
+    auto fresh = quick_buy("late-2");
+    REQUIRE(!fresh);
+    CHECK((fresh.error().provider_code == "1454" || fresh.error().provider_code == "1317"));
+    auto again = quick_buy("late-1");
+    REQUIRE(!again);
+    CHECK(again.error().provider_code == "140014");
+
+    d::buyer_order_detail_params by_ref;
+    by_ref.outTradeNo = "late-1";
+    auto det = c.buyer_order_detail(by_ref).value();
+    CHECK(det.orderId == std::optional<std::string>(bought[0].order_id));
+    CHECK(det.price == price);
+    CHECK(s.purchases(cs2market::cs2dt::id).size() == 1);
+    check_money(s, cs2market::cs2dt::id);
+}
+
+TEST_CASE("sandbox csboard: a commit_then_status fault buys, answers 409 idempotency_in_progress; the id then replays the purchase",
+          "[sandbox][fault][csboard]")
+{
+    namespace d = cs2market::csboard;
+    const bool market_buy = GENERATE(true, false);
+    INFO((market_buy ? "market_buy" : "create_order"));
+    sb::server s(fast_options());
+    d::client c(raw_opts_for(s, "csb_pub_latetruth"));
+    auto items = instant_listings(c, "20", 2);
+    REQUIRE(items.size() == 2);
+    const decimal total = items[0].price_usd + items[1].price_usd;
+    const std::string in_progress = R"({"code":"idempotency_in_progress","detail":"a request with this custom_id is still being processed"})";
+
+    // Twice "in progress" (the first request and a repeat while it "runs"), then the replay.
+    std::vector<std::string> ids; // purchase_id / order_id of each successful answer
+    std::vector<bool> replayed;
+    auto buy = [&]() -> cs2market::result<void> {
+        if (market_buy) {
+            d::market_buy_params mp;
+            mp.body.item_ids = {items[0].id, items[1].id};
+            mp.body.partner = "447383001";
+            mp.body.token = "Ab3xZ9Qp";
+            mp.body.max_price_usd = total;
+            mp.body.custom_id = "late-cb-1";
+            auto r = c.send<d::ops::market_buy>(mp);
+            if (!r)
+                return r.error();
+            ids.push_back(r->value.data.purchase_id.value_or(""));
+            replayed.push_back(r->idempotent_replayed);
+        } else {
+            d::create_order_params op;
+            op.Idempotency_Key = "late-cb-1";
+            op.body.item_ids = {items[0].id, items[1].id};
+            op.body.max_price_usd = total;
+            auto r = c.send<d::ops::create_order>(op);
+            if (!r)
+                return r.error();
+            ids.push_back(r->value.order_id);
+            replayed.push_back(r->idempotent_replayed);
+        }
+        return {};
+    };
+    if (market_buy)
+        s.inject_fault(commit_then<d::ops::market_buy>(409, in_progress, 2));
+    else
+        s.inject_fault(commit_then<d::ops::create_order>(409, in_progress, 2));
+    for (int i = 0; i < 2; ++i) {
+        auto r = buy();
+        REQUIRE(!r);
+        CHECK(r.error().http_status == 409);
+        CHECK(r.error().provider_code == "idempotency_in_progress");
+    }
+    auto bought = s.purchases(cs2market::csboard::id);
+    REQUIRE(bought.size() == 1);
+    CHECK((market_buy ? bought[0].ref : bought[0].idempotency_key) == "late-cb-1");
+    CHECK(bought[0].charged == total);
+    REQUIRE(bought[0].items.size() == 2);
+    CHECK(c.get_balance().value().balance_usd == dec("1000") - total);
+
+    REQUIRE(buy());
+    REQUIRE(ids.size() == 1);
+    CHECK(replayed[0]);
+    CHECK(ids[0] == (market_buy ? "pur_" + bought[0].order_id.substr(4) : bought[0].order_id));
+    CHECK(s.purchases(cs2market::csboard::id).size() == 1);
+    CHECK(c.get_balance().value().balance_usd == dec("1000") - total);
+    check_money(s, cs2market::csboard::id);
+}
+
+// ------------------------------------------------ CSBoard per-item returns
+
+TEST_CASE("sandbox csboard: one item of a multi-item order is returned, after delivery or before it; the others settle",
+          "[sandbox][csboard][partial]")
+{
+    namespace d = cs2market::csboard;
+    using O = sb::outcome;
+    // outcome, market_buy (else create_order), items, returned item, chosen by set_next_outcome (else a rule on the id)
+    const auto [out, market_buy, n, idx, next] = GENERATE(table<O, bool, std::size_t, std::size_t, bool>({
+        {O::partial_return_after_delivery, true, 3, 1, true},
+        {O::partial_return_after_delivery, false, 3, 2, false},
+        {O::partial_return_before_delivery, false, 3, 0, true},
+        {O::partial_return_before_delivery, true, 2, 1, false},
+        {O::partial_return_after_delivery, true, 1, 0, true},   // the only item: the whole order reversed
+        {O::partial_return_before_delivery, false, 1, 0, false}, // the only item: the whole order declined
+        {O::partial_return_after_delivery, true, 2, 5, true},   // no such item: nothing returned
+    }));
+    const bool after = out == O::partial_return_after_delivery;
+    INFO(sb::outcome_names[static_cast<int>(out)] << (market_buy ? " market_buy" : " create_order") << " items " << n
+                                                   << " returned " << idx);
+    sb::server s(fast_options());
+    d::client c(opts_for(s, "csb_pub_partial"));
+    auto items = instant_listings(c, "20", n);
+    REQUIRE(items.size() == n);
+    std::vector<std::string> ids;
+    decimal total;
+    for (const auto& l : items) {
+        ids.push_back(l.id);
+        total += l.price_usd;
+    }
+    if (next) {
+        s.set_next_outcome(cs2market::csboard::id, out, idx);
+    } else {
+        sb::outcome_rule rule;
+        rule.p = cs2market::csboard::id;
+        rule.ref = "partial-1";
+        rule.out = out;
+        rule.item_index = idx;
+        rule.remaining = 1;
+        s.add_outcome_rule(rule);
+    }
+    if (market_buy) {
+        d::market_buy_params mp;
+        mp.body.item_ids = ids;
+        mp.body.partner = "447383001";
+        mp.body.token = "Ab3xZ9Qp";
+        mp.body.custom_id = "partial-1";
+        REQUIRE(c.market_buy(mp));
+    } else {
+        d::create_order_params op;
+        op.Idempotency_Key = "partial-1";
+        op.body.item_ids = ids;
+        REQUIRE(c.create_order(op));
+    }
+    REQUIRE(s.purchases(cs2market::csboard::id).size() == 1);
+    const std::string order_id = s.purchases(cs2market::csboard::id)[0].order_id;
+
+    // Follow it with get_order until the sandbox has it final.
+    d::get_order_params gp;
+    gp.id = order_id;
+    d::Order o;
+    REQUIRE(eventually([&] {
+        o = c.get_order(gp).value();
+        const auto st = s.stages(cs2market::csboard::id, order_id);
+        return !st.empty() && (st.back() == "settled" || st.back() == "declined" || st.back() == "reversed_by_buyer");
+    }));
+    o = c.get_order(gp).value();
+    REQUIRE(o.items.size() == n);
+    CHECK(o.charged_total_usd == total);
+    CHECK(o.item_count == static_cast<std::int64_t>(n));
+
+    const bool one_returned = n > 1 && idx < n;
+    const bool whole = n == 1;
+    if (whole)
+        CHECK(o.status == (after ? d::OrderStatus::failed : d::OrderStatus::cancelled));
+    else
+        CHECK(o.status == d::OrderStatus::completed);
+    decimal refunded;
+    for (std::size_t i = 0; i < n; ++i) {
+        INFO("item " << i);
+        const auto& it = o.items[i];
+        CHECK(it.price_usd == items[i].price_usd);
+        const bool returned = whole || (one_returned && i == idx);
+        if (!returned) {
+            CHECK(it.status == d::OrderItemStatus::delivered);
+            CHECK(!it.return_reason);
+            CHECK(it.steam_trade_offer_finished_at);
+            continue;
+        }
+        refunded += *it.price_usd;
+        CHECK(it.status == d::OrderItemStatus::returned);
+        CHECK(it.return_reason);
+        // Returned after delivery: the trade had finished. Before: it never did.
+        CHECK(bool(it.steam_trade_offer_finished_at) == after);
+        if (!whole && !after)
+            CHECK(!it.steam_trade_offer_id); // never in the trade offer
+    }
+    CHECK((refunded == decimal{}) == !(whole || one_returned));
+
+    // The sandbox's books: that item's price refunded, nothing else.
+    const auto p = s.purchases(cs2market::csboard::id)[0];
+    CHECK(p.charged == total);
+    CHECK(p.refunded == refunded);
+    REQUIRE(p.items.size() == n);
+    if (one_returned) {
+        CHECK(p.stage == "settled");
+        CHECK(p.items[idx].stage == (after ? "returned_after_delivery" : "returned_before_delivery"));
+        CHECK(p.items[idx].refunded == items[idx].price_usd);
+    }
+    const auto audit = s.audit(cs2market::csboard::id);
+    CHECK(audit.charged == total);
+    CHECK(audit.refunded == refunded);
+    CHECK(c.get_balance().value().balance_usd == dec("1000") - total + refunded);
+    check_money(s, cs2market::csboard::id);
+}
+
+// ------------------------------------------------------- admin endpoints
+
+TEST_CASE("sandbox: GET /_sandbox/purchases and /_sandbox/ledger give the sandbox's own records without a key", "[sandbox][admin]")
+{
+    sb::server s(fast_options());
+    {
+        auto j = admin_get(s, "/_sandbox/purchases");
+        CHECK(j.at("purchases").as_array().empty());
+    }
+    // One CS2DT buy that settles, one CSBoard two-item order with its second item reversed.
+    namespace cd = cs2market::cs2dt;
+    cd::client dt(opts_for(s, "adminkey001"));
+    cd::market_search_params sp;
+    sp.appId = 730;
+    sp.maxPrice = dec("10");
+    sp.limit = 1;
+    const auto item = (*dt.market_search(sp).value().list)[0];
+    cd::quick_buy_item_params q;
+    q.body.itemId = item.itemId;
+    q.body.outTradeNo = "adm-1";
+    q.body.tradeUrl = "https://steamcommunity.com/tradeoffer/new/?partner=447383001&token=Ab3xZ9Qp";
+    q.body.maxPrice = dec("10");
+    const auto dt_order = dt.quick_buy_item(q).value();
+    const decimal dt_price = *dt_order.buyPrice;
+
+    namespace bd = cs2market::csboard;
+    bd::client cb(opts_for(s, "csb_pub_admin"));
+    auto items = instant_listings(cb, "20", 2);
+    REQUIRE(items.size() == 2);
+    s.set_next_outcome(cs2market::csboard::id, sb::outcome::partial_return_after_delivery, 1);
+    bd::market_buy_params mp;
+    mp.body.item_ids = {items[0].id, items[1].id};
+    mp.body.partner = "447383001";
+    mp.body.token = "Ab3xZ9Qp";
+    mp.body.custom_id = "adm-2";
+    REQUIRE(cb.market_buy(mp));
+    REQUIRE(eventually([&] { return s.idle(); }));
+
+    // Faults and rate limits are the providers' business: the admin endpoints see neither.
+    s.inject_fault({{}, "", "status", 503, "{}", 0, -1});
+    const auto all = admin_get(s, "/_sandbox/purchases");
+    const auto& rows = all.at("purchases").as_array();
+    REQUIRE(rows.size() == 2);
+    const auto& d0 = rows[0].as_object();
+    CHECK(d0.at("provider").as_string() == "cs2dt");
+    CHECK(d0.at("order_id").as_string() == *dt_order.orderId);
+    CHECK(d0.at("ref").as_string() == "adm-1");
+    CHECK(d0.at("charged").as_string() == dt_price.to_string());
+    CHECK(d0.at("refunded").as_string() == "0");
+    CHECK(d0.at("stage").as_string() == "settled");
+    CHECK(d0.at("outcome").as_string() == "success");
+    CHECK(d0.at("account").is_int64());
+    const auto& b0 = rows[1].as_object();
+    CHECK(b0.at("provider").as_string() == "csboard");
+    CHECK(b0.at("ref").as_string() == "adm-2");
+    CHECK(b0.at("outcome").as_string() == "partial_return_after_delivery");
+    CHECK(decimal::from_string(std::string(b0.at("charged").as_string())) == items[0].price_usd + items[1].price_usd);
+    CHECK(decimal::from_string(std::string(b0.at("refunded").as_string())) == items[1].price_usd);
+    const auto& its = b0.at("items").as_array();
+    REQUIRE(its.size() == 2);
+    CHECK(its[0].at("listing_id").as_string() == items[0].id);
+    CHECK(its[0].at("stage").as_string() == "settled");
+    CHECK(its[0].at("refunded").as_string() == "0");
+    CHECK(its[1].at("stage").as_string() == "returned_after_delivery");
+    CHECK(decimal::from_string(std::string(its[1].at("price").as_string())) == items[1].price_usd);
+    // Keys are credentials: never shown, only matched.
+    const auto text = boost::json::serialize(all);
+    CHECK(text.find("adminkey001") == std::string::npos);
+    CHECK(text.find("csb_pub_admin") == std::string::npos);
+
+    CHECK(admin_get(s, "/_sandbox/purchases?provider=csboard").at("purchases").as_array().size() == 1);
+    CHECK(admin_get(s, "/_sandbox/purchases?key=adminkey001").at("purchases").as_array().size() == 1);
+    CHECK(admin_get(s, "/_sandbox/purchases?ref=adm-2").at("purchases").as_array().size() == 1);
+    CHECK(admin_get(s, "/_sandbox/purchases?key=csb_pub_nobody").at("purchases").as_array().empty());
+    admin_get(s, "/_sandbox/purchases?provider=nosuch", 400);
+    admin_get(s, "/_sandbox/nosuch", 404);
+    CHECK(sb::http_exchange("POST", s.base_url() + "/_sandbox/ledger", "{}", s.ca_pem()).status == 405);
+
+    const auto ledger = admin_get(s, "/_sandbox/ledger");
+    const auto& dl = ledger.at("cs2dt").as_object();
+    CHECK(dl.at("purchases").as_int64() == 1);
+    CHECK(dl.at("charged").as_string() == dt_price.to_string());
+    CHECK(dl.at("refunded").as_string() == "0");
+    CHECK(dl.at("balanced").as_bool());
+    const auto& bl = ledger.at("csboard").as_object();
+    CHECK(decimal::from_string(std::string(bl.at("refunded").as_string())) == items[1].price_usd);
+    CHECK(decimal::from_string(std::string(bl.at("balances").as_string())) == dec("1000") - items[0].price_usd);
+    CHECK(bl.at("balanced").as_bool());
+    CHECK(ledger.at("skinify").at("charged").as_string() == "0");
+    s.clear_faults();
+}
+
+TEST_CASE("sandbox: commit_then_status and partial returns from a scenario file; bad fault kinds refused", "[sandbox][fault]")
+{
+    namespace d = cs2market::csboard;
+    sb::market m(fast_options());
+    sb::router router(m);
+    sb::options o = m.opts;
+    auto sc = sb::parse_scenario(R"({
+      "outcomes": [{"provider": "csboard", "ref": "sc-1", "outcome": "partial_return_before_delivery", "item_index": 1}],
+      "faults": [{"provider": "csboard", "path": "/v1/market/buy", "kind": "commit_then_status", "status": 409,
+                  "body": "{\"code\":\"idempotency_in_progress\",\"detail\":\"still being processed\"}",
+                  "headers": {"Retry-After": "1"}, "count": 1}]
+    })", o);
+    sb::apply_scenario(m, sc, [](auto, const auto&, int) {});
+    std::vector<std::string> ids;
+    for (std::size_t i = 0; i < m.at(d::id).listings.size() && ids.size() < 2; ++i)
+        if (!m.at(d::id).listings[i].hold && m.at(d::id).listings[i].price <= dec("20"))
+            ids.push_back(m.wire_listing_id(d::id, i));
+    REQUIRE(ids.size() == 2);
+    const std::string body = R"({"item_ids":[")" + ids[0] + R"(",")" + ids[1] + R"("],"partner":"447383001","token":"Ab3xZ9Qp","custom_id":"sc-1"})";
+    auto buy = [&] {
+        sb::request r;
+        r.method = "POST";
+        r.target = "/v1/market/buy";
+        r.headers = {{"Authorization", "Bearer csb_pub_scenario"}, {"Content-Type", "application/json"}};
+        r.body = body;
+        return router.handle(r);
+    };
+    auto header = [](const sb::response& r, const std::string& name) {
+        for (const auto& [k, v] : r.headers)
+            if (k == name)
+                return v;
+        return std::string();
+    };
+    auto first = buy();
+    CHECK(first.status == 409);
+    CHECK(header(first, "Retry-After") == "1");
+    CHECK(first.body.find("idempotency_in_progress") != std::string::npos);
+    REQUIRE(m.orders.size() == 1); // the purchase was made
+    CHECK(m.orders[0].out == sb::outcome::partial_return_before_delivery);
+    CHECK(m.orders[0].returned_item == 1);
+    auto second = buy();
+    CHECK(second.status == 200);
+    CHECK(header(second, "Idempotent-Replayed") == "true");
+    CHECK(m.orders.size() == 1);
+
+    sb::server s(fast_options());
+    sb::fault bad;
+    bad.kind = "commit_then_no_such";
+    CHECK_THROWS_AS(s.inject_fault(bad), std::invalid_argument);
+    sb::options o2;
+    CHECK_THROWS_AS(sb::parse_scenario(R"({"faults": [{"kind": "commit_then_status", "headers": ["x"]}]})", o2), std::invalid_argument);
+    CHECK_THROWS_AS(sb::parse_scenario(R"({"outcomes": [{"outcome": "partial_return_after_delivery", "item_index": -1}]})", o2),
+                    std::invalid_argument);
+    CHECK(sb::outcome_from_string("partial_return_after_delivery") == sb::outcome::partial_return_after_delivery);
+    CHECK(sb::outcome_from_string("partial_return_before_delivery") == sb::outcome::partial_return_before_delivery);
+}

@@ -54,8 +54,8 @@ inline std::string stage_name(stage s)
 
 /// The first rule with uses left that matches the purchase (and uses it up), else success.
 /// `nth` counts the provider's purchases, 1-based.
-inline outcome choose_outcome(std::vector<outcome_rule>& rules, ::cs2market::provider_id p, const std::string& key,
-                              const std::string& ref, const std::string& item_name, std::int64_t nth)
+inline outcome_choice choose_outcome(std::vector<outcome_rule>& rules, ::cs2market::provider_id p, const std::string& key,
+                                     const std::string& ref, const std::string& item_name, std::int64_t nth)
 {
     for (auto& r : rules) {
         if (r.remaining == 0)
@@ -72,9 +72,26 @@ inline outcome choose_outcome(std::vector<outcome_rule>& rules, ::cs2market::pro
             continue;
         if (r.remaining > 0)
             --r.remaining;
-        return r.out;
+        return {r.out, r.item_index};
     }
+    return {};
+}
+
+/// What the order's own stages follow: a partial return of an order's only item is a
+/// return of the whole order; one naming no item of the order returns nothing.
+inline outcome order_outcome(const order& o)
+{
+    if (!is_partial(o.out))
+        return o.out;
+    if (o.items.size() <= 1 && o.returned_item == 0)
+        return o.out == outcome::partial_return_after_delivery ? outcome::reversed_by_buyer : outcome::decline;
     return outcome::success;
+}
+
+/// True when one item of the order is returned on its own (the others follow the order).
+inline bool returns_one_item(const order& o)
+{
+    return is_partial(o.out) && o.items.size() > 1 && o.returned_item < o.items.size();
 }
 
 /// Plans the stages from the trade offer on: the offer at `offer_at_ms` (sandbox
@@ -85,8 +102,10 @@ inline void plan_from_offer(order& o, std::int64_t offer_at_ms, std::int64_t ste
     const std::int64_t s = step_ms;
     auto add = [&](std::int64_t k, stage st) { o.plan.push_back({offer_at_ms + k * s, st}); };
     add(0, stage::offer_sent);
-    switch (o.out) {
-    case outcome::success: add(1, stage::accepted); add(3, stage::settled); break;
+    switch (order_outcome(o)) {
+    case outcome::success:
+    case outcome::partial_return_after_delivery: // (order_outcome: never)
+    case outcome::partial_return_before_delivery: add(1, stage::accepted); add(3, stage::settled); break;
     case outcome::decline: add(1, stage::declined); break;
     case outcome::timeout: add(2, stage::timed_out); break;
     case outcome::reversed_by_buyer: add(1, stage::accepted); add(2, stage::reversed_buyer); break;
@@ -94,6 +113,10 @@ inline void plan_from_offer(order& o, std::int64_t offer_at_ms, std::int64_t ste
     case outcome::seller_recalled: add(1, stage::accepted); add(2, stage::recalled); break;
     }
     o.settle_unix_ms = o.created_unix_ms + (offer_at_ms - o.created_ms) + 3 * s;
+    // The returned item: reversed between acceptance and the end of trade protection, or
+    // left out of the trade offer (never delivered).
+    if (returns_one_item(o))
+        o.item_return_at_ms = offer_at_ms + (o.out == outcome::partial_return_after_delivery ? 2 * s : 0);
 }
 
 /// Plans the stages of a new order from its outcome: (hold ->) created -> offer_sent -> ...
@@ -135,6 +158,10 @@ inline void release_hold(order& o, std::int64_t now_ms, std::int64_t step_ms)
 }
 
 /// Drops the rest of the plan: the order stays where it is until told otherwise.
-inline void stop_plan(order& o) { o.plan.resize(o.next); }
+inline void stop_plan(order& o)
+{
+    o.plan.resize(o.next);
+    o.item_return_at_ms.reset();
+}
 
 } // namespace cs2market::sandbox

@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,19 +86,29 @@ private:
     std::map<std::string, std::deque<std::int64_t>> hits_;
 };
 
+/// What an injected fault does to one request.
+struct fault_action {
+    std::optional<response> instead; ///< status, close: answered instead; the handler does not run
+    std::optional<response> after;   ///< commit_then_status: the handler runs, then this is answered instead of its answer
+    std::int64_t delay_ms = 0;       ///< delay: the real answer, this late
+    bool withhold = false;           ///< no_answer: the handler runs, and nothing is answered
+};
+
 /// Injected faults: the first live fault matching (provider, path prefix) is used up by a request.
 class fault_list {
 public:
-    void add(fault f) { faults_.push_back(std::move(f)); }
-
-    /// The response to give instead of the real one (a status or a closed connection), if any;
-    /// a `delay` fault sets `delay_ms` and lets the request through; a `no_answer` fault lets
-    /// the request through (the handler runs: a buy is committed) and sets `withhold`, so that
-    /// its answer is never sent.
-    std::optional<response> take(::cs2market::provider_id p, const std::string& path, std::int64_t& delay_ms, bool& withhold)
+    /// Adds a fault; an unknown kind is an error (it would otherwise act as another kind).
+    void add(fault f)
     {
-        delay_ms = 0;
-        withhold = false;
+        if (!is_fault_kind(f.kind))
+            throw std::invalid_argument("sandbox: unknown fault kind '" + f.kind + "'");
+        faults_.push_back(std::move(f));
+    }
+
+    /// What the next request on (provider, path) gets, using up the first matching fault.
+    fault_action take(::cs2market::provider_id p, const std::string& path)
+    {
+        fault_action a;
         for (auto& f : faults_) {
             if (f.remaining == 0)
                 continue;
@@ -108,23 +119,23 @@ public:
             if (f.remaining > 0)
                 --f.remaining;
             if (f.kind == "delay") {
-                delay_ms = f.delay_ms;
-                return std::nullopt;
-            }
-            if (f.kind == "no_answer") {
-                withhold = true;
-                return std::nullopt;
-            }
-            response r;
-            if (f.kind == "close") {
+                a.delay_ms = f.delay_ms;
+            } else if (f.kind == "no_answer") {
+                a.withhold = true;
+            } else if (f.kind == "close") {
+                response r;
                 r.close_without_response = true;
+                a.instead = std::move(r);
             } else {
+                response r;
                 r.status = f.status;
                 r.body = f.body;
+                r.headers = f.headers;
+                (f.kind == "commit_then_status" ? a.after : a.instead) = std::move(r);
             }
-            return r;
+            return a;
         }
-        return std::nullopt;
+        return a;
     }
 
     /// Drops every fault, used up or not.

@@ -14,7 +14,6 @@
 
 #include <deque>
 #include <functional>
-#include <map>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -40,7 +39,6 @@ public:
     std::string ws_base_url; ///< "wss://127.0.0.1:P2"
 
     std::deque<order> orders; // deque: stable references
-    std::map<std::string, std::vector<std::size_t>> order_items; // order id -> listing indexes
     std::vector<outcome_rule> rules;
     rate_limiter limits;
     fault_list faults;
@@ -215,7 +213,7 @@ public:
     }
 
     /// The outcome of the next purchase of listing `li` on `p` (counts the purchase).
-    outcome choose_outcome(::cs2market::provider_id p, const std::string& key, const std::string& ref, std::size_t li)
+    outcome_choice choose_outcome(::cs2market::provider_id p, const std::string& key, const std::string& ref, std::size_t li)
     {
         book& b = at(p);
         const auto nth = static_cast<std::int64_t>(++b.purchases);
@@ -225,8 +223,8 @@ public:
     /// A paid order: debits the buyer (settled first, then held), marks the listings
     /// sold, plans the lifecycle and tells the provider's push hook. A hold that
     /// `waits_for_claim` stays until the front end releases it (release_hold).
-    order& new_order(::cs2market::provider_id p, const std::string& key, std::vector<std::size_t> lis, dec total,
-                     const std::string& ref, outcome out, bool hold, bool waits_for_claim = false)
+    order& new_order(::cs2market::provider_id p, const std::string& key, const std::vector<std::size_t>& lis, dec total,
+                     const std::string& ref, outcome_choice out, bool hold, bool waits_for_claim = false)
     {
         book& b = at(p);
         order o;
@@ -235,8 +233,11 @@ public:
         o.id = b.traits.order_id(++order_seq);
         o.listing = lis.front();
         o.price = total;
+        for (auto li : lis)
+            o.items.push_back({li, b.listings[li].price, dec{}});
         o.ref = ref;
-        o.out = out;
+        o.out = out.out;
+        o.returned_item = out.item;
         o.created_ms = now_ms();
         o.created_unix_ms = wall_ms();
         o.updated_unix_ms = o.created_unix_ms;
@@ -250,18 +251,25 @@ public:
         }
         ++acc.purchases;
         b.money.seller_proceeds += total;
+        b.money.charged += total;
         for (auto li : lis)
             b.listings[li].sold = true;
         ++catalogue_version;
         plan_order(o, hold, opts.step_ms, opts.delivery_steps, waits_for_claim);
         orders.push_back(std::move(o));
-        order_items[orders.back().id] = std::move(lis);
         if (b.on_order)
             b.on_order(orders.back(), true);
         return orders.back();
     }
 
-    const std::vector<std::size_t>& items_of(const order& o) const { return order_items.at(o.id); }
+    /// The listing indexes of the order's items.
+    static std::vector<std::size_t> items_of(const order& o)
+    {
+        std::vector<std::size_t> out;
+        for (const auto& it : o.items)
+            out.push_back(it.listing);
+        return out;
+    }
 
     void enter_stage(order& o, stage s)
     {
@@ -279,25 +287,90 @@ public:
             b.on_order(o, false);
     }
 
-    /// Every bad outcome gives the full price back to the buyer (once).
+    /// Every bad outcome gives the full price back to the buyer (once): what each item has
+    /// not had back yet.
     void refund(order& o)
     {
         if (o.refunded)
             return;
         o.refunded = true;
-        book& b = at(o.p);
-        b.accounts[o.key].settled += o.price;
-        b.money.seller_proceeds -= o.price;
+        for (auto& it : o.items)
+            refund_item(o, it);
     }
 
-    /// Moves the clock's consequences forward: due stages, the front ends' timed work, held money clearing.
+    /// A partial return: that item alone is returned and its price given back; the order goes on.
+    void return_item(order& o)
+    {
+        o.item_return_at_ms.reset();
+        order_item& it = o.items.at(o.returned_item);
+        it.returned = true;
+        it.returned_unix_ms = wall_ms();
+        o.updated_unix_ms = it.returned_unix_ms;
+        refund_item(o, it);
+        book& b = at(o.p);
+        if (b.on_order)
+            b.on_order(o, false);
+    }
+
+    /// What the order's items were refunded so far.
+    static dec refunded_of(const order& o)
+    {
+        dec sum;
+        for (const auto& it : o.items)
+            sum += it.refunded;
+        return sum;
+    }
+
+    /// The sandbox's record of every purchase, oldest first (of `p` only, unless `p` is empty).
+    std::vector<purchase_record> purchase_records(::cs2market::provider_id p = {}) const
+    {
+        std::vector<purchase_record> out;
+        for (const auto& o : orders) {
+            if (!p.empty() && o.p != p)
+                continue;
+            const book& b = at(o.p);
+            purchase_record r;
+            r.provider = o.p;
+            r.key = o.key;
+            if (auto acc = b.accounts.find(o.key); acc != b.accounts.end())
+                r.account = acc->second.user_id;
+            r.order_id = o.id;
+            r.ref = o.ref;
+            r.idempotency_key = o.idempotency_key;
+            r.price = o.price;
+            r.charged = o.price; // the sandbox charges no fees
+            r.refunded = refunded_of(o);
+            r.stage = stage_name(o.cur);
+            r.outcome = outcome_names[static_cast<int>(o.out)];
+            for (const auto& it : o.items) {
+                const listing& l = b.listings[it.listing];
+                std::string st = stage_name(o.cur);
+                if (it.returned)
+                    st = o.out == outcome::partial_return_after_delivery ? "returned_after_delivery" : "returned_before_delivery";
+                r.items.push_back({wire_listing_id(o.p, it.listing), type_of(l).market_hash_name, it.price, it.refunded, st});
+            }
+            out.push_back(std::move(r));
+        }
+        return out;
+    }
+
+    /// Moves the clock's consequences forward: due stages and item returns (in time order), the
+    /// front ends' timed work, held money clearing.
     void advance()
     {
         const std::int64_t now = now_ms();
         for (auto& o : orders)
-            while (o.next < o.plan.size() && o.plan[o.next].at_ms <= now) {
-                stage s = o.plan[o.next++].s;
-                enter_stage(o, s);
+            while (true) {
+                const bool stage_due = o.next < o.plan.size() && o.plan[o.next].at_ms <= now;
+                const bool item_due = o.item_return_at_ms && *o.item_return_at_ms <= now;
+                if (item_due && (!stage_due || *o.item_return_at_ms <= o.plan[o.next].at_ms)) {
+                    return_item(o);
+                } else if (stage_due) {
+                    stage s = o.plan[o.next++].s;
+                    enter_stage(o, s);
+                } else {
+                    break;
+                }
             }
         for (auto& t : tickers)
             t(now);
@@ -312,7 +385,7 @@ public:
     bool all_final() const
     {
         for (const auto& o : orders)
-            if (!is_final(o.cur))
+            if (!is_final(o.cur) || o.item_return_at_ms)
                 return false;
         return true;
     }
@@ -323,12 +396,27 @@ public:
         money_audit a;
         a.minted = b.money.minted;
         a.seller_proceeds = b.money.seller_proceeds;
+        a.charged = b.money.charged;
+        a.refunded = b.money.refunded;
         for (const auto& [k, acc] : b.accounts)
             a.balances += acc.settled + acc.held;
         return a;
     }
 
 private:
+    /// Gives the buyer back what the item has not had back yet.
+    void refund_item(order& o, order_item& it)
+    {
+        const dec amount = it.price - it.refunded;
+        if (amount == dec{})
+            return;
+        it.refunded = it.price;
+        book& b = at(o.p);
+        b.accounts[o.key].settled += amount;
+        b.money.seller_proceeds -= amount;
+        b.money.refunded += amount;
+    }
+
     std::deque<book> books_; // deque: stable references for the front ends
 };
 

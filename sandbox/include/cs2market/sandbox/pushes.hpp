@@ -20,6 +20,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -33,10 +34,18 @@ struct callback_attempt {
     bool delivered = false;
 };
 
-/// POSTs `body` to an http:// or https:// URL; true on HTTP 200 with body "success"
-/// (trailing whitespace ignored). https:// receivers are not certificate-checked:
-/// loopback test receivers use throwaway CAs.
-inline bool post_callback(const std::string& url, const std::string& body)
+/// The answer of one HTTP exchange; status 0: none (connection, TLS or HTTP failure).
+struct http_reply {
+    unsigned status = 0;
+    std::string body;
+};
+
+/// One HTTP/1.1 exchange with an http:// or https:// URL, each step bounded by 5 s. An
+/// https:// peer is checked against `ca_pem` (and the host name) when one is given, and
+/// not at all otherwise (loopback callback receivers use throwaway CAs). Also a plain
+/// client for the sandbox's admin endpoints (admin.hpp).
+inline http_reply http_exchange(std::string_view method, const std::string& url, const std::string& body = {},
+                                const std::string& ca_pem = {})
 {
     namespace beast = boost::beast;
     namespace http = beast::http;
@@ -54,9 +63,10 @@ inline bool post_callback(const std::string& url, const std::string& body)
         asio::io_context ioc;
         asio::ip::tcp::resolver res(ioc);
         auto eps = res.resolve(host, port);
-        http::request<http::string_body> req{http::verb::post, target, 11};
+        http::request<http::string_body> req{http::string_to_verb(method), target, 11};
         req.set(http::field::host, hostport);
-        req.set(http::field::content_type, "application/json");
+        if (!body.empty())
+            req.set(http::field::content_type, "application/json");
         req.set(http::field::user_agent, "cs2market-sandbox");
         req.body() = body;
         req.prepare_payload();
@@ -64,8 +74,15 @@ inline bool post_callback(const std::string& url, const std::string& body)
         http::response<http::string_body> resp;
         if (tls) {
             asio::ssl::context ctx(asio::ssl::context::tls_client);
-            ctx.set_verify_mode(asio::ssl::verify_none);
+            if (ca_pem.empty()) {
+                ctx.set_verify_mode(asio::ssl::verify_none);
+            } else {
+                ctx.set_verify_mode(asio::ssl::verify_peer);
+                ctx.add_certificate_authority(asio::buffer(ca_pem));
+            }
             beast::ssl_stream<beast::tcp_stream> s(ioc, ctx);
+            if (!ca_pem.empty())
+                s.set_verify_callback(asio::ssl::host_name_verification(host));
             beast::get_lowest_layer(s).expires_after(std::chrono::seconds(5));
             beast::get_lowest_layer(s).connect(eps);
             SSL_set_tlsext_host_name(s.native_handle(), host.c_str());
@@ -83,13 +100,20 @@ inline bool post_callback(const std::string& url, const std::string& body)
             beast::error_code ec;
             s.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
         }
-        std::string b = resp.body();
-        while (!b.empty() && std::isspace(static_cast<unsigned char>(b.back())))
-            b.pop_back();
-        return resp.result_int() == 200 && b == "success";
+        return {resp.result_int(), resp.body()};
     } catch (...) {
-        return false;
+        return {};
     }
+}
+
+/// POSTs `body` to an http:// or https:// URL; true on HTTP 200 with body "success"
+/// (trailing whitespace ignored).
+inline bool post_callback(const std::string& url, const std::string& body)
+{
+    http_reply r = http_exchange("POST", url, body);
+    while (!r.body.empty() && std::isspace(static_cast<unsigned char>(r.body.back())))
+        r.body.pop_back();
+    return r.status == 200 && r.body == "success";
 }
 
 /// Delivers queued callbacks on its own thread, earliest due first (FIFO among

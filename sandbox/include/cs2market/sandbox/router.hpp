@@ -23,7 +23,8 @@
 // whose operations all want another method answers 405. Before the handler:
 // injected faults, authentication (when the operation documents any), and the
 // operation's documented rate-limit buckets (plus the provider-wide "all"). A
-// `no_answer` fault runs the handler and withholds its answer.
+// `no_answer` fault runs the handler and withholds its answer; a
+// `commit_then_status` fault runs it and answers the fault's status and body.
 #pragma once
 
 #include <cs2market/sandbox/http.hpp>
@@ -188,10 +189,9 @@ public:
         }
         std::unique_lock lk(m_.mu);
         m_.advance();
-        std::int64_t delay = 0;
-        bool withhold = false;
-        if (auto f = m_.faults.take(best ? best->info.provider : ::cs2market::provider_id{}, c.t.path, delay, withhold))
-            return *f;
+        auto fault = m_.faults.take(best ? best->info.provider : ::cs2market::provider_id{}, c.t.path);
+        if (fault.instead)
+            return *fault.instead;
         response r;
         try {
             if (best) {
@@ -208,9 +208,11 @@ public:
         } catch (const std::exception& e) {
             r = json_response(500, std::string(R"({"code":"sandbox_error","detail":)") + ::cs2market::to_json(std::string(e.what())) + "}");
         }
-        if (delay > 0)
-            r.delay_before_headers = std::chrono::milliseconds(delay);
-        r.withhold = withhold; // no_answer: committed, never answered
+        if (fault.after) // commit_then_status: committed, answered otherwise
+            r = *fault.after;
+        if (fault.delay_ms > 0)
+            r.delay_before_headers = std::chrono::milliseconds(fault.delay_ms);
+        r.withhold = fault.withhold; // no_answer: committed, never answered
         return r;
     }
 

@@ -5,6 +5,7 @@
 //   market.hpp     shared state: books, orders, clock-driven lifecycles, limits, pushes
 //   lifecycle.hpp  clock, outcome rules, stage plans      limits.hpp  rate limits, faults
 //   pushes.hpp     callbacks with retries, WebSocket feed  scenario.hpp  scenario files
+//   admin.hpp      GET /_sandbox/purchases and /_sandbox/ledger: the sandbox's own records
 //   state.hpp, catalogue.hpp, http.hpp                    data, items, request helpers
 //   providers/<p>.hpp                                     one front end per provider
 #pragma once

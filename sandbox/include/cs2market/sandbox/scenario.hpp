@@ -140,6 +140,10 @@ inline scenario parse_scenario(const std::string& text, options& opts)
             if (!oc)
                 throw std::invalid_argument("sandbox scenario: unknown outcome '" + on + "'");
             e.rule.out = *oc;
+            const auto idx = scenario_int(ro, "item_index", 0);
+            if (idx < 0)
+                throw std::invalid_argument("sandbox scenario: item_index must be 0 or more");
+            e.rule.item_index = static_cast<std::size_t>(idx);
             e.rule.remaining = static_cast<int>(scenario_int(ro, "count", -1));
             sc.outcomes.push_back(std::move(e));
         }
@@ -157,11 +161,20 @@ inline scenario parse_scenario(const std::string& text, options& opts)
             e.f.path = scenario_str(ro, "path");
             if (auto k = scenario_str(ro, "kind"); !k.empty())
                 e.f.kind = k;
-            if (e.f.kind != "status" && e.f.kind != "close" && e.f.kind != "delay" && e.f.kind != "no_answer")
+            if (!is_fault_kind(e.f.kind))
                 throw std::invalid_argument("sandbox scenario: unknown fault kind '" + e.f.kind + "'");
             e.f.status = static_cast<unsigned>(scenario_int(ro, "status", 500));
             if (auto b = scenario_str(ro, "body"); !b.empty())
                 e.f.body = b;
+            if (auto h = ro.find("headers"); h != ro.end()) {
+                if (!h->value().is_object())
+                    throw std::invalid_argument("sandbox scenario: fault headers must be an object of strings");
+                for (const auto& [name, value] : h->value().as_object()) {
+                    if (!value.is_string())
+                        throw std::invalid_argument("sandbox scenario: fault header '" + std::string(name) + "' is not a string");
+                    e.f.headers.emplace_back(std::string(name), std::string(value.as_string()));
+                }
+            }
             e.f.delay_ms = scenario_int(ro, "delay_ms", 0);
             e.f.remaining = static_cast<int>(scenario_int(ro, "count", 1));
             sc.faults.push_back(std::move(e));

@@ -11,6 +11,7 @@
 // the clock's ticker thread and the callback pusher's thread.
 #pragma once
 
+#include <cs2market/sandbox/admin.hpp>
 #include <cs2market/sandbox/market.hpp>
 #include <cs2market/sandbox/router.hpp>
 #include <cs2market/sandbox/scenario.hpp>
@@ -56,8 +57,13 @@ public:
         ws_ = std::make_unique<testing::wss_server>(identity);
         ws_->on_open([this](const std::string& target) { return router_->ws_open(target); });
         m_->ws_base_url = ws_->base_url();
-        http_ = std::make_unique<testing::https_server>([this](const request& r) { return router_->handle(r); },
-                                                        std::move(identity), m_->opts.port);
+        http_ = std::make_unique<testing::https_server>(
+            [this](const request& r) {
+                if (auto a = admin_answer(*m_, r)) // the sandbox's own records: no key, no faults, no limits
+                    return *a;
+                return router_->handle(r);
+            },
+            std::move(identity), m_->opts.port);
         {
             std::lock_guard lk(m_->mu);
             m_->base_url = http_->base_url();
@@ -107,14 +113,15 @@ public:
         m_->callbacks.set_retry_unit(o.callback_retry_unit_ms);
         apply_locked(sc);
     }
-    /// The next purchase on `p` (any account) gets `o`.
-    void set_next_outcome(::cs2market::provider_id p, outcome o)
+    /// The next purchase on `p` (any account) gets `o`; a partial return returns its item `item` (0-based).
+    void set_next_outcome(::cs2market::provider_id p, outcome o, std::size_t item = 0)
     {
         std::lock_guard lk(m_->mu);
         m_->at(p);
         outcome_rule r;
         r.p = p;
         r.out = o;
+        r.item_index = item;
         r.remaining = 1;
         m_->rules.insert(m_->rules.begin(), r);
     }
@@ -134,26 +141,15 @@ public:
         std::lock_guard lk(m_->mu);
         m_->faults.clear();
     }
-    /// The sandbox's own record of one purchase (an order it created and charged).
-    struct purchase {
-        ::cs2market::provider_id provider;
-        std::string key;      ///< the buying account
-        std::string order_id; ///< the wire order id
-        std::string ref;      ///< outTradeNo / custom_id ("" for CSBoard create_order: see idempotency_key)
-        std::string idempotency_key; ///< CSBoard create_order's Idempotency-Key
-        ::cs2market::decimal price;
-        std::string stage;    ///< the current stage (stage_name)
-    };
+    /// The sandbox's own record of one purchase (an order it created and charged): provider,
+    /// account, order id, ref, price, charged, refunded, stage, outcome, items.
+    using purchase = purchase_record;
     /// Every purchase made so far, oldest first (of `p` only, unless `p` is empty).
     std::vector<purchase> purchases(::cs2market::provider_id p = {})
     {
         std::lock_guard lk(m_->mu);
         m_->advance();
-        std::vector<purchase> out;
-        for (const auto& o : m_->orders)
-            if (p.empty() || o.p == p)
-                out.push_back({o.p, o.key, o.id, o.ref, o.idempotency_key, o.price, stage_name(o.cur)});
-        return out;
+        return m_->purchase_records(p);
     }
     /// Requests per documented window for one bucket of `p` (the schema's names: CSBoard
     /// read / orders / market_buy / snapshot, Skinify all, CS2DT sell_list; "all" limits

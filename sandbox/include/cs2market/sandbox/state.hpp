@@ -10,12 +10,15 @@
 #include <cs2market/decimal.hpp>
 #include <cs2market/error.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace cs2market::sandbox {
@@ -43,16 +46,33 @@ enum class outcome {
     reversed_by_buyer,  ///< accepted, then reversed by the buyer during trade protection -> refunded
     reversed_by_seller, ///< accepted, then reversed by the seller during trade protection -> refunded
     seller_recalled,    ///< accepted, then recalled by the seller and refunded (CS2DT 221)
+    /// One item of a multi-item order (outcome_choice::item) is accepted, then reversed and
+    /// refunded; the other items settle. An order of one item: reversed_by_buyer.
+    partial_return_after_delivery,
+    /// One item of a multi-item order is never delivered and refunded; the other items settle.
+    /// An order of one item: decline.
+    partial_return_before_delivery,
 };
 inline constexpr const char* outcome_names[] = {"success", "decline", "timeout", "reversed_by_buyer", "reversed_by_seller",
-                                                "seller_recalled"};
+                                                "seller_recalled", "partial_return_after_delivery",
+                                                "partial_return_before_delivery"};
 inline std::optional<outcome> outcome_from_string(std::string_view s)
 {
-    for (int i = 0; i < 6; ++i)
+    for (std::size_t i = 0; i < std::size(outcome_names); ++i)
         if (s == outcome_names[i])
             return static_cast<outcome>(i);
     return std::nullopt;
 }
+inline bool is_partial(outcome o)
+{
+    return o == outcome::partial_return_after_delivery || o == outcome::partial_return_before_delivery;
+}
+
+/// The outcome a purchase gets, and for a partial return which of its items (0-based).
+struct outcome_choice {
+    outcome out = outcome::success;
+    std::size_t item = 0;
+};
 
 /// Provider-neutral lifecycle state; each front end maps it to its own status.
 enum class stage {
@@ -85,15 +105,28 @@ struct account {
 
 struct planned { std::int64_t at_ms; stage s; };
 
+/// One item of an order: what it was charged and refunded (refunds are per item, so that a
+/// partial return gives back that item's price only).
+struct order_item {
+    std::size_t listing = 0;        // index into the provider's listings
+    ::cs2market::decimal price;     // charged for it
+    ::cs2market::decimal refunded;  // refunded for it so far
+    bool returned = false;          // returned on its own (partial_return_*) while the order went on
+    std::int64_t returned_unix_ms = 0;
+};
+
 struct order {
     ::cs2market::provider_id p;
     std::string key;                // owning account
     std::string id;                 // wire order id (digits for CS2DT, ord_... for CSBoard, digits for Skinify)
     std::string ref;                // outTradeNo / custom_id
     std::string idempotency_key;    // CSBoard create_order Idempotency-Key
-    std::size_t listing = 0;        // index into the provider's listings
-    ::cs2market::decimal price;
+    std::size_t listing = 0;        // index into the provider's listings (the first item's)
+    std::vector<order_item> items;  // every item, in the order bought
+    ::cs2market::decimal price;     // the total charged
     outcome out = outcome::success;
+    std::size_t returned_item = 0;  // partial_return_*: which item
+    std::optional<std::int64_t> item_return_at_ms; // sandbox clock: when that item is returned (unset: not planned)
     std::vector<planned> plan;
     std::size_t next = 0;
     stage cur = stage::created;
@@ -108,29 +141,42 @@ struct order {
     std::string trade_url;
     std::string partner, token;
     bool market_buy = false;         // CSBoard: via /v1/market/buy (funded from settled)
-    bool refunded = false;
+    bool refunded = false;           // the whole order was refunded
     std::string first_response;      // replayed verbatim on an idempotent retry
 };
 
 struct ledger {
     ::cs2market::decimal minted;          // money put into accounts (funding)
     ::cs2market::decimal seller_proceeds; // money paid to sellers, net of refunds
+    ::cs2market::decimal charged;         // every purchase's charge
+    ::cs2market::decimal refunded;        // every refund, whole or per item
 };
 
-/// Money check for one provider: minted == balances + seller proceeds.
+/// Money check for one provider: minted == balances + seller proceeds, and the sellers hold
+/// what was charged less what was refunded.
 struct money_audit {
-    ::cs2market::decimal minted, balances, seller_proceeds;
-    bool balanced() const { return minted == balances + seller_proceeds; }
+    ::cs2market::decimal minted, balances, seller_proceeds, charged, refunded;
+    bool balanced() const { return minted == balances + seller_proceeds && seller_proceeds == charged - refunded; }
 };
+
+/// The fault kinds (README: Rate limits and faults).
+inline constexpr std::string_view fault_kinds[] = {"status", "close", "delay", "no_answer", "commit_then_status"};
+inline bool is_fault_kind(std::string_view k)
+{
+    return std::find(std::begin(fault_kinds), std::end(fault_kinds), k) != std::end(fault_kinds);
+}
 
 struct fault {
     ::cs2market::provider_id provider; // none = any
     std::string path;      // prefix of the request path; "" = any
-    std::string kind = "status"; // status | close | delay | no_answer (handled, then never answered)
+    /// status | close | delay | no_answer (handled, then never answered) |
+    /// commit_then_status (handled, then answered with status, body and headers)
+    std::string kind = "status";
     unsigned status = 500;
     std::string body = R"({"error":"injected fault"})";
     std::int64_t delay_ms = 0;
     int remaining = 1;     // -1 = forever
+    std::vector<std::pair<std::string, std::string>> headers; // status, commit_then_status: sent with the body
 };
 
 struct outcome_rule {
@@ -140,6 +186,7 @@ struct outcome_rule {
     std::string item;      // substring of market_hash_name ("" = any)
     std::int64_t nth = 0;  // nth purchase on that provider, 1-based (0 = any)
     outcome out = outcome::success;
+    std::size_t item_index = 0; // partial_return_*: which item of the order (0-based)
     int remaining = -1;    // -1 = unlimited
 };
 
@@ -148,6 +195,30 @@ struct rate_limit_rule {
     std::string bucket;    // the schema's bucket name ("read", "orders", "snapshot", "all", ...)
     int limit = 0;         // requests per window; 0 = unlimited
     std::int64_t documented_window_ms = 0; // the schema's window (0: a minute); a minute lasts rate_window_ms
+};
+
+/// The sandbox's own record of one purchase (an order it created and charged): the truth a
+/// test compares a client's view with (server::purchases, GET /_sandbox/purchases).
+struct purchase_record {
+    struct item {
+        std::string listing_id;       ///< wire listing id
+        std::string market_hash_name;
+        ::cs2market::decimal price;   ///< charged for it
+        ::cs2market::decimal refunded;
+        std::string stage;            ///< the order's stage, or returned_after_delivery / returned_before_delivery
+    };
+    ::cs2market::provider_id provider;
+    std::string key;              ///< the buying account (its key)
+    std::int64_t account = 0;     ///< the account's user id
+    std::string order_id;         ///< the wire order id
+    std::string ref;              ///< outTradeNo / custom_id ("" for CSBoard create_order: see idempotency_key)
+    std::string idempotency_key;  ///< CSBoard create_order's Idempotency-Key
+    ::cs2market::decimal price;   ///< the order's price (its items' sum)
+    ::cs2market::decimal charged; ///< what left the buyer's balance
+    ::cs2market::decimal refunded;///< what came back to it so far
+    std::string stage;            ///< the order's current stage (stage_name)
+    std::string outcome;          ///< the outcome it was given (outcome_names)
+    std::vector<item> items;
 };
 
 /// How a provider's listings, users and orders are numbered (declared by its front end).

@@ -301,6 +301,9 @@ public:
         auto b = ::cs2market::from_json<cs2dt::QuickBuyItemRequest>(c.req.body);
         if (!b || (!b->itemId && !b->marketHashName))
             return err(140001, "parameter error: itemId or marketHashName is required");
+        // A repeated outTradeNo is 140014 whatever is on sale now (the first buy may have taken the last listing).
+        if (auto refused = refused_order_no(c.key, b->outTradeNo.value_or(""), b->tradeUrl.value_or("")))
+            return *refused;
         std::optional<std::size_t> best;
         bool any = false;
         for (std::size_t i = 0; i < b_.listings.size(); ++i) {
@@ -575,8 +578,10 @@ private:
         return v;
     }
 
-    response buy(const std::string& key, std::optional<std::size_t> li, const std::string& out_trade_no,
-                 const std::string& trade_url, std::optional<dec> max_price, std::optional<dec> buy_price)
+    /// The refusals of a buy that do not depend on the listing: no outTradeNo, a bad trade
+    /// URL, an outTradeNo already used.
+    std::optional<response> refused_order_no(const std::string& key, const std::string& out_trade_no,
+                                             const std::string& trade_url)
     {
         if (out_trade_no.empty())
             return err(140001, "parameter error: outTradeNo is required");
@@ -584,6 +589,14 @@ private:
             return err(140005, "trade URL error");
         if (m_.find_order_by_ref(provider::id, key, out_trade_no))
             return err(140014, "merchant order number already exists");
+        return std::nullopt;
+    }
+
+    response buy(const std::string& key, std::optional<std::size_t> li, const std::string& out_trade_no,
+                 const std::string& trade_url, std::optional<dec> max_price, std::optional<dec> buy_price)
+    {
+        if (auto refused = refused_order_no(key, out_trade_no, trade_url))
+            return *refused;
         if (!li || b_.listings[*li].sold)
             return err(1207, "the item's price was changed by the seller or it was bought by someone else");
         const listing& l = b_.listings[*li];
@@ -593,7 +606,7 @@ private:
             return err(1454, "item price is above the maximum purchase price");
         if (m_.account_of(provider::id, key).settled < l.price)
             return err(70001, "insufficient balance");
-        outcome out = m_.choose_outcome(provider::id, key, out_trade_no, *li);
+        outcome_choice out = m_.choose_outcome(provider::id, key, out_trade_no, *li);
         order& o = m_.new_order(provider::id, key, {*li}, l.price, out_trade_no, out, false);
         o.trade_url = trade_url;
         cs2dt::BuyResultDTO r;

@@ -327,7 +327,7 @@ public:
             return price_moved(total, *body->max_price_usd);
         if (acc.settled + acc.held < total)
             return err(402, "insufficient_balance", "Balance is below the order total");
-        outcome out = m_.choose_outcome(provider::id, c.key, idem, lis.front());
+        outcome_choice out = m_.choose_outcome(provider::id, c.key, idem, lis.front());
         order& o = m_.new_order(provider::id, c.key, lis, total, "", out, any_hold(lis), m_.opts.holds_wait_for_claim);
         o.idempotency_key = idem;
         csboard::CreateOrderResponse r;
@@ -385,7 +385,7 @@ public:
             e.settled_usd = acc.settled;
             return err(402, e);
         }
-        outcome out = m_.choose_outcome(provider::id, c.key, cid, lis.front());
+        outcome_choice out = m_.choose_outcome(provider::id, c.key, cid, lis.front());
         order& o = m_.new_order(provider::id, c.key, lis, total, cid, out, any_hold(lis), m_.opts.holds_wait_for_claim);
         o.market_buy = true;
         o.partner = body->partner;
@@ -578,9 +578,11 @@ private:
         default: return S::cancelled;
         }
     }
-    static csboard::OrderItemStatus item_status_of(const order& o)
+    static csboard::OrderItemStatus item_status_of(const order& o, const order_item* it = nullptr)
     {
         using S = csboard::OrderItemStatus;
+        if (it && it->returned)
+            return S::returned;
         switch (o.cur) {
         case stage::hold: return S::hold;
         case stage::created: // instant delivery: out for delivery at once (the docs' market_buy example)
@@ -602,6 +604,12 @@ private:
         }
     }
 
+    /// Why one item was returned on its own while its order went on (partial_return_*).
+    static std::string item_return_reason(outcome out)
+    {
+        return out == outcome::partial_return_after_delivery ? "trade_reversed_by_buyer" : "not_delivered";
+    }
+
     csboard::Order order_of(const order& o) const
     {
         csboard::Order r;
@@ -612,25 +620,26 @@ private:
             r.custom_id = o.ref;
         r.currency = "USD";
         r.charged_total_usd = o.price;
-        const auto& items = m_.items_of(o);
-        r.item_count = static_cast<std::int64_t>(items.size());
+        r.item_count = static_cast<std::int64_t>(o.items.size());
         if (o.cur == stage::hold)
             r.hold_until = iso(o.hold_until_unix_ms);
         r.created_at = iso(o.created_unix_ms);
         r.updated_at = iso(o.updated_unix_ms);
-        for (auto li : items) {
+        // The trade finished (accepted) before any reversal: the time stays.
+        const bool was_accepted = std::find(o.history.begin(), o.history.end(), stage::accepted) != o.history.end();
+        for (const auto& item : o.items) {
+            // An item returned before delivery was never in the trade offer.
+            const bool left_out = item.returned && o.out == outcome::partial_return_before_delivery;
             csboard::OrderItem it;
-            it.market_hash_name = m_.type_of(b_.listings[li]).market_hash_name;
-            it.price_usd = b_.listings[li].price;
-            it.status = item_status_of(o);
-            it.return_reason = return_reason(o.cur);
-            if (!o.trade_offer_id.empty())
+            it.market_hash_name = m_.type_of(b_.listings[item.listing]).market_hash_name;
+            it.price_usd = item.price;
+            it.status = item_status_of(o, &item);
+            it.return_reason = item.returned ? item_return_reason(o.out) : return_reason(o.cur);
+            if (!o.trade_offer_id.empty() && !left_out)
                 it.steam_trade_offer_id = o.trade_offer_id;
-            // The trade finished (accepted) before any reversal: the time stays.
-            const bool was_accepted = std::find(o.history.begin(), o.history.end(), stage::accepted) != o.history.end();
-            if (was_accepted)
+            if (was_accepted && !left_out)
                 it.steam_trade_offer_finished_at = iso(o.accepted_unix_ms ? o.accepted_unix_ms : o.updated_unix_ms);
-            if (was_accepted && o.settle_unix_ms)
+            if (was_accepted && !left_out && o.settle_unix_ms)
                 it.tradable_at = iso(o.settle_unix_ms); // end of trade protection
             r.items.push_back(it);
         }

@@ -156,7 +156,7 @@ public:
             return err("max_price_exceeded");
         if (m_.account_of(provider::id, c.key).settled < l.price)
             return err("insufficient_balance");
-        outcome out = m_.choose_outcome(provider::id, c.key, cid, *li);
+        outcome_choice out = m_.choose_outcome(provider::id, c.key, cid, *li);
         order& o = m_.new_order(provider::id, c.key, {*li}, l.price, cid, out, l.hold);
         o.partner = b->partner;
         o.token = b->token;
@@ -555,7 +555,7 @@ private:
     /// purchases and refunds, to that account's connections only.
     void queue_event(const order& o, bool created)
     {
-        const listing& l = b_.listings[m_.items_of(o).front()];
+        const listing& l = b_.listings[o.items.front().listing];
         std::string data;
         if (created) {
             skinify::SkinPurchaseEvent e;
