@@ -114,7 +114,8 @@ public:
     /// `who` is set as the error's provider.
     CS2MARKET_DECL static result<item_key> parse(std::string_view market_hash_name, provider_id who = {});
 
-    /// parse, plus the facts. Stickers lose a leading "Sticker | " and are sorted.
+    /// parse, plus the facts. Stickers lose a leading "Sticker | " and are sorted
+    /// by slot, name and wear.
     /// A paint index of a Doppler / Gamma Doppler gives the phase. Refused: a phase
     /// for a finish without one (or not its own: Emerald on a Doppler), a phase
     /// that disagrees with the paint index, a float or sticker wear outside 0..1

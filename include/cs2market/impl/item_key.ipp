@@ -354,8 +354,11 @@ result<item_key> item_key::make(std::string_view name, item_facts facts, provide
                              std::to_string(max_stickers),
                          who);
     for (auto& s : facts.stickers) {
-        if (s.name.starts_with(d::sticker_prefix))
-            s.name.erase(0, d::sticker_prefix.size());
+        // Every leading "Sticker | ", so that the name stored does not change when made again.
+        std::size_t cut = 0;
+        while (std::string_view(s.name).substr(cut).starts_with(d::sticker_prefix))
+            cut += d::sticker_prefix.size();
+        s.name.erase(0, cut);
         if (auto why = d::text_problem(s.name); !why.empty())
             return d::refuse(where + "a sticker's name " + why, who);
         if (s.slot && (*s.slot < 0 || *s.slot > max_sticker_slot))
