@@ -3,6 +3,7 @@
 // hostile or unusual input. Models only: no client headers, no Beast.
 // decimal and the timestamps have their own files (test_decimal.cpp, test_time.cpp).
 // Catch2 v2; main() is in catch_main.cpp.
+#include "support/fixtures.hpp"
 #include "support/unescape.hpp"
 #include <cs2market/cs2dt/models.hpp>
 #include <cs2market/csboard/models.hpp>
@@ -34,10 +35,6 @@
 #include <string_view>
 #include <vector>
 
-#ifndef CS2MARKET_TEST_DATA_DIR
-#error "CS2MARKET_TEST_DATA_DIR must name the tests/data directory"
-#endif
-
 namespace {
 
 namespace bj = boost::json;
@@ -54,33 +51,7 @@ using Catch::Matchers::EndsWith;
 using Catch::Matchers::StartsWith;
 using namespace std::chrono_literals;
 
-struct fixture_side {
-    cs2market::raw_json body;
-};
-BOOST_DESCRIBE_STRUCT(fixture_side, (), (body))
-struct fixture_doc {
-    std::optional<fixture_side> request;
-    std::optional<fixture_side> response;
-};
-BOOST_DESCRIBE_STRUCT(fixture_doc, (), (request, response))
-
-/// The body of a fixture's response (or request), exactly as documented (numbers
-/// keep their text), compacted: tests/data/<provider>/<name>.json.
-std::string read_data(const std::string& fixture, const char* part = "response")
-{
-    const std::string path = std::string(CS2MARKET_TEST_DATA_DIR) + "/" + fixture;
-    std::ifstream f(path, std::ios::binary);
-    INFO("reading " << path);
-    REQUIRE(f.good());
-    std::ostringstream ss;
-    ss << f.rdbuf();
-    auto doc = from_json<fixture_doc>(ss.str());
-    REQUIRE(doc);
-    const auto& side = std::string_view(part) == "request" ? doc->request : doc->response;
-    REQUIRE(side);
-    REQUIRE(!side->body.text.empty());
-    return side->body.text;
-}
+using cs2market::test::read_data;
 
 decimal dec(std::string_view s) { return decimal::from_string(s); }
 

@@ -24,9 +24,10 @@
 #pragma GCC diagnostic ignored "-Wsubobject-linkage"
 #endif
 
-// The models, the codec and the bulk readers (no Beast, Asio or OpenSSL).
+// The models, the item key, the codec and the bulk readers (no Beast, Asio or OpenSSL).
 #include <cs2market/impl/error.ipp>
 #include <cs2market/impl/decimal.ipp>
+#include <cs2market/impl/item_key.ipp>
 #include <cs2market/impl/time.ipp>
 #include <cs2market/impl/json_tape.ipp>
 #include <cs2market/impl/json.ipp>

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the fuzz targets' seed corpora from tests/data (and a few hand-made
 edge cases): make_seeds.py OUT_DIR  ->  OUT_DIR/<target>/<n>."""
-import gzip, json, os, sys
+import gzip, json, os, struct, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "..", "data")
@@ -24,7 +24,7 @@ def body_text(resp):
 
 def main():
     out = sys.argv[1]
-    seeds = {"codec": [], "decimal_time": [], "push": [], "bulk": []}
+    seeds = {"codec": [], "decimal_time": [], "push": [], "bulk": [], "item_key": []}
     for provider, op, fx in fixtures():
         resp = fx.get("response")
         if not resp:
@@ -64,6 +64,30 @@ def main():
             seeds["bulk"] += [b"\x00\x07" + nd, b"\x02\x05" + nd, b"\x03\x0b" + gzip.compress(nd) + b"\x00" * 8]
     seeds["bulk"] += [b"\x01\x03" + json.dumps([{"id": 1252366888418574300, "price": 0.15, "steamId": "7656"}]).encode(),
                       b"\x01\x01[1, {\"a\": [\"]\\\"\"]}, \"x\"]", b"\x00\x02\xef\xbb\xbf{\"qty\":1}\r\n\n{"]
+    # Item keys: every documented listing (its JSON and its name), names Steam writes, canonical keys.
+    def listings(v):
+        if isinstance(v, dict):
+            if isinstance(v.get("market_hash_name") or v.get("marketHashName") or v.get("name"), str):
+                yield v
+            for x in v.values():
+                yield from listings(x)
+        elif isinstance(v, list):
+            for x in v:
+                yield from listings(x)
+    for provider, op, fx in fixtures():
+        for l in listings((fx.get("response") or {}).get("body")):
+            seeds["item_key"].append(json.dumps(l, ensure_ascii=False, separators=(",", ":")).encode())
+            name = l.get("market_hash_name") or l.get("marketHashName") or l.get("name")
+            seeds["item_key"].append(name.encode())
+    for s in ["\u2605 StatTrak\u2122 Karambit | Doppler (Factory New)", "\u2605 Karambit", "Sticker | Crown (Foil)",
+              "Souvenir AWP | Dragon Lore (Factory New)", "\u2605 Sport Gloves | Vice (Minimal Wear)", "Chroma 2 Case",
+              "\u2605 Karambit | Doppler (Factory New)#phase=Ruby;paint_index=415;float=0.0123;seed=12;"
+              "sticker=0,,Natus Vincere | Paris 2023;sticker=1,0.5,Crown (Foil)",
+              "a%23b%3Bc%25d | e#seed=7", "AK-47 | Redline (Field Tested)"]:
+        seeds["item_key"].append(s.encode("utf-8"))
+    # Facts: float 0.25, seed 661, paint index 619, phase byte 9 (none), name, U+001F, a sticker.
+    seeds["item_key"].append(struct.pack("<dqqB", 0.25, 661, 619, 9) +
+                             "\u2605 Karambit | Doppler (Factory New)\x1fSticker | Crown (Foil)".encode("utf-8"))
     for target, items in seeds.items():
         d = os.path.join(out, target)
         os.makedirs(d, exist_ok=True)

@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 seconds=${seconds:-$([ $smoke = 1 ] && echo 5 || echo 60)}
-[ ${#targets[@]} -gt 0 ] || targets=(codec decimal_time push bulk)
+[ ${#targets[@]} -gt 0 ] || targets=(codec decimal_time push bulk item_key)
 cxx=${CXX:-}
 case "$cxx" in *clang*) ;; *) cxx=$(command -v clang++ || command -v clang++-14 || true) ;; esac
 [ -n "$cxx" ] || { echo "run.sh: clang++ not found (apt-get install clang-14 libclang-rt-14-dev)" >&2; exit 1; }

@@ -54,6 +54,7 @@
 #include <cs2market/detail/redact.hpp>
 #include <cs2market/detail/json_tape.hpp>
 #include <cs2market/detail/md5.hpp>
+#include <cs2market/detail/utf8.hpp>
 #include <cs2market/error.hpp>
 #include <cs2market/json.hpp>
 #include <cs2market/replay_guard.hpp>
@@ -191,44 +192,7 @@ inline bool is_json_number(std::string_view s) noexcept
     return i == s.size();
 }
 
-/// Well-formed UTF-8 (RFC 3629: no overlongs, no surrogates, at most U+10FFFF).
-inline bool valid_utf8(std::string_view s) noexcept
-{
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t n = 0;
-        unsigned char lo = 0x80, hi = 0xBF;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            n = 1;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 2;
-            if (c == 0xE0)
-                lo = 0xA0;
-            else if (c == 0xED)
-                hi = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 3;
-            if (c == 0xF0)
-                lo = 0x90;
-            else if (c == 0xF4)
-                hi = 0x8F;
-        } else {
-            return false;
-        }
-        for (std::size_t k = 1; k <= n; ++k) {
-            if (i + k >= s.size())
-                return false;
-            const auto b = static_cast<unsigned char>(s[i + k]);
-            if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF))
-                return false;
-        }
-        i += n + 1;
-    }
-    return true;
-}
+using ::cs2market::detail::valid_utf8;
 
 /// A form value written as a JSON number: JSON's grammar and exact (no digits a
 /// decimal cannot hold), with an exponent of at most 9 digits: decimal::parse
