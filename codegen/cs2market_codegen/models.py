@@ -67,6 +67,15 @@ def gen_struct(self, name, s, out, extra_members=None):
         keys.append(key)
     if len(set(members)) != len(members):
         raise SchemaError(f"{self.rel}: {name}: member names collide after sanitizing")
+    usual = [k for k, p in props.items() if p.get("x-cs2market-usually-present")]
+    for k in usual:
+        if k in required:
+            raise SchemaError(f"{self.rel}: {name}.{k}: x-cs2market-usually-present is for optional properties")
+    if usual:
+        out.append("")
+        out.append("    /// Optional keys the schema says are usually there: their absence is reported as drift.")
+        out.append(f"    static constexpr std::array<std::string_view, {len(usual)}> cs2market_usually_present{{")
+        out.append("        " + ", ".join(cpp_str(k) for k in usual) + "};")
     if renamed:
         out.append("")
         out.append("    /// Wire keys, in member order (some keys are not valid C++ names).")
