@@ -67,6 +67,18 @@ def gen_struct(self, name, s, out, extra_members=None):
         keys.append(key)
     if len(set(members)) != len(members):
         raise SchemaError(f"{self.rel}: {name}: member names collide after sanitizing")
+    quoted = [k for k, p in props.items() if p.get("x-cs2market-sent-as-string")]
+    for k in quoted:
+        inner, _ = self.unwrap_nullable(props[k])
+        if inner.get("type") == "array":
+            inner, _ = self.unwrap_nullable(inner.get("items") or {})
+        if inner.get("type") not in ("number", "integer"):
+            raise SchemaError(f"{self.rel}: {name}.{k}: x-cs2market-sent-as-string is for numbers")
+    if quoted:
+        out.append("")
+        out.append("    /// Numbers the provider's docs show as JSON strings: read as numbers, and no drift.")
+        out.append(f"    static constexpr std::array<std::string_view, {len(quoted)}> cs2market_sent_as_string{{")
+        out.append("        " + ", ".join(cpp_str(k) for k in quoted) + "};")
     usual = [k for k, p in props.items() if p.get("x-cs2market-usually-present")]
     for k in usual:
         if k in required:

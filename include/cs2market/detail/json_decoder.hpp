@@ -88,6 +88,7 @@ struct frame_ops {
     void (*key)(direct_decoder&, decode_frame&, std::string_view);
     void (*element)(decode_frame&);
     bool (*end)(direct_decoder&, decode_frame&);
+    const bool* sent_as_string = nullptr; ///< structs: per member, numbers documented as strings (drift only)
 };
 
 enum class frame_kind : std::uint8_t { root, object, array, raw };

@@ -277,7 +277,7 @@ struct struct_ops {
             d.seen_words.resize(f.seen_off);
         return true;
     }
-    static constexpr frame_ops ops{&key, nullptr, &end};
+    static constexpr frame_ops ops{&key, nullptr, &end, tbl::any_sent_as_string ? tbl::sent_as_string.data() : nullptr};
 
     static bool begin(direct_decoder& d, void* p, bool is_object)
     {

@@ -76,6 +76,15 @@ std::string direct_decoder::path() const
 
 void direct_decoder::drift(drift_kind k, std::string_view value)
 {
+    if (k == drift_kind::number_as_string)
+        // A member (or a list member's element) the docs show quoted is no drift.
+        for (auto f = frames_.rbegin(); f != frames_.rend() && f->kind != frame_kind::root; ++f) {
+            if (f->kind == frame_kind::object) {
+                if (f->ops->sent_as_string && f->index > 0 && f->ops->sent_as_string[f->index - 1])
+                    return;
+                break;
+            }
+        }
     const std::string p = path();
     opt.drift->on_drift(drift_event{k, p, value});
 }
