@@ -7,6 +7,10 @@
 #include <cs2market/sandbox/http.hpp>
 #include <cs2market/sandbox/state.hpp>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
 #include <algorithm>
 #include <cstdint>
 #include <deque>
@@ -93,8 +97,10 @@ public:
     /// The response to give instead of the real one (a status or a closed connection), if any;
     /// a `delay` fault sets `delay_ms` and lets the request through; a `no_answer` fault lets
     /// the request through (the handler runs: a buy is committed) and sets `withhold`, so that
-    /// its answer is never sent.
-    std::optional<response> take(::cs2market::provider_id p, const std::string& path, std::int64_t& delay_ms, bool& withhold)
+    /// its answer is never sent; a `drift` fault lets it through and copies itself to `drift`
+    /// (the answer is changed after the handler, drift_answer).
+    std::optional<response> take(::cs2market::provider_id p, const std::string& path, std::int64_t& delay_ms, bool& withhold,
+                                 std::optional<fault>* drift = nullptr)
     {
         delay_ms = 0;
         withhold = false;
@@ -115,6 +121,11 @@ public:
                 withhold = true;
                 return std::nullopt;
             }
+            if (f.kind == "drift") {
+                if (drift)
+                    *drift = f;
+                return std::nullopt;
+            }
             response r;
             if (f.kind == "close") {
                 r.close_without_response = true;
@@ -129,6 +140,41 @@ public:
 
     /// Drops every fault, used up or not.
     void clear() { faults_.clear(); }
+
+    /// A `drift` fault applied to a JSON answer: the first `field` (depth first) set to
+    /// `value`, and `unknown_field` added to the object holding it (to the top-level
+    /// object when `field` is empty or absent). Other bodies are left as they are.
+    static void drift_answer(response& r, const fault& f)
+    {
+        boost::system::error_code ec;
+        auto doc = boost::json::parse(r.body, ec);
+        auto value = f.field.empty() ? boost::json::value() : boost::json::parse(f.value, ec);
+        if (ec || !doc.is_object())
+            return;
+        boost::json::object* holder = nullptr;
+        auto find = [&](auto& self, boost::json::value& v) -> bool {
+            if (auto* o = v.if_object()) {
+                if (!f.field.empty())
+                    if (auto* x = o->if_contains(f.field)) {
+                        *x = value;
+                        holder = o;
+                        return true;
+                    }
+                for (auto& kv : *o)
+                    if (self(self, kv.value()))
+                        return true;
+            } else if (auto* a = v.if_array()) {
+                for (auto& e : *a)
+                    if (self(self, e))
+                        return true;
+            }
+            return false;
+        };
+        if (!find(find, doc))
+            holder = &doc.as_object();
+        (*holder)[f.unknown_field] = "added by the sandbox";
+        r.body = boost::json::serialize(doc);
+    }
 
 private:
     std::vector<fault> faults_;

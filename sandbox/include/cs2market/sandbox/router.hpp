@@ -190,7 +190,8 @@ public:
         m_.advance();
         std::int64_t delay = 0;
         bool withhold = false;
-        if (auto f = m_.faults.take(best ? best->info.provider : ::cs2market::provider_id{}, c.t.path, delay, withhold))
+        std::optional<fault> drift;
+        if (auto f = m_.faults.take(best ? best->info.provider : ::cs2market::provider_id{}, c.t.path, delay, withhold, &drift))
             return *f;
         response r;
         try {
@@ -208,6 +209,8 @@ public:
         } catch (const std::exception& e) {
             r = json_response(500, std::string(R"({"code":"sandbox_error","detail":)") + ::cs2market::to_json(std::string(e.what())) + "}");
         }
+        if (drift && r.status >= 200 && r.status < 300)
+            fault_list::drift_answer(r, *drift);
         if (delay > 0)
             r.delay_before_headers = std::chrono::milliseconds(delay);
         r.withhold = withhold; // no_answer: committed, never answered

@@ -126,11 +126,17 @@ struct money_audit {
 struct fault {
     ::cs2market::provider_id provider; // none = any
     std::string path;      // prefix of the request path; "" = any
-    std::string kind = "status"; // status | close | delay | no_answer (handled, then never answered)
+    std::string kind = "status"; // status | close | delay | no_answer (handled, then never answered) | drift
     unsigned status = 500;
     std::string body = R"({"error":"injected fault"})";
     std::int64_t delay_ms = 0;
     int remaining = 1;     // -1 = forever
+    // drift: the real answer, its first `field` (depth first) set to `value` (JSON
+    // text, e.g. "\"teleported\"": an enum value no schema lists) and a key
+    // `unknown_field` added beside it: what a provider changing its API sends.
+    std::string field;
+    std::string value;
+    std::string unknown_field = "sandbox_drift";
 };
 
 struct outcome_rule {
