@@ -3,7 +3,9 @@
 #define CS2MARKET_TOOLS_CLI_HPP
 
 #include <cs2market/client_options.hpp>
+#include <cs2market/decimal.hpp>
 #include <cs2market/journal.hpp>
+#include <cs2market/order.hpp>
 
 #include <iosfwd>
 #include <memory>
@@ -46,7 +48,47 @@ int audit(const std::vector<std::string_view>& files);
 void print_drift(std::ostream& os, const cs2market::drift_report& r, bool with_header);
 /// `cs2market call ...` (2 for bad usage, 1 for a failed call, 0 on success).
 int call(const call_args& a);
-/// `cs2market orders list|resume|exposure ...`.
+/// A line kept under a command's output while it runs, redrawn in place; only on a
+/// terminal (`fd` is one): elsewhere every call does nothing.
+class status_line {
+public:
+    explicit status_line(int fd);
+    bool enabled() const noexcept { return on_; }
+    /// Replaces the line (cut to the terminal's width).
+    void show(std::string text);
+    /// Removes it, before a line of output (then redraw()) or at the end.
+    void clear();
+    void redraw();
+
+private:
+    bool on_;
+    int fd_;
+    bool shown_ = false;
+    std::string text_;
+};
+
+/// Whether provider_exposure says how much money's fate is unknown (`at_risk`).
+template <class E>
+inline constexpr bool has_at_risk = requires(const E& e) { e.at_risk; };
+/// e.at_risk when provider_exposure has it (a template: the member is named only then).
+template <class E>
+cs2market::decimal at_risk_of(const E& e)
+{
+    if constexpr (has_at_risk<E>)
+        return e.at_risk;
+    else
+        return {};
+}
+/// "in flight 12.5 · reversible 30 until 2026-07-06T12:00Z" over every provider.
+std::string money_line(const std::vector<cs2market::order>& orders);
+/// "7 orders: 2 delivering, 5 delivered".
+std::string phase_counts(const std::vector<cs2market::order>& orders);
+/// "2026-07-06T12:00:00Z".
+std::string utc_text(cs2market::unix_ms ms);
+/// `orders report --html FILE`: one self-contained HTML page of `all`.
+int report(const std::vector<cs2market::order>& all, const std::string& file);
+
+/// `cs2market orders list|resume|exposure|report ...`.
 int orders(const std::vector<std::string_view>& args);
 
 } // namespace cli
