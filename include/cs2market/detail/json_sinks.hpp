@@ -51,7 +51,7 @@ bool decode_integer(direct_decoder& c, const scalar_event& n, I& out)
     }
     if (n.kind == jkind::string && c.opt.numbers_from_strings) {
         if (integer_from_text(n.text, out)) {
-            if (c.opt.drift)
+            if (c.opt.drift) [[unlikely]]
                 c.drift(drift_kind::number_as_string, n.text);
             return true;
         }
@@ -90,7 +90,7 @@ bool decode_scalar(direct_decoder& c, const scalar_event& n, T& out)
         } else if (n.kind == jkind::string && c.opt.numbers_from_strings) {
             if (!double_from_text(n.text, d))
                 return c.fail("expected number, got string \"" + std::string(n.text.substr(0, 40)) + "\"");
-            if (c.opt.drift)
+            if (c.opt.drift) [[unlikely]]
                 c.drift(drift_kind::number_as_string, n.text);
         } else {
             return c.mismatch("number", n.kind);
@@ -107,7 +107,7 @@ bool decode_scalar(direct_decoder& c, const scalar_event& n, T& out)
         if (n.kind == jkind::number || (n.kind == jkind::string && c.opt.numbers_from_strings)) {
             if (auto d = decimal::parse(n.text)) {
                 out = *d;
-                if (n.kind == jkind::string && c.opt.drift)
+                if (n.kind == jkind::string && c.opt.drift) [[unlikely]]
                     c.drift(drift_kind::number_as_string, n.text);
                 return true;
             }
@@ -145,7 +145,7 @@ bool decode_scalar(direct_decoder& c, const scalar_event& n, T& out)
         if constexpr (is_string_enum<E>) {
             if (n.kind == jkind::string || (n.kind == jkind::number && c.opt.strings_from_numbers)) {
                 out = T::from_wire(std::string(n.text));
-                if (c.opt.drift && !out.is_known())
+                if (c.opt.drift && !out.is_known()) [[unlikely]]
                     c.drift(drift_kind::unknown_enum_value, n.text);
                 return true;
             }
@@ -155,7 +155,7 @@ bool decode_scalar(direct_decoder& c, const scalar_event& n, T& out)
             if (!decode_integer(c, n, v))
                 return false;
             out = T::from_wire(v);
-            if (c.opt.drift && !out.is_known())
+            if (c.opt.drift && !out.is_known()) [[unlikely]]
                 c.drift(drift_kind::unknown_enum_value, n.text);
             return true;
         }
@@ -238,7 +238,7 @@ struct struct_ops {
     {
         if constexpr (tbl::size == 0) {
             f.slot = nullptr;
-            if (d.opt.drift)
+            if (d.opt.drift) [[unlikely]]
                 d.drift_key(drift_kind::unknown_field, k);
         } else {
             // Keys usually come in declaration order: try the one after the last
@@ -248,7 +248,7 @@ struct struct_ops {
                 m = static_cast<int>(f.index);
             else if ((m = tbl::find(k)) < 0) {
                 f.slot = nullptr;
-                if (d.opt.drift)
+                if (d.opt.drift) [[unlikely]]
                     d.drift_key(drift_kind::unknown_field, k);
                 return;
             }
@@ -269,7 +269,7 @@ struct struct_ops {
                 return d.fail("missing required key");
             }
         if constexpr (tbl::any_usual)
-            if (d.opt.drift)
+            if (d.opt.drift) [[unlikely]]
                 for (std::size_t m = 0; m < tbl::size; ++m)
                     if (tbl::usual[m] && !test_seen(d, f, m))
                         d.drift_key(drift_kind::missing_field, tbl::keys[m]);
