@@ -195,7 +195,39 @@ std::string final_state(const cs2market::order& o)
     return s;
 }
 
-void print_table(const std::vector<bought>& rows, const std::vector<cs2market::order>& orders)
+/// CSBoard's order id (ord_...), which get_order and claim_order take: market_buy
+/// answers with a purchase id (pur_...), and the order is found by its custom_id.
+std::string csboard_order_id(const cs2market::client_options& opts, const std::string& custom_id)
+{
+    csboard::client c(opts);
+    csboard::get_orders_info_params p;
+    p.custom_ids = std::vector<std::string>{custom_id};
+    auto r = c.get_orders_info(p);
+    if (!r)
+        return {};
+    for (const auto& o : r->data)
+        if (o.custom_id == custom_id)
+            return o.order_id;
+    return {};
+}
+
+/// A table cell: Markdown's column separator escaped, so that names such as
+/// "P250 | Sand Dune (Battle-Scarred)" keep the row together.
+std::string cell(const std::string& s)
+{
+    std::string out;
+    for (char c : s) {
+        if (c == '|')
+            out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+/// `order_ids`: the order id to show per buy id where the journal holds another
+/// (CSBoard's purchase id).
+void print_table(const std::vector<bought>& rows, const std::vector<cs2market::order>& orders,
+                 const std::map<std::string, std::string>& order_ids)
 {
     const char* head[] = {"provider", "item", "price", "order id", "phases passed through", "final state"};
     std::vector<std::vector<std::string>> cells;
@@ -208,8 +240,11 @@ void print_table(const std::vector<bought>& rows, const std::vector<cs2market::o
         if (o)
             for (const auto& c : o->history)
                 phases += " > " + std::string(to_string(c.to));
-        cells.push_back({std::string(r.provider.name()), r.item, r.price, o ? o->order_id : "-", phases,
-                         o ? final_state(*o) : "not journaled"});
+        std::string order_id = o && !o->order_id.empty() ? o->order_id : "-";
+        if (auto it = order_ids.find(r.id); it != order_ids.end() && !it->second.empty())
+            order_id = it->second;
+        cells.push_back({std::string(r.provider.name()), cell(r.item), r.price, cell(order_id), phases,
+                         o ? cell(final_state(*o)) : "not journaled"});
     }
     std::size_t w[6] = {8, 4, 5, 8, 21, 11};
     for (const auto& c : cells)
@@ -360,7 +395,11 @@ int main(int argc, char** argv)
         tracker.stop();
         ioc.run_for(std::chrono::milliseconds(100));
 
-        print_table(rows, tracker.orders());
+        std::map<std::string, std::string> order_ids;
+        for (const auto& r : rows)
+            if (r.provider == csboard::id)
+                order_ids[r.id] = csboard_order_id(board_opts, r.id);
+        print_table(rows, tracker.orders(), order_ids);
         {
             std::lock_guard lk(seen_m);
             std::string cbs, ws;

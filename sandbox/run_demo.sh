@@ -33,6 +33,11 @@ test -s "$dir/ca.pem"
 for p in cs2dt csboard skinify; do
   grep -Eq "^\| $p +\|.*\| [^|]*[a-z][^|]* \|$" "$dir/table" || { echo "no final state for $p" >&2; exit 1; }
 done
+# A Markdown table: every row has six cells ('|' in item names escaped), and CSBoard's row
+# shows the order id get_order takes (ord_...), not the purchase id (pur_...).
+awk '/^\|/ { line = $0; gsub(/\\\|/, "", line); n = gsub(/\|/, "", line); if (n != 7) { print "a table row without six cells: " $0 > "/dev/stderr"; bad = 1 } }
+     END { exit bad }' "$dir/table"
+grep -Eq "^\| csboard +\|.*\| ord_[^ |]+ +\|" "$dir/table" || { echo "no CSBoard order id (ord_...)" >&2; exit 1; }
 # Followed by push as well as by polling: CS2DT signed callbacks, Skinify WebSocket events.
 grep -q "^cs2dt: callbacks " "$dir/table" || { echo "no CS2DT callback arrived" >&2; exit 1; }
 grep -q "^skinify: websocket [a-z]" "$dir/table" || { echo "no Skinify WebSocket event arrived" >&2; exit 1; }

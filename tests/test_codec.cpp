@@ -1428,3 +1428,101 @@ TEST_CASE("redaction: a key echoed in a response never shows, cut at 200 or 4096
         require_redacted(decode(502, "<html>" + std::string(190, 'x') + echoed + "</html>"), key);
     }
 }
+
+// ---------------------------------------------------------------------------
+// API drift: what the decoder tolerated, told to codec_options::drift.
+
+namespace {
+struct drift_log final : cs2market::drift_listener {
+    std::vector<std::string> seen; // "kind path value"
+    void on_drift(const cs2market::drift_event& e) override
+    {
+        seen.push_back(std::string(to_string(e.kind)) + " " + std::string(e.path) + " " + std::string(e.value));
+    }
+};
+} // namespace
+
+TEST_CASE("drift: unknown fields and enum values, numeric strings and missing usual fields are told with their paths",
+          "[codec][drift]")
+{
+    using cs2market::csboard::Order;
+    const std::string order = R"({"order_id":"ord_1","status":"completed","currency":"USD","item_count":2,"created_at":"2026-06-29T17:12:04Z","charged_total_usd":1.5,
+        "items":[{"market_hash_name":"AK","price_usd":1.5,"status":"delivered"},
+                 {"market_hash_name":"M4","status":"teleported","sticker":{"a":[1,{"b":2}]}}],
+        "loyalty":3})";
+    auto opt = cs2market::default_codec_options<Order>();
+    drift_log log;
+    opt.drift = &log;
+    auto r = cs2market::from_json<Order>(order, opt);
+    INFO((r ? std::string() : r.error().message()));
+    REQUIRE(r);
+    CHECK(r->items[1].status.has_value());
+    CHECK(r->items[1].status->raw() == "teleported"); // kept: nothing is lost by telling
+    std::sort(log.seen.begin(), log.seen.end());
+    CHECK(log.seen == std::vector<std::string>{"missing_field items[1].price_usd ", "unknown_enum_value items[1].status teleported",
+                                                 "unknown_field items[1].sticker ", "unknown_field loyalty "});
+
+    // Nobody listening: the same value, and nothing to tell.
+    auto quiet = cs2market::from_json<Order>(order);
+    REQUIRE(quiet);
+    CHECK(cs2market::to_json(*quiet) == cs2market::to_json(*r));
+}
+
+TEST_CASE("drift: a number sent as a string is told unless the schema says the docs send it so", "[codec][drift]")
+{
+    auto [json, want] = GENERATE(table<std::string, std::string>({
+        // CSBoard MarketBuySkin.price is a number in the docs: a string is drift.
+        {R"({"data":{"purchase_id":"pur_1","created_at":"2026-06-29T17:12:04Z","skins":[{"name":"AK","price":"1.50","status":"delivered"}]}})",
+         "number_as_string data.skins[0].price 1.50"},
+        {R"({"data":{"purchase_id":"pur_1","created_at":"2026-06-29T17:12:04Z","skins":[{"name":"AK","price":1.50,"status":"delivered"}]}})",
+         ""},
+    }));
+    auto opt = cs2market::default_codec_options<cs2market::csboard::MarketBuyResponse>();
+    drift_log log;
+    opt.drift = &log;
+    REQUIRE(cs2market::from_json<cs2market::csboard::MarketBuyResponse>(json, opt));
+    CHECK(log.seen == (want.empty() ? std::vector<std::string>{} : std::vector<std::string>{want}));
+
+    // Skinify's prices are strings in its docs (x-cs2market-sent-as-string): no drift.
+    auto sopt = cs2market::default_codec_options<cs2market::skinify::SkinPriceEntry>();
+    drift_log slog;
+    sopt.drift = &slog;
+    auto s = cs2market::from_json<cs2market::skinify::SkinPriceEntry>(
+        R"({"id":"1","name":"AK","price":"0.40","count":1,"properties":{"classid":"1"}})", sopt);
+    REQUIRE(s);
+    CHECK(slog.seen.empty());
+}
+
+TEST_CASE("drift_report: per provider, operation and path, indices folded, counted; the client's decode reports there",
+          "[codec][drift]")
+{
+    CHECK(cs2market::fold_indices("data.items[12].skins[0].x[") == "data.items[].skins[].x[");
+    auto report = std::make_shared<cs2market::drift_report>();
+    cs2market::drift_report::binding b(*report, cs2market::csboard::id, "get_order");
+    auto opt = cs2market::default_codec_options<cs2market::csboard::Order>();
+    opt.drift = &b;
+    const std::string body = R"({"order_id":"ord_1","status":"on_hold","currency":"USD","item_count":2,"created_at":"2026-06-29T17:12:04Z","charged_total_usd":1,
+        "items":[{"market_hash_name":"x","price_usd":1,"status":"delivered","new":1},
+                 {"market_hash_name":"y","price_usd":1,"status":"delivered","new":2}]})";
+    REQUIRE(cs2market::from_json<cs2market::csboard::Order>(body, opt));
+    auto e = report->entries();
+    REQUIRE(e.size() == 2);
+    CHECK(e[0].path == "items[].new");
+    CHECK(e[0].count == 2);
+    CHECK(e[0].kind == cs2market::drift_kind::unknown_field);
+    CHECK(e[1].path == "status");
+    CHECK(e[1].sample == "on_hold");
+    CHECK(e[1].operation == "get_order");
+
+    // decode_response (what every call goes through) with the envelope's prefix.
+    cs2market::http_response res;
+    res.status = 200;
+    res.content_type = "application/json";
+    res.body = R"({"success":true,"data":{"userId":1,"name":"usdt_money","data":"0.02","vip":true},"errorCode":0})";
+    cs2market::drift_report dt;
+    cs2market::drift_report::binding db(dt, cs2market::cs2dt::id, "user_balance");
+    REQUIRE(cs2market::decode_response<cs2market::cs2dt::ops::user_balance>(res, "k", &db));
+    auto de = dt.entries();
+    REQUIRE(de.size() == 1); // "data" is sent as a string by the docs: not drift
+    CHECK(de[0].path == "data.vip");
+}

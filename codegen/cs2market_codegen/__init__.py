@@ -3,6 +3,7 @@ import os
 
 from .client import gen_client
 from .coverage import coverage_page
+from .help import gen_help
 from .models import gen_models
 from .operations import gen_operations
 from .schema import ROOT, Provider, SchemaError
@@ -19,6 +20,7 @@ def provider_files(p):
         f"{base}/models.hpp": gen_models(p),
         f"{base}/operations.hpp": gen_operations(p),
         f"{base}/client.hpp": gen_client(p),
+        f"{base}/help.hpp": gen_help(p),
     }
 
 

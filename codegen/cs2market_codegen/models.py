@@ -67,6 +67,27 @@ def gen_struct(self, name, s, out, extra_members=None):
         keys.append(key)
     if len(set(members)) != len(members):
         raise SchemaError(f"{self.rel}: {name}: member names collide after sanitizing")
+    quoted = [k for k, p in props.items() if p.get("x-cs2market-sent-as-string")]
+    for k in quoted:
+        inner, _ = self.unwrap_nullable(props[k])
+        if inner.get("type") == "array":
+            inner, _ = self.unwrap_nullable(inner.get("items") or {})
+        if inner.get("type") not in ("number", "integer"):
+            raise SchemaError(f"{self.rel}: {name}.{k}: x-cs2market-sent-as-string is for numbers")
+    if quoted:
+        out.append("")
+        out.append("    /// Numbers the provider's docs show as JSON strings: read as numbers, and no drift.")
+        out.append(f"    static constexpr std::array<std::string_view, {len(quoted)}> cs2market_sent_as_string{{")
+        out.append("        " + ", ".join(cpp_str(k) for k in quoted) + "};")
+    usual = [k for k, p in props.items() if p.get("x-cs2market-usually-present")]
+    for k in usual:
+        if k in required:
+            raise SchemaError(f"{self.rel}: {name}.{k}: x-cs2market-usually-present is for optional properties")
+    if usual:
+        out.append("")
+        out.append("    /// Optional keys the schema says are usually there: their absence is reported as drift.")
+        out.append(f"    static constexpr std::array<std::string_view, {len(usual)}> cs2market_usually_present{{")
+        out.append("        " + ", ".join(cpp_str(k) for k in usual) + "};")
     if renamed:
         out.append("")
         out.append("    /// Wire keys, in member order (some keys are not valid C++ names).")

@@ -2,6 +2,7 @@
 #ifndef CS2MARKET_CLIENT_OPTIONS_HPP
 #define CS2MARKET_CLIENT_OPTIONS_HPP
 
+#include <cs2market/drift.hpp>
 #include <cs2market/hooks.hpp>
 #include <cs2market/journal.hpp>
 #include <cs2market/policies.hpp>
@@ -69,6 +70,11 @@ struct client_options : transport_options {
 
     /// Logging / metrics; secrets are redacted from every event.
     call_hook hook;
+
+    /// API drift: what decoding every answer tolerated (unknown fields and enum
+    /// values, numbers sent as strings, usual fields missing), accumulated per
+    /// operation and JSON path. Empty: not collected (and not looked for).
+    std::shared_ptr<drift_report> drift;
 };
 
 } // namespace cs2market

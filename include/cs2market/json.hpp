@@ -11,11 +11,15 @@
 // Supported member types: bool, integers, floating point, std::string, decimal,
 // iso_time, unix_time, open_enum, raw_json, std::optional, std::vector,
 // std::map<std::string, T> and Describe'd structs of these.
+//
+// What is tolerated (unknown keys and enum values, numbers sent as strings, usual
+// keys missing) is told to codec_options::drift when set (drift.hpp).
 #ifndef CS2MARKET_JSON_HPP
 #define CS2MARKET_JSON_HPP
 
 #include <cs2market/decimal.hpp>
 #include <cs2market/detail/config.hpp>
+#include <cs2market/drift.hpp>
 #include <cs2market/error.hpp>
 #include <cs2market/open_enum.hpp>
 #include <cs2market/raw_json.hpp>
@@ -45,6 +49,9 @@ struct codec_options {
     bool strings_from_numbers = false; ///< 1234 is accepted where a string is expected (digits kept)
     std::size_t max_depth = 64;        ///< nesting deeper than this is refused
     std::size_t max_size = std::size_t{256} << 20; ///< inputs larger than this are refused
+    /// Hears of what was tolerated (unknown fields and enum values, numeric
+    /// strings, usual fields missing); null: nobody listens (drift.hpp).
+    drift_listener* drift = nullptr;
 };
 
 } // namespace cs2market

@@ -47,8 +47,10 @@ result<http_request> build_request(const typename Op::params& params, std::strin
 
 /// Interprets a response of operation `Op`: the provider's envelope and error
 /// conventions, then the typed payload. `secret` is scrubbed from anything kept.
+/// `drift`, when given, hears of what the payload's decoding tolerated.
 template <class Op>
-result<response<typename Op::response_type>> decode_response(const http_response& r, std::string_view secret);
+result<response<typename Op::response_type>> decode_response(const http_response& r, std::string_view secret,
+                                                              drift_listener* drift = nullptr);
 
 } // namespace cs2market
 

@@ -31,6 +31,7 @@
 #include <cs2market/impl/time.ipp>
 #include <cs2market/impl/json_tape.ipp>
 #include <cs2market/impl/json.ipp>
+#include <cs2market/impl/drift.ipp>
 #include <cs2market/impl/bulk.ipp>
 #include <cs2market/impl/replay_guard.ipp>
 

@@ -1,4 +1,4 @@
-// cs2market CLI: `list` and `call`, generic over every generated operation of
+// cs2market CLI: `call`, generic over every generated operation of
 // every provider with a schema (no per-operation code).
 #include "cli.hpp"
 
@@ -130,6 +130,8 @@ int run_call(const cli::call_args& a)
     }
     cs2market::basic_client<typename Op::provider> client(a.options);
     auto r = client.template call<Op>(params);
+    if (a.options.drift) // --drift: what the decoder tolerated, before the outcome
+        cli::print_drift(std::cerr, *a.options.drift, false);
     if (!r) {
         std::cerr << "error: " << r.error().message() << "\n";
         return 1;
@@ -150,18 +152,6 @@ int run_call(const cli::call_args& a)
 } // namespace
 
 namespace cli {
-
-int list_operations()
-{
-    boost::mp11::mp_for_each<providers>([](auto p) {
-        using P = decltype(p);
-        boost::mp11::mp_for_each<typename ops_of<P>::type>([](auto op) {
-            using Op = decltype(op);
-            std::cout << P::info.name << ' ' << Op::name << ' ' << cs2market::to_string(Op::method) << ' ' << Op::path << '\n';
-        });
-    });
-    return 0;
-}
 
 int call(const call_args& a)
 {

@@ -3,8 +3,11 @@
 #define CS2MARKET_TOOLS_CLI_HPP
 
 #include <cs2market/client_options.hpp>
+#include <cs2market/decimal.hpp>
 #include <cs2market/journal.hpp>
+#include <cs2market/order.hpp>
 
+#include <iosfwd>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,6 +24,8 @@ struct call_args {
     cs2market::client_options options;
 };
 
+/// The usage lines; usage() prints them to stderr and returns 2.
+void usage_text(std::ostream& os);
 int usage();
 
 /// What a --journal argument names: an SQLite file (a journal), or a PostgreSQL
@@ -31,11 +36,59 @@ struct store {
 };
 cs2market::result<store> open_store(const std::string& spec);
 
-/// `cs2market list`.
-int list_operations();
+/// `cs2market list [--json]`.
+int list_operations(bool json);
+/// `cs2market help [PROVIDER [OPERATION]]` (empty: the level above).
+int help(std::string_view provider, std::string_view operation);
+/// `cs2market completion bash|zsh`.
+int completion(std::string_view shell);
+/// `cs2market audit FILE...`: recorded responses decoded, drift tabled.
+int audit(const std::vector<std::string_view>& files);
+/// The drift a call or an audit found, as a table (nothing when there is none).
+void print_drift(std::ostream& os, const cs2market::drift_report& r, bool with_header);
 /// `cs2market call ...` (2 for bad usage, 1 for a failed call, 0 on success).
 int call(const call_args& a);
-/// `cs2market orders list|resume|exposure ...`.
+/// A line kept under a command's output while it runs, redrawn in place; only on a
+/// terminal (`fd` is one): elsewhere every call does nothing.
+class status_line {
+public:
+    explicit status_line(int fd);
+    bool enabled() const noexcept { return on_; }
+    /// Replaces the line (cut to the terminal's width).
+    void show(std::string text);
+    /// Removes it, before a line of output (then redraw()) or at the end.
+    void clear();
+    void redraw();
+
+private:
+    bool on_;
+    int fd_;
+    bool shown_ = false;
+    std::string text_;
+};
+
+/// Whether provider_exposure says how much money's fate is unknown (`at_risk`).
+template <class E>
+inline constexpr bool has_at_risk = requires(const E& e) { e.at_risk; };
+/// e.at_risk when provider_exposure has it (a template: the member is named only then).
+template <class E>
+cs2market::decimal at_risk_of(const E& e)
+{
+    if constexpr (has_at_risk<E>)
+        return e.at_risk;
+    else
+        return {};
+}
+/// "in flight 12.5 · reversible 30 until 2026-07-06T12:00Z" over every provider.
+std::string money_line(const std::vector<cs2market::order>& orders);
+/// "7 orders: 2 delivering, 5 delivered".
+std::string phase_counts(const std::vector<cs2market::order>& orders);
+/// "2026-07-06T12:00:00Z".
+std::string utc_text(cs2market::unix_ms ms);
+/// `orders report --html FILE`: one self-contained HTML page of `all`.
+int report(const std::vector<cs2market::order>& all, const std::string& file);
+
+/// `cs2market orders list|resume|exposure|report ...`.
 int orders(const std::vector<std::string_view>& args);
 
 } // namespace cli

@@ -1,14 +1,18 @@
 // cs2market: command-line access to every generated operation, and to the
 // orders a journal follows.
 //
-//   cs2market list
+//   cs2market list [--json]
+//   cs2market help [<provider> [<operation>]]       (or --help after any command)
 //   cs2market call <provider> <operation> name=value ... [--base-url URL] [--ca-file PEM]
-//                  [--journal PATH|postgresql://...] [--rate-window MS] [--no-retry]
+//                  [--journal PATH|postgresql://...] [--rate-window MS] [--no-retry] [--drift]
 //   cs2market orders list --journal PATH|postgresql://... [--json]
 //   cs2market orders resume --journal PATH|postgresql://... [--timeout SECONDS] [--base-url URL] [--ca-file PEM]
 //                           [--poll-ms MS] [--owner NAME] [--lease MS] [--max-orders N]
 //                           [--trade-protection-ms MS] [--settle-margin-ms MS]
 //   cs2market orders exposure --journal PATH|postgresql://... [--json]
+//   cs2market orders report --journal PATH|postgresql://... --html FILE
+//   cs2market audit PROVIDER.OPERATION.json ...
+//   cs2market completion bash|zsh
 //
 // --journal postgresql://... (libpq's URI; PGHOST, PGPASSWORD etc. fill in what
 // it leaves out) journals in PostgreSQL and draws every call's rate budget from
@@ -19,38 +23,85 @@
 // Keys come from CS2DT_APP_KEY, CSBOARD_API_KEY and SKINIFY_TOKEN.
 #include "cli.hpp"
 
+#include <cs2market/drift.hpp>
 #include <cs2market/policies.hpp>
 
 #include <charconv>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace cli {
 
+void usage_text(std::ostream& os)
+{
+    os << "usage: cs2market list [--json]\n"
+          "       cs2market help [<provider> [<operation>]]   (or --help after any command)\n"
+          "       cs2market call <provider> <operation> name=value ... [--base-url URL] [--ca-file PEM]\n"
+          "                      [--journal PATH|postgresql://...] [--rate-window MS] [--no-retry] [--drift]\n"
+          "       cs2market orders list --journal PATH|postgresql://... [--json]\n"
+          "       cs2market orders resume --journal PATH|postgresql://... [--timeout SECONDS] [--base-url URL]\n"
+          "                               [--ca-file PEM] [--poll-ms MS] [--owner NAME] [--lease MS] [--max-orders N]\n"
+          "                               [--trade-protection-ms MS] [--settle-margin-ms MS]\n"
+          "       cs2market orders exposure --journal PATH|postgresql://... [--json]\n"
+          "       cs2market orders report --journal PATH|postgresql://... --html FILE\n"
+          "       cs2market audit PROVIDER.OPERATION.json ...\n"
+          "       cs2market completion bash|zsh\n";
+}
+
 int usage()
 {
-    std::cerr << "usage: cs2market list\n"
-                 "       cs2market call <provider> <operation> name=value ... [--base-url URL] [--ca-file PEM]\n"
-                 "                      [--journal PATH|postgresql://...] [--rate-window MS] [--no-retry]\n"
-                 "       cs2market orders list --journal PATH|postgresql://... [--json]\n"
-                 "       cs2market orders resume --journal PATH|postgresql://... [--timeout SECONDS] [--base-url URL]\n"
-                 "                               [--ca-file PEM] [--poll-ms MS] [--owner NAME] [--lease MS] [--max-orders N]\n"
-                 "                               [--trade-protection-ms MS] [--settle-margin-ms MS]\n"
-                 "       cs2market orders exposure --journal PATH|postgresql://... [--json]\n";
+    usage_text(std::cerr);
     return 2;
 }
 
 } // namespace cli
+
+namespace {
+
+bool is_help(std::string_view s) { return s == "--help" || s == "-h"; }
+
+/// `--help` anywhere: the help of what the words before it name.
+int help_for(const std::vector<std::string_view>& args)
+{
+    std::vector<std::string_view> words;
+    for (auto a : args)
+        if (!is_help(a) && a.rfind("--", 0) != 0 && a.find('=') == std::string_view::npos)
+            words.push_back(a);
+    if (!words.empty() && (words[0] == "call" || words[0] == "help"))
+        return cli::help(words.size() > 1 ? words[1] : "", words.size() > 2 ? words[2] : "");
+    if (words.empty())
+        return cli::help("", "");
+    cli::usage_text(std::cout);
+    return 0;
+}
+
+} // namespace
 
 int main(int argc, char** argv)
 {
     std::vector<std::string_view> args(argv + 1, argv + argc);
     if (args.empty())
         return cli::usage();
-    if (args[0] == "list")
-        return cli::list_operations();
+    for (auto a : args)
+        if (is_help(a))
+            return help_for(args);
+    if (args[0] == "help") {
+        if (args.size() > 3)
+            return cli::usage();
+        return cli::help(args.size() > 1 ? args[1] : "", args.size() > 2 ? args[2] : "");
+    }
+    if (args[0] == "list") {
+        if (args.size() > 2 || (args.size() == 2 && args[1] != "--json"))
+            return cli::usage();
+        return cli::list_operations(args.size() == 2);
+    }
+    if (args[0] == "completion")
+        return args.size() == 2 ? cli::completion(args[1]) : cli::usage();
+    if (args[0] == "audit")
+        return cli::audit(std::vector<std::string_view>(args.begin() + 1, args.end()));
     if (args[0] == "orders")
         return cli::orders(args);
     if (args[0] != "call" || args.size() < 3)
@@ -82,6 +133,8 @@ int main(int argc, char** argv)
             }
         } else if (s == "--no-retry") {
             a.options.retry = cs2market::retry_policy::none();
+        } else if (s == "--drift") {
+            a.options.drift = std::make_shared<cs2market::drift_report>();
         } else if (auto eq = s.find('='); eq != std::string_view::npos && eq > 0) {
             a.params.emplace_back(std::string(s.substr(0, eq)), std::string(s.substr(eq + 1)));
         } else {

@@ -1,4 +1,4 @@
-// cs2market CLI: `orders list | resume | exposure`, over the journal a
+// cs2market CLI: `orders list | resume | exposure | report`, over the journal a
 // --journal names, for every provider with a schema.
 #include "cli.hpp"
 
@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <chrono>
 #include <iostream>
 #include <string>
@@ -64,6 +65,7 @@ struct orders_args {
     long long max_orders = 0;
     long long trade_protection_ms = -1; ///< -1: Steam's 7 days
     long long settle_margin_ms = -1;    ///< -1: the tracker's default
+    std::string html;
 };
 
 bool number(std::string_view v, long long& out)
@@ -152,6 +154,28 @@ int exposure(const std::vector<cs2market::order>& all, bool json)
     return 0;
 }
 
+/// The status line: orders per phase, when the tracker polls next, the money in
+/// flight and reversible.
+std::string status_text(const std::vector<cs2market::order>& orders, const cs2market::tracker_options& topts,
+                        std::chrono::steady_clock::time_point last_poll, std::chrono::steady_clock::time_point now)
+{
+    std::string s = phase_counts(orders);
+    // The tracker polls fast while an order moves, slowly while all wait for settlement.
+    bool moving = false, open = false;
+    for (const auto& o : orders) {
+        open = open || !cs2market::is_final(o.phase);
+        moving = moving || (!cs2market::is_final(o.phase) && o.phase != cs2market::order_phase::delivered);
+    }
+    if (open) {
+        const auto next = last_poll + (moving ? topts.moving_poll : topts.waiting_poll);
+        const auto ms = std::max<long long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(next - now).count());
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(ms) / 1000.0);
+        s += std::string(" · next poll in ") + buf;
+    }
+    return s + " · " + money_line(orders);
+}
+
 int resume(const store& st, const orders_args& a)
 {
     const auto& store = st.journal;
@@ -172,12 +196,21 @@ int resume(const store& st, const orders_args& a)
         topts.trade_protection = std::chrono::milliseconds(a.trade_protection_ms);
     if (a.settle_margin_ms >= 0)
         topts.settle_margin = std::chrono::milliseconds(a.settle_margin_ms);
+    // On a terminal a status line stays under the transition lines; elsewhere
+    // (a pipe, a file) the output is the transition lines alone, as always.
+    status_line status(STDOUT_FILENO);
     cs2market::order_tracker tracker(
         ioc.get_executor(), store,
-        [](const cs2market::order& o, const cs2market::phase_change& c) {
+        [&status](const cs2market::order& o, const cs2market::phase_change& c) {
+            status.clear();
             std::cout << o.provider.name() << ' ' << o.id << ' ' << to_string(c.from) << " > " << to_string(c.to) << std::endl;
+            status.redraw();
         },
-        topts, [](const cs2market::order*, const std::string& what) { std::cerr << "note: " << what << '\n'; });
+        topts, [&status](const cs2market::order*, const std::string& what) {
+            status.clear();
+            std::cerr << "note: " << what << '\n';
+            status.redraw();
+        });
     // One client and one source per provider; keys from the usual environment variables.
     std::vector<std::shared_ptr<void>> keep;
     boost::mp11::mp_for_each<cs2market::registry::providers>([&](auto p) {
@@ -199,8 +232,20 @@ int resume(const store& st, const orders_args& a)
     // out and this one takes the orders over).
     auto next_check = std::chrono::steady_clock::now();
     bool journal_done = false;
+    auto next_draw = next_check;
+    auto last_poll = next_check;
+    std::size_t lookups = 0;
     while (!(tracker.all_final() && journal_done) && std::chrono::steady_clock::now() < until) {
         ioc.run_for(std::chrono::milliseconds(50));
+        if (status.enabled() && std::chrono::steady_clock::now() >= next_draw) {
+            const auto now = std::chrono::steady_clock::now();
+            next_draw = now + std::chrono::milliseconds(250);
+            if (auto n = tracker.stats().lookups; n != lookups) {
+                lookups = n;
+                last_poll = now;
+            }
+            status.show(status_text(tracker.orders(), topts, last_poll, now));
+        }
         if (tracker.all_final() && std::chrono::steady_clock::now() >= next_check) {
             next_check = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
             // Between runs of the loop: no handler waits on it. Reversals whose refund is
@@ -213,6 +258,7 @@ int resume(const store& st, const orders_args& a)
     }
     tracker.stop();
     ioc.run_for(std::chrono::milliseconds(50));
+    status.clear();
     if (!tracker.all_final())
         for (const auto& o : tracker.orders())
             if (!cs2market::is_final(o.phase))
@@ -241,6 +287,8 @@ int orders(const std::vector<std::string_view>& args)
             a.ca_file = std::string(value());
         } else if (s == "--owner") {
             a.owner = std::string(value());
+        } else if (s == "--html") {
+            a.html = std::string(value());
         } else if (s == "--timeout" || s == "--poll-ms" || s == "--lease" || s == "--max-orders" || s == "--trade-protection-ms" ||
                    s == "--settle-margin-ms") {
             long long n = 0;
@@ -259,7 +307,8 @@ int orders(const std::vector<std::string_view>& args)
             return 2;
         }
     }
-    if (a.journal.empty() || (a.command != "list" && a.command != "resume" && a.command != "exposure"))
+    if (a.journal.empty() || (a.command != "list" && a.command != "resume" && a.command != "exposure" && a.command != "report") ||
+        (a.command == "report") != !a.html.empty())
         return usage();
     auto store = open_store(a.journal);
     if (!store) {
@@ -273,6 +322,8 @@ int orders(const std::vector<std::string_view>& args)
         std::cerr << "error: " << all.error().message() << '\n';
         return 1;
     }
+    if (a.command == "report")
+        return report(*all, a.html);
     return a.command == "list" ? list(*all, a.json) : exposure(*all, a.json);
 }
 

@@ -21,6 +21,7 @@
 #include <cs2market/decimal.hpp>
 #include <cs2market/detail/config.hpp>
 #include <cs2market/detail/json_tape.hpp>
+#include <cs2market/drift.hpp>
 #include <cs2market/error.hpp>
 
 #include <boost/json/error.hpp>
@@ -87,6 +88,7 @@ struct frame_ops {
     void (*key)(direct_decoder&, decode_frame&, std::string_view);
     void (*element)(decode_frame&);
     bool (*end)(direct_decoder&, decode_frame&);
+    const bool* sent_as_string = nullptr; ///< structs: per member, numbers documented as strings (drift only)
 };
 
 enum class frame_kind : std::uint8_t { root, object, array, raw };
@@ -132,6 +134,10 @@ public:
     CS2MARKET_DECL bool fail(std::string what);
     CS2MARKET_DECL bool mismatch(std::string_view expected, jkind got);
     CS2MARKET_DECL std::string path() const;
+    /// Tells opt.drift (set) of `value` at the current path.
+    CS2MARKET_DECL void drift(drift_kind k, std::string_view value);
+    /// Tells opt.drift (set) of key `key` of the innermost object.
+    CS2MARKET_DECL void drift_key(drift_kind k, std::string_view key);
 
     // --- basic_parser handler ----------------------------------------------
     bool on_document_begin(boost::json::error_code&) { return true; }

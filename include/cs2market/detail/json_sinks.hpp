@@ -50,8 +50,11 @@ bool decode_integer(direct_decoder& c, const scalar_event& n, I& out)
         return c.fail("expected integer, got " + std::string(n.text));
     }
     if (n.kind == jkind::string && c.opt.numbers_from_strings) {
-        if (integer_from_text(n.text, out))
+        if (integer_from_text(n.text, out)) {
+            if (c.opt.drift) [[unlikely]]
+                c.drift(drift_kind::number_as_string, n.text);
             return true;
+        }
         return c.fail("expected integer, got string \"" + std::string(n.text.substr(0, 40)) + "\"");
     }
     return c.mismatch("integer", n.kind);
@@ -87,6 +90,8 @@ bool decode_scalar(direct_decoder& c, const scalar_event& n, T& out)
         } else if (n.kind == jkind::string && c.opt.numbers_from_strings) {
             if (!double_from_text(n.text, d))
                 return c.fail("expected number, got string \"" + std::string(n.text.substr(0, 40)) + "\"");
+            if (c.opt.drift) [[unlikely]]
+                c.drift(drift_kind::number_as_string, n.text);
         } else {
             return c.mismatch("number", n.kind);
         }
@@ -102,6 +107,8 @@ bool decode_scalar(direct_decoder& c, const scalar_event& n, T& out)
         if (n.kind == jkind::number || (n.kind == jkind::string && c.opt.numbers_from_strings)) {
             if (auto d = decimal::parse(n.text)) {
                 out = *d;
+                if (n.kind == jkind::string && c.opt.drift) [[unlikely]]
+                    c.drift(drift_kind::number_as_string, n.text);
                 return true;
             }
             return c.fail("\"" + std::string(n.text.substr(0, 40)) +
@@ -138,6 +145,8 @@ bool decode_scalar(direct_decoder& c, const scalar_event& n, T& out)
         if constexpr (is_string_enum<E>) {
             if (n.kind == jkind::string || (n.kind == jkind::number && c.opt.strings_from_numbers)) {
                 out = T::from_wire(std::string(n.text));
+                if (c.opt.drift && !out.is_known()) [[unlikely]]
+                    c.drift(drift_kind::unknown_enum_value, n.text);
                 return true;
             }
             return c.mismatch("string", n.kind);
@@ -146,6 +155,8 @@ bool decode_scalar(direct_decoder& c, const scalar_event& n, T& out)
             if (!decode_integer(c, n, v))
                 return false;
             out = T::from_wire(v);
+            if (c.opt.drift && !out.is_known()) [[unlikely]]
+                c.drift(drift_kind::unknown_enum_value, n.text);
             return true;
         }
     } else if constexpr (std::is_same_v<T, raw_json>) {
@@ -226,9 +237,9 @@ struct struct_ops {
     static void key(direct_decoder& d, decode_frame& f, std::string_view k)
     {
         if constexpr (tbl::size == 0) {
-            (void)d;
-            (void)k;
             f.slot = nullptr;
+            if (d.opt.drift) [[unlikely]]
+                d.drift_key(drift_kind::unknown_field, k);
         } else {
             // Keys usually come in declaration order: try the one after the last
             // member first (one compare), then the sorted table.
@@ -237,6 +248,8 @@ struct struct_ops {
                 m = static_cast<int>(f.index);
             else if ((m = tbl::find(k)) < 0) {
                 f.slot = nullptr;
+                if (d.opt.drift) [[unlikely]]
+                    d.drift_key(drift_kind::unknown_field, k);
                 return;
             }
             f.index = static_cast<std::size_t>(m) + 1;
@@ -255,11 +268,16 @@ struct struct_ops {
                 f.has_key = true;
                 return d.fail("missing required key");
             }
+        if constexpr (tbl::any_usual)
+            if (d.opt.drift) [[unlikely]]
+                for (std::size_t m = 0; m < tbl::size; ++m)
+                    if (tbl::usual[m] && !test_seen(d, f, m))
+                        d.drift_key(drift_kind::missing_field, tbl::keys[m]);
         if constexpr (words > 1)
             d.seen_words.resize(f.seen_off);
         return true;
     }
-    static constexpr frame_ops ops{&key, nullptr, &end};
+    static constexpr frame_ops ops{&key, nullptr, &end, tbl::any_sent_as_string ? tbl::sent_as_string.data() : nullptr};
 
     static bool begin(direct_decoder& d, void* p, bool is_object)
     {

@@ -90,6 +90,32 @@ struct struct_table {
         return a;
     }();
 
+    /// Whether T lists keys the schema says are usually there though optional
+    /// (x-cs2market-usually-present): their absence is drift, not an error.
+    static constexpr bool any_usual = requires { T::cs2market_usually_present; };
+    static constexpr std::array<bool, size> usual = [] {
+        std::array<bool, size> a{};
+        if constexpr (any_usual)
+            for (std::string_view u : T::cs2market_usually_present)
+                for (std::size_t i = 0; i < size; ++i)
+                    if (keys[i] == u)
+                        a[i] = true;
+        return a;
+    }();
+
+    /// Numbers the provider's docs show as JSON strings (x-cs2market-sent-as-string):
+    /// read as numbers like any other, but no drift.
+    static constexpr bool any_sent_as_string = requires { T::cs2market_sent_as_string; };
+    static constexpr std::array<bool, size> sent_as_string = [] {
+        std::array<bool, size> a{};
+        if constexpr (any_sent_as_string)
+            for (std::string_view u : T::cs2market_sent_as_string)
+                for (std::size_t i = 0; i < size; ++i)
+                    if (keys[i] == u)
+                        a[i] = true;
+        return a;
+    }();
+
     static int find(std::string_view key) noexcept
     {
         std::size_t lo = 0, hi = size;

@@ -249,8 +249,11 @@ basic_client<Provider>::prepare(const detail::client_state& st, typename Op::par
             c->journal = std::move(jb);
         }
     }
-    c->decode = [slot, cred = st.opts.credential](const http_response& r) -> result<void> {
-        auto d = decode_response<Op>(r, cred);
+    c->decode = [slot, cred = st.opts.credential, drift = st.opts.drift](const http_response& r) -> result<void> {
+        std::optional<drift_report::binding> heard;
+        if (drift)
+            heard.emplace(*drift, Provider::info.id, Op::name);
+        auto d = decode_response<Op>(r, cred, heard ? &*heard : nullptr);
         if (!d)
             return d.error();
         *slot = std::move(*d);
@@ -261,7 +264,7 @@ basic_client<Provider>::prepare(const detail::client_state& st, typename Op::par
         static_assert(std::is_same_v<decltype(X::from_lookup(std::declval<const typename L::response_type&>(), std::string())),
                                      std::optional<result<response<typename Op::response_type>>>>,
                       "exactly_once_traits::from_lookup must tell the lookup's answer as the buy's answer");
-        c->lookup = [slot, id = c->id, cred = st.opts.credential]() -> std::shared_ptr<detail::erased_call> {
+        c->lookup = [slot, id = c->id, cred = st.opts.credential, drift = st.opts.drift]() -> std::shared_ptr<detail::erased_call> {
             auto l = std::make_shared<detail::erased_call>();
             l->provider = Provider::info.id;
             l->operation = L::name;
@@ -273,8 +276,11 @@ basic_client<Provider>::prepare(const detail::client_state& st, typename Op::par
                 l->request = std::move(*req);
                 l->request.idempotent = true;
             }
-            l->decode = [slot, id, cred](const http_response& r) -> result<void> {
-                auto d = decode_response<L>(r, cred);
+            l->decode = [slot, id, cred, drift](const http_response& r) -> result<void> {
+                std::optional<drift_report::binding> heard;
+                if (drift)
+                    heard.emplace(*drift, Provider::info.id, L::name);
+                auto d = decode_response<L>(r, cred, heard ? &*heard : nullptr);
                 if (!d && is_not_found(d.error(), L::errors))
                     return detail::make_error(error_kind::outcome_unknown, "no order under this id", Provider::info.id);
                 if (!d)

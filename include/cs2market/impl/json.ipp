@@ -74,6 +74,35 @@ std::string direct_decoder::path() const
     return p;
 }
 
+void direct_decoder::drift(drift_kind k, std::string_view value)
+{
+    if (k == drift_kind::number_as_string)
+        // A member (or a list member's element) the docs show quoted is no drift.
+        for (auto f = frames_.rbegin(); f != frames_.rend() && f->kind != frame_kind::root; ++f) {
+            if (f->kind == frame_kind::object) {
+                if (f->ops->sent_as_string && f->index > 0 && f->ops->sent_as_string[f->index - 1])
+                    return;
+                break;
+            }
+        }
+    const std::string p = path();
+    opt.drift->on_drift(drift_event{k, p, value});
+}
+
+void direct_decoder::drift_key(drift_kind k, std::string_view key)
+{
+    // The innermost frame's key is the last member seen, not this one.
+    decode_frame& f = frames_.back();
+    const bool had = f.has_key;
+    f.has_key = false;
+    std::string p = path();
+    f.has_key = had;
+    if (!p.empty())
+        p += '.';
+    p += key;
+    opt.drift->on_drift(drift_event{k, p, {}});
+}
+
 bool direct_decoder::on_key(boost::json::string_view s, std::size_t, boost::json::error_code&)
 {
     if (quiet())

@@ -145,7 +145,8 @@ result<http_request> build_request(const typename Op::params& params, std::strin
 }
 
 template <class Op>
-result<response<typename Op::response_type>> decode_response(const http_response& r, std::string_view secret)
+result<response<typename Op::response_type>> decode_response(const http_response& r, std::string_view secret,
+                                                              drift_listener* drift)
 {
     using T = typename Op::response_type;
     const provider_info& prov = Op::provider::info;
@@ -163,7 +164,8 @@ result<response<typename Op::response_type>> decode_response(const http_response
             return out;
         }
     }
-    const codec_options opt = default_codec_options<T>();
+    codec_options opt = default_codec_options<T>();
+    opt.drift = drift;
     detail::tape t;
     auto root = detail::open_envelope(prov, r, secret, opt, t);
     if (!root)

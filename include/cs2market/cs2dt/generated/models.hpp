@@ -265,6 +265,10 @@ struct BuyerOrderListV2Page {
     std::optional<std::int64_t> limit{};
     /// Orders on this page.
     std::optional<std::vector<BuyerOrderV2DTO>> list{};
+
+    /// Numbers the provider's docs show as JSON strings: read as numbers, and no drift.
+    static constexpr std::array<std::string_view, 1> cs2market_sent_as_string{
+        "total"};
 };
 BOOST_DESCRIBE_STRUCT(BuyerOrderListV2Page, (), (total, pages, page, limit, list))
 
@@ -507,6 +511,10 @@ struct ItemPriceInfo {
     std::optional<::cs2market::decimal> avgPrice{};
     /// Median price of the last 10 deals, USD.
     std::optional<::cs2market::decimal> medianPrice{};
+
+    /// Numbers the provider's docs show as JSON strings: read as numbers, and no drift.
+    static constexpr std::array<std::string_view, 4> cs2market_sent_as_string{
+        "price", "autoDeliverPrice", "avgPrice", "medianPrice"};
 };
 BOOST_DESCRIBE_STRUCT(ItemPriceInfo, (), (marketHashName, price, quantity, autoDeliverPrice, avgPrice, medianPrice))
 
@@ -544,6 +552,10 @@ struct MarketPriceInfo {
     std::optional<::cs2market::decimal> autoDeliverPrice{};
     /// Number of automatic-delivery listings.
     std::optional<std::int64_t> autoDeliverQuantity{};
+
+    /// Numbers the provider's docs show as JSON strings: read as numbers, and no drift.
+    static constexpr std::array<std::string_view, 2> cs2market_sent_as_string{
+        "price", "autoDeliverPrice"};
 };
 BOOST_DESCRIBE_STRUCT(MarketPriceInfo, (), (price, quantity, autoDeliverPrice, autoDeliverQuantity))
 
@@ -659,6 +671,10 @@ struct OrderDetailDTO {
     std::optional<::cs2market::unix_auto> createTime{};
     /// Machine-readable failure reason when status is 11; with status 220 it tells who reversed the order.
     std::optional<::cs2market::open_enum<FailedCode>> failedCode{};
+
+    /// Optional keys the schema says are usually there: their absence is reported as drift.
+    static constexpr std::array<std::string_view, 3> cs2market_usually_present{
+        "orderId", "price", "status"};
 };
 BOOST_DESCRIBE_STRUCT(OrderDetailDTO, (), (orderId, productId, price, buyerFee, statusName, status, deliverType, receiveSteamId, openItemInfo, assetInfo, offerInfoDTO, failedDesc, createTime, failedCode))
 
@@ -920,6 +936,10 @@ struct UserAccountOpenDTO {
     std::optional<std::string> name{};
     /// Account balance (USD / T-Coin); sent as a decimal string, e.g. "0.02".
     std::optional<::cs2market::decimal> data{};
+
+    /// Numbers the provider's docs show as JSON strings: read as numbers, and no drift.
+    static constexpr std::array<std::string_view, 1> cs2market_sent_as_string{
+        "data"};
 };
 BOOST_DESCRIBE_STRUCT(UserAccountOpenDTO, (), (userId, name, data))
 

@@ -357,6 +357,10 @@ struct MarketBuySkin {
     std::optional<std::string> return_reason{};
     /// Steam trade offer id.
     std::optional<std::string> steam_trade_offer_id{};
+
+    /// Optional keys the schema says are usually there: their absence is reported as drift.
+    static constexpr std::array<std::string_view, 3> cs2market_usually_present{
+        "name", "price", "status"};
 };
 BOOST_DESCRIBE_STRUCT(MarketBuySkin, (), (name, price, status, return_reason, steam_trade_offer_id))
 
@@ -372,6 +376,10 @@ struct MarketBuyPurchase {
     std::optional<std::string> custom_id{};
     /// Per-item result.
     std::optional<std::vector<MarketBuySkin>> skins{};
+
+    /// Optional keys the schema says are usually there: their absence is reported as drift.
+    static constexpr std::array<std::string_view, 3> cs2market_usually_present{
+        "purchase_id", "created_at", "skins"};
 };
 BOOST_DESCRIBE_STRUCT(MarketBuyPurchase, (), (purchase_id, steam_id, created_at, custom_id, skins))
 
@@ -415,6 +423,10 @@ struct OrderItem {
     std::optional<std::string> steam_trade_offer_id{};
     /// When the Steam trade offer finished.
     std::optional<::cs2market::iso_time> steam_trade_offer_finished_at{};
+
+    /// Optional keys the schema says are usually there: their absence is reported as drift.
+    static constexpr std::array<std::string_view, 3> cs2market_usually_present{
+        "market_hash_name", "price_usd", "status"};
 };
 BOOST_DESCRIBE_STRUCT(OrderItem, (), (market_hash_name, price_usd, status, tradable_at, return_reason, steam_trade_offer_id, steam_trade_offer_finished_at))
 

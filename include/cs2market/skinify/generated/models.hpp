@@ -145,6 +145,10 @@ struct PurchaseSkin {
     std::optional<::cs2market::decimal> price{};
     /// Steam properties of the skin.
     std::optional<SkinProperties> properties{};
+
+    /// Numbers the provider's docs show as JSON strings: read as numbers, and no drift.
+    static constexpr std::array<std::string_view, 1> cs2market_sent_as_string{
+        "price"};
 };
 BOOST_DESCRIBE_STRUCT(PurchaseSkin, (), (id, name, price, properties))
 
@@ -170,6 +174,10 @@ struct PurchaseItem {
     std::optional<::cs2market::unix_seconds> settlement{};
     /// When a reserved trade moves from reserved to processing (Unix seconds); only for reserved trades.
     std::optional<::cs2market::unix_seconds> reserved_until{};
+
+    /// Numbers the provider's docs show as JSON strings: read as numbers, and no drift.
+    static constexpr std::array<std::string_view, 1> cs2market_sent_as_string{
+        "balance_debited_amount"};
 };
 BOOST_DESCRIBE_STRUCT(PurchaseItem, (), (skin, purchase_id, purchase_status, date, balance_debited_amount, custom_id, steam_id, trade_offer_id, settlement, reserved_until))
 
@@ -194,6 +202,10 @@ struct SkinPriceEntry {
     std::optional<std::int64_t> count{};
     /// Steam properties; always has classid.
     SkinProperties properties{};
+
+    /// Numbers the provider's docs show as JSON strings: read as numbers, and no drift.
+    static constexpr std::array<std::string_view, 1> cs2market_sent_as_string{
+        "price"};
 };
 BOOST_DESCRIBE_STRUCT(SkinPriceEntry, (), (id, name, price, count, properties))
 
@@ -280,6 +292,10 @@ struct WithdrawHistoryResponse {
     std::optional<bool> has_more{};
     /// Cursor for the next page; send it back as start_from.
     std::optional<std::int64_t> start_from{};
+
+    /// Numbers the provider's docs show as JSON strings: read as numbers, and no drift.
+    static constexpr std::array<std::string_view, 1> cs2market_sent_as_string{
+        "total_count"};
 };
 BOOST_DESCRIBE_STRUCT(WithdrawHistoryResponse, (), (status, items, total_count, has_more, start_from))
 
@@ -289,6 +305,10 @@ struct ProjectBalanceResponse {
     std::string status{};
     /// Current project balance (USD, inferred); a numeric string on the wire.
     std::optional<::cs2market::decimal> balance{};
+
+    /// Numbers the provider's docs show as JSON strings: read as numbers, and no drift.
+    static constexpr std::array<std::string_view, 1> cs2market_sent_as_string{
+        "balance"};
 };
 BOOST_DESCRIBE_STRUCT(ProjectBalanceResponse, (), (status, balance))
 
@@ -363,6 +383,10 @@ struct InventoryItem {
     ::cs2market::decimal price{};
     /// Steam app id of the game (e.g. 730).
     std::optional<std::string> gid{};
+
+    /// Numbers the provider's docs show as JSON strings: read as numbers, and no drift.
+    static constexpr std::array<std::string_view, 1> cs2market_sent_as_string{
+        "price"};
 };
 BOOST_DESCRIBE_STRUCT(InventoryItem, (), (id, name, type, quality, img, tradable, short_type, disabled, price, gid))
 

@@ -7,6 +7,10 @@
 #include <cs2market/sandbox/http.hpp>
 #include <cs2market/sandbox/state.hpp>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
 #include <algorithm>
 #include <cstdint>
 #include <deque>
@@ -92,6 +96,7 @@ struct fault_action {
     std::optional<response> after;   ///< commit_then_status: the handler runs, then this is answered instead of its answer
     std::int64_t delay_ms = 0;       ///< delay: the real answer, this late
     bool withhold = false;           ///< no_answer: the handler runs, and nothing is answered
+    std::optional<fault> drift;      ///< drift: the real answer, changed after the handler (drift_answer)
 };
 
 /// Injected faults: the first live fault matching (provider, path prefix) is used up by a request.
@@ -122,6 +127,8 @@ public:
                 a.delay_ms = f.delay_ms;
             } else if (f.kind == "no_answer") {
                 a.withhold = true;
+            } else if (f.kind == "drift") {
+                a.drift = f;
             } else if (f.kind == "close") {
                 response r;
                 r.close_without_response = true;
@@ -140,6 +147,41 @@ public:
 
     /// Drops every fault, used up or not.
     void clear() { faults_.clear(); }
+
+    /// A `drift` fault applied to a JSON answer: the first `field` (depth first) set to
+    /// `value`, and `unknown_field` added to the object holding it (to the top-level
+    /// object when `field` is empty or absent). Other bodies are left as they are.
+    static void drift_answer(response& r, const fault& f)
+    {
+        boost::system::error_code ec;
+        auto doc = boost::json::parse(r.body, ec);
+        auto value = f.field.empty() ? boost::json::value() : boost::json::parse(f.value, ec);
+        if (ec || !doc.is_object())
+            return;
+        boost::json::object* holder = nullptr;
+        auto find = [&](auto& self, boost::json::value& v) -> bool {
+            if (auto* o = v.if_object()) {
+                if (!f.field.empty())
+                    if (auto* x = o->if_contains(f.field)) {
+                        *x = value;
+                        holder = o;
+                        return true;
+                    }
+                for (auto& kv : *o)
+                    if (self(self, kv.value()))
+                        return true;
+            } else if (auto* a = v.if_array()) {
+                for (auto& e : *a)
+                    if (self(self, e))
+                        return true;
+            }
+            return false;
+        };
+        if (!find(find, doc))
+            holder = &doc.as_object();
+        (*holder)[f.unknown_field] = "added by the sandbox";
+        r.body = boost::json::serialize(doc);
+    }
 
 private:
     std::vector<fault> faults_;

@@ -210,6 +210,8 @@ public:
         }
         if (fault.after) // commit_then_status: committed, answered otherwise
             r = *fault.after;
+        if (fault.drift && r.status >= 200 && r.status < 300)
+            fault_list::drift_answer(r, *fault.drift);
         if (fault.delay_ms > 0)
             r.delay_before_headers = std::chrono::milliseconds(fault.delay_ms);
         r.withhold = fault.withhold; // no_answer: committed, never answered

@@ -176,6 +176,13 @@ inline scenario parse_scenario(const std::string& text, options& opts)
                 }
             }
             e.f.delay_ms = scenario_int(ro, "delay_ms", 0);
+            e.f.field = scenario_str(ro, "field");
+            if (auto it = ro.find("value"); it != ro.end()) // any JSON value: "teleported", 99
+                e.f.value = boost::json::serialize(it->value());
+            if (!e.f.field.empty() && e.f.value.empty())
+                throw std::invalid_argument("sandbox scenario: a drift fault's field needs a value");
+            if (auto u = scenario_str(ro, "unknown_field"); !u.empty())
+                e.f.unknown_field = u;
             e.f.remaining = static_cast<int>(scenario_int(ro, "count", 1));
             sc.faults.push_back(std::move(e));
         }

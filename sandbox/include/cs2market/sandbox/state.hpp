@@ -160,7 +160,7 @@ struct money_audit {
 };
 
 /// The fault kinds (README: Rate limits and faults).
-inline constexpr std::string_view fault_kinds[] = {"status", "close", "delay", "no_answer", "commit_then_status"};
+inline constexpr std::string_view fault_kinds[] = {"status", "close", "delay", "no_answer", "commit_then_status", "drift"};
 inline bool is_fault_kind(std::string_view k)
 {
     return std::find(std::begin(fault_kinds), std::end(fault_kinds), k) != std::end(fault_kinds);
@@ -170,13 +170,20 @@ struct fault {
     ::cs2market::provider_id provider; // none = any
     std::string path;      // prefix of the request path; "" = any
     /// status | close | delay | no_answer (handled, then never answered) |
-    /// commit_then_status (handled, then answered with status, body and headers)
+    /// commit_then_status (handled, then answered with status, body and headers) |
+    /// drift (handled, then the answer changed as an API drift would change it)
     std::string kind = "status";
     unsigned status = 500;
     std::string body = R"({"error":"injected fault"})";
     std::int64_t delay_ms = 0;
     int remaining = 1;     // -1 = forever
     std::vector<std::pair<std::string, std::string>> headers; // status, commit_then_status: sent with the body
+    // drift: the real answer, its first `field` (depth first) set to `value` (JSON
+    // text, e.g. "\"teleported\"": an enum value no schema lists) and a key
+    // `unknown_field` added beside it: what a provider changing its API sends.
+    std::string field;
+    std::string value;
+    std::string unknown_field = "sandbox_drift";
 };
 
 struct outcome_rule {

@@ -1,0 +1,94 @@
+// cs2market CLI: what only a person at a terminal sees: a live status line kept
+// under the lines a command prints, and where the money is in one line. Nothing
+// here runs when stdout is not a terminal, so piped output stays as it was.
+#include "cli.hpp"
+
+#include <cs2market/exposure.hpp>
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <string>
+
+namespace cli {
+
+status_line::status_line(int fd) : on_(::isatty(fd) == 1), fd_(fd) {}
+
+void status_line::show(std::string text)
+{
+    if (!on_)
+        return;
+    winsize ws{};
+    std::size_t width = ::ioctl(fd_, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 ? ws.ws_col : 80;
+    if (text.size() >= width) // one row, or the carriage return would not reach its start
+        text = text.substr(0, width - 2) + "~";
+    text_ = std::move(text);
+    redraw();
+}
+
+void status_line::clear()
+{
+    if (on_ && shown_) {
+        std::cout << "\r\x1b[2K" << std::flush;
+        shown_ = false;
+    }
+}
+
+void status_line::redraw()
+{
+    if (!on_ || text_.empty())
+        return;
+    std::cout << "\r\x1b[2K\x1b[7m" << text_ << "\x1b[0m" << std::flush; // reverse video: not a line of output
+    shown_ = true;
+}
+
+std::string money_line(const std::vector<cs2market::order>& orders)
+{
+    cs2market::decimal in_flight, reversible, at_risk;
+    std::optional<cs2market::unix_ms> until;
+    for (const auto& e : cs2market::exposure_of(orders)) {
+        in_flight = in_flight + e.in_flight;
+        reversible = reversible + e.reversible;
+        if (e.reversible_until)
+            until = std::max(until.value_or(*e.reversible_until), *e.reversible_until);
+        if constexpr (has_at_risk<cs2market::provider_exposure>)
+            at_risk = at_risk + at_risk_of(e);
+    }
+    std::string s = "in flight " + in_flight.to_string() + " · reversible " + reversible.to_string();
+    if (until)
+        s += " until " + utc_text(*until).substr(0, 16) + "Z";
+    if constexpr (has_at_risk<cs2market::provider_exposure>)
+        s += " · at risk " + at_risk.to_string();
+    return s;
+}
+
+std::string phase_counts(const std::vector<cs2market::order>& orders)
+{
+    std::map<cs2market::order_phase, std::size_t> n;
+    for (const auto& o : orders)
+        ++n[o.phase];
+    std::string s = std::to_string(orders.size()) + (orders.size() == 1 ? " order" : " orders");
+    const char* sep = ": ";
+    for (const auto& [phase, count] : n) {
+        s += sep + std::to_string(count) + " " + std::string(to_string(phase));
+        sep = ", ";
+    }
+    return s;
+}
+
+std::string utc_text(cs2market::unix_ms ms)
+{
+    const std::time_t t = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                  tm.tm_min, tm.tm_sec);
+    return buf;
+}
+
+} // namespace cli
