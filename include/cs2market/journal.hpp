@@ -11,6 +11,7 @@
 #define CS2MARKET_JOURNAL_HPP
 
 #include <cs2market/detail/config.hpp>
+#include <cs2market/detail/complete_from_thread.hpp>
 #include <cs2market/detail/serial_worker.hpp>
 #include <cs2market/detail/unique_function.hpp>
 #include <cs2market/error.hpp>
@@ -140,14 +141,12 @@ auto journal::async_run(Fn fn, Token&& token)
 {
     return boost::asio::async_initiate<Token, void(R)>(
         [this](auto handler, Fn f) {
-            auto ex = boost::asio::get_associated_executor(handler);
-            auto work = boost::asio::prefer(ex, boost::asio::execution::outstanding_work.tracked);
+            auto work = detail::keep_busy(handler);
             post_work(detail::journal_job([h = std::move(handler), f = std::move(f), w = std::move(work)]() mutable {
                 // The job's captures (often the journal itself) go before the
                 // caller hears back: the caller may then drop the last reference.
                 R r = [fn = std::move(f)]() mutable { return fn(); }();
-                auto ex2 = boost::asio::get_associated_executor(h);
-                boost::asio::post(ex2, [h = std::move(h), r = std::move(r), w = std::move(w)]() mutable { std::move(h)(std::move(r)); });
+                detail::complete_from_thread(std::move(h), std::move(w), std::move(r));
             }));
         },
         token, std::move(fn));

@@ -3,6 +3,7 @@
 #define CS2MARKET_IMPL_CALL_ENGINE_IPP
 
 #include <cs2market/detail/call_engine.hpp>
+#include <cs2market/detail/complete_from_thread.hpp>
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -446,14 +447,10 @@ CS2MARKET_DECL boost::asio::awaitable<result<steady_clock::time_point>> client_s
     // ours, and keep our io_context from running out of work meanwhile (a
     // blocking call's run() would return before the answer).
     auto initiate = [lim = opts.limiter, draws = std::move(draws), now](auto handler) mutable {
-        auto ex = boost::asio::get_associated_executor(handler);
-        auto work = boost::asio::prefer(ex, boost::asio::execution::outstanding_work.tracked);
-        lim->async_reserve(std::move(draws), now,
-                           [h = std::move(handler), ex, w = std::move(work)](result<steady_clock::time_point> r) mutable {
-                               boost::asio::post(ex, [h = std::move(h), r = std::move(r), w = std::move(w)]() mutable {
-                                   std::move(h)(std::move(r));
-                               });
-                           });
+        auto work = keep_busy(handler);
+        lim->async_reserve(std::move(draws), now, [h = std::move(handler), w = std::move(work)](result<steady_clock::time_point> r) mutable {
+            complete_from_thread(std::move(h), std::move(w), std::move(r));
+        });
     };
     co_return co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(result<steady_clock::time_point>)>(
         std::move(initiate), boost::asio::use_awaitable);
