@@ -26,7 +26,6 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -195,22 +194,6 @@ std::string final_state(const cs2market::order& o)
     return s;
 }
 
-/// CSBoard's order id (ord_...), which get_order and claim_order take: market_buy
-/// answers with a purchase id (pur_...), and the order is found by its custom_id.
-std::string csboard_order_id(const cs2market::client_options& opts, const std::string& custom_id)
-{
-    csboard::client c(opts);
-    csboard::get_orders_info_params p;
-    p.custom_ids = std::vector<std::string>{custom_id};
-    auto r = c.get_orders_info(p);
-    if (!r)
-        return {};
-    for (const auto& o : r->data)
-        if (o.custom_id == custom_id)
-            return o.order_id;
-    return {};
-}
-
 /// A table cell: Markdown's column separator escaped, so that names such as
 /// "P250 | Sand Dune (Battle-Scarred)" keep the row together.
 std::string cell(const std::string& s)
@@ -224,10 +207,9 @@ std::string cell(const std::string& s)
     return out;
 }
 
-/// `order_ids`: the order id to show per buy id where the journal holds another
-/// (CSBoard's purchase id).
-void print_table(const std::vector<bought>& rows, const std::vector<cs2market::order>& orders,
-                 const std::map<std::string, std::string>& order_ids)
+/// The order id shown is the one the provider's order API uses (for CSBoard the
+/// order id, not market_buy's purchase id: the tracker's first poll gives it).
+void print_table(const std::vector<bought>& rows, const std::vector<cs2market::order>& orders)
 {
     const char* head[] = {"provider", "item", "price", "order id", "phases passed through", "final state"};
     std::vector<std::vector<std::string>> cells;
@@ -240,9 +222,7 @@ void print_table(const std::vector<bought>& rows, const std::vector<cs2market::o
         if (o)
             for (const auto& c : o->history)
                 phases += " > " + std::string(to_string(c.to));
-        std::string order_id = o && !o->order_id.empty() ? o->order_id : "-";
-        if (auto it = order_ids.find(r.id); it != order_ids.end() && !it->second.empty())
-            order_id = it->second;
+        const std::string order_id = o && !o->order_id.empty() ? o->order_id : "-";
         cells.push_back({std::string(r.provider.name()), cell(r.item), r.price, cell(order_id), phases,
                          o ? cell(final_state(*o)) : "not journaled"});
     }
@@ -395,11 +375,7 @@ int main(int argc, char** argv)
         tracker.stop();
         ioc.run_for(std::chrono::milliseconds(100));
 
-        std::map<std::string, std::string> order_ids;
-        for (const auto& r : rows)
-            if (r.provider == csboard::id)
-                order_ids[r.id] = csboard_order_id(board_opts, r.id);
-        print_table(rows, tracker.orders(), order_ids);
+        print_table(rows, tracker.orders());
         {
             std::lock_guard lk(seen_m);
             std::string cbs, ws;

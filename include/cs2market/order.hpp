@@ -205,7 +205,7 @@ struct order {
     provider_id provider;
     std::string id;           ///< the buy's idempotency id (unique per provider)
     std::string operation;    ///< the buy operation ("market_buy")
-    std::string order_id;     ///< the provider's order / purchase id ("" until known)
+    std::string order_id;     ///< the provider's order id, as its order API answers (until then the buy answer's id; "" until known)
     std::string item_name;
     std::optional<decimal> price;     ///< what was paid as last reported (the ceiling until the provider says)
     std::optional<decimal> max_price; ///< the price ceiling sent with the buy

@@ -143,7 +143,9 @@ CS2MARKET_DECL std::optional<phase_change> apply_observation(order& o, const ord
         return std::nullopt;
     }
     // Facts learned without a transition (a poll of a delivered order gives its settlement time).
-    if (o.order_id.empty() && !obs.order_id.empty())
+    // The id the provider's order API answers with is the order's (CSBoard's market_buy
+    // answers with a purchase id, its orders with an order id).
+    if (!obs.order_id.empty() && (o.order_id.empty() || obs.source != observation_source::buy))
         o.order_id = obs.order_id;
     if (o.item_name.empty() && !obs.item_name.empty())
         o.item_name = obs.item_name;
