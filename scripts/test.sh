@@ -15,4 +15,5 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE:-Debug} -D
 cmake --build "$build" -j "$(nproc)"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-ctest --test-dir "$build" --output-on-failure -j "$(nproc)" "$@"
+# --timeout: a test without a deadline of its own gets one (a hang fails, naming the test).
+ctest --test-dir "$build" --output-on-failure --timeout 600 -j "$(nproc)" "$@"

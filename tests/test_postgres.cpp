@@ -270,11 +270,14 @@ TEST_CASE("postgres budgets: connections drawing together never put N+1 in any w
         t.join();
     REQUIRE(slots.size() == workers * draws);
     CHECK(max_in_window(slots, lim.window) <= lim.requests);
-    // ...and the budget is used: 40 draws of 5 per (200 ms + 3 % margin) take
-    // about 7 windows after the first, not much more.
+    // ...and the budget is used: 40 draws of 5 per (200 ms + the margin, at least
+    // 250 ms) are 7 counted windows after the first. The bound on the slots is loose
+    // (a thread of a loaded machine asks late, and its window starts late); a limiter
+    // that wasted a window per round would need twice that.
+    const auto counted = lim.window + shared_budget_options{}.min_margin;
     const auto took = *std::max_element(slots.begin(), slots.end()) - t0;
     CHECK(took >= 7 * lim.window);
-    CHECK(took < 7 * lim.window * 1.03 + 300ms);
+    CHECK(took < 7 * counted + 7 * counted / 2);
     // Other keys and buckets are budgets of their own.
     CHECK(ls[0]->try_reserve(std::array{budget("csb_pub_other", "read", lim)}, clk::now()).value() <= clk::now() + 5ms);
     CHECK(ls[0]->try_reserve(std::array{budget("csb_pub_shared", "orders", lim)}, clk::now()).value() <= clk::now() + 5ms);

@@ -23,12 +23,12 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import threading
 from decimal import Decimal
+
+from cli_support import Sandbox, check, finish, loads
 
 KEYS = {"CS2DT_APP_KEY": "clics2dtkey1", "CSBOARD_API_KEY": "csb_pub_cli_orders", "SKINIFY_TOKEN": "cliskinifytoken1"}
 PARTNER, TOKEN = "447383001", "Ab3xZ9Qp"
@@ -49,52 +49,6 @@ SCENARIO = {
     ],
 }
 
-failures = []
-
-
-def loads(text):
-    """JSON with exact decimals."""
-    return json.loads(text, parse_float=Decimal)
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL: " + what, file=sys.stderr)
-    return cond
-
-
-class Sandbox:
-    """The sandbox executable: started on a free port, its CA written, stopped with SIGTERM."""
-
-    def __init__(self, exe, tmp, scenario):
-        self.ca = os.path.join(tmp, "ca.pem")
-        self.proc = subprocess.Popen([exe, "--port", "0", "--ca-out", self.ca, "--step-ms", STEP_MS, "--scenario", scenario],
-                                     stdout=subprocess.PIPE, text=True)
-        got = {}
-        reader = threading.Thread(target=lambda: got.setdefault("line", self.proc.stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(60)
-        first = got.get("line", "").strip()
-        if not first.startswith("listening on https://127.0.0.1:"):
-            self.stop()
-            raise SystemExit("unexpected first line from the sandbox: %r" % first)
-        self.url = first[len("listening on "):]
-        # Keep reading so that the sandbox never blocks on a full pipe.
-        threading.Thread(target=lambda: self.proc.stdout.read(), daemon=True).start()
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                return self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-                return None
-        return self.proc.returncode
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cli", required=True)
@@ -105,7 +59,7 @@ def main():
     scenario = os.path.join(tmp, "scenario.json")
     with open(scenario, "w") as f:
         json.dump(SCENARIO, f)
-    sandbox = Sandbox(args.sandbox, tmp, scenario)
+    sandbox = Sandbox(args.sandbox, tmp, scenario, STEP_MS)
     journal = os.path.join(tmp, "j.db")
     env = dict(os.environ, **KEYS)
     remote = ["--base-url", sandbox.url, "--ca-file", sandbox.ca]
@@ -289,11 +243,7 @@ def main():
         check(rc == 0, "the sandbox exited %s on SIGTERM" % rc)
         shutil.rmtree(tmp, ignore_errors=True)
 
-    if failures:
-        print("%d check(s) failed" % len(failures), file=sys.stderr)
-        return 1
-    print("cli orders: ok")
-    return 0
+    return finish("cli orders")
 
 
 if __name__ == "__main__":
