@@ -24,7 +24,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_cli_orders import Sandbox, check, failures  # noqa: E402
+from cli_support import Sandbox, check, failures  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 KEYS = {"CSBOARD_API_KEY": "csb_pub_cli_drift", "CS2DT_APP_KEY": "clidriftkey1", "SKINIFY_TOKEN": "clidrifttoken1"}

@@ -31,7 +31,8 @@ import time
 from collections import Counter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_cli_orders import PHASES, Sandbox, check, failures  # noqa: E402
+from cli_support import Sandbox, check, failures  # noqa: E402
+from test_cli_orders import PHASES  # noqa: E402
 
 KEYS = {"CS2DT_APP_KEY": "clitermkey1", "CSBOARD_API_KEY": "csb_pub_cli_term", "SKINIFY_TOKEN": "clitermtoken1"}
 PARTNER, TOKEN = "447383001", "Ab3xZ9Qp"
@@ -48,6 +49,8 @@ class Market:
     def __init__(self, cli, sandbox, env):
         self.cli, self.sb, self.env = cli, sandbox, env
         self.remote = ["--base-url", sandbox.url, "--ca-file", sandbox.ca]
+        # `orders resume`: the sandbox's accelerated trade protection decides, not Steam's 7 days.
+        self.settle = ["--trade-protection-ms", "0", "--settle-margin-ms", "20"]
 
     def call(self, *a, journal=None):
         extra = ["--journal", journal] if journal else []
@@ -103,7 +106,7 @@ def resume_on_pty(cli, args, env, timeout=90):
 def check_tty(cli, market, tmp, env):
     journal = os.path.join(tmp, "tty.db")
     market.buy_four(journal, "tty")
-    rc, out = resume_on_pty(cli, ["--journal", journal, "--timeout", "60", "--poll-ms", "100", *market.remote], env)
+    rc, out = resume_on_pty(cli, ["--journal", journal, "--timeout", "60", "--poll-ms", "100", *market.settle, *market.remote], env)
     check(rc == 0, "resume on a pty: exit %d" % rc)
     statuses = re.findall(r"\x1b\[7m(.*?)\x1b\[0m", out)
     status_re = re.compile(r"^\d+ orders?: (\d+ (%s)(, )?)+( · next poll in \d+\.\d s)? · in flight [\d.]+ · reversible [\d.]+" % PHASES)
@@ -125,7 +128,7 @@ def check_tty(cli, market, tmp, env):
 def check_pipe(cli, market, tmp, env):
     journal = os.path.join(tmp, "pipe.db")
     market.buy_four(journal, "pipe")
-    p = subprocess.run([cli, "orders", "resume", "--journal", journal, "--timeout", "60", "--poll-ms", "100", *market.remote],
+    p = subprocess.run([cli, "orders", "resume", "--journal", journal, "--timeout", "60", "--poll-ms", "100", *market.settle, *market.remote],
                        env=env, capture_output=True, text=True, timeout=90)
     check(p.returncode == 0, "resume in a pipe: exit %d" % p.returncode)
     check("\x1b" not in p.stdout and "\r" not in p.stdout and "next poll" not in p.stdout, "resume in a pipe: a status line: %r" % p.stdout[:300])
