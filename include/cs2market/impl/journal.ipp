@@ -27,8 +27,10 @@ CS2MARKET_DECL void journal::post_work(detail::journal_job job)
 
 CS2MARKET_DECL provider_id intern_provider_id(std::string_view name)
 {
-    static std::mutex m;
-    static std::set<std::string, std::less<>> names; // nodes never move: the views stay valid
+    // Never destroyed: a journal's thread may still read a journal at exit (see
+    // journal_statements). Nodes never move: the views stay valid.
+    static auto& m = *new std::mutex;
+    static auto& names = *new std::set<std::string, std::less<>>;
     std::lock_guard<std::mutex> lk(m);
     auto it = names.find(name);
     if (it == names.end())

@@ -50,7 +50,9 @@ constexpr std::size_t col(journal_column c) noexcept
 
 CS2MARKET_DECL const journal_sql& journal_statements()
 {
-    static const journal_sql sql = [] {
+    // Never destroyed: a journal's thread may still run at exit (it finishes the
+    // job that held the journal's last reference), and reads these.
+    static const journal_sql& sql = *new journal_sql([] {
         using c = journal_column;
         std::string all, params, facts, finals;
         for (std::size_t i = 0; i < journal_column_names.size(); ++i) {
@@ -98,7 +100,7 @@ CS2MARKET_DECL const journal_sql& journal_statements()
         s.select_transitions = "SELECT seq, from_phase, to_phase, at, provider_status, source FROM cs2market_transitions "
                                "WHERE provider = $1 AND id = $2 ORDER BY seq";
         return s;
-    }();
+    }());
     return sql;
 }
 
