@@ -4,6 +4,7 @@
 #include "cli.hpp"
 
 #include <cs2market/exposure.hpp>
+#include <cs2market/time.hpp>
 
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -82,13 +83,9 @@ std::string phase_counts(const std::vector<cs2market::order>& orders)
 
 std::string utc_text(cs2market::unix_ms ms)
 {
-    const std::time_t t = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    ::gmtime_r(&t, &tm);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                  tm.tm_min, tm.tm_sec);
-    return buf;
+    // Whole seconds, as the core prints times ("2026-07-06T12:00:00Z").
+    const auto s = std::chrono::floor<std::chrono::seconds>(std::chrono::milliseconds(ms));
+    return cs2market::iso_time(cs2market::sys_nanoseconds(s)).to_string();
 }
 
 } // namespace cli

@@ -33,7 +33,7 @@ void complete_from_thread(Handler h, Work work, Result result)
         auto ex = boost::asio::get_associated_executor(h);
         boost::asio::post(ex, [h = std::move(h), r = std::move(result)]() mutable { std::move(h)(std::move(r)); });
     }
-    auto last = std::move(work); // released here, after the executor copy above
+    [[maybe_unused]] auto last = std::move(work); // released here, after the executor copy above
 }
 
 } // namespace cs2market::detail
