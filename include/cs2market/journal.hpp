@@ -122,6 +122,11 @@ public:
     template <class R, class Fn, class Token>
     auto async_run(Fn fn, Token&& token);
 
+    /// Runs `fn` on the journal's thread; nobody waits for it and no executor is
+    /// touched afterwards (the thread may finish it after main returned, so
+    /// nothing of a caller's io_context, nor a system executor, may be involved).
+    void run_detached(detail::journal_job fn) { post_work(std::move(fn)); }
+
 protected:
     /// Stops the journal's thread; derived destructors call it before closing their database.
     CS2MARKET_DECL void stop_worker() noexcept;

@@ -716,8 +716,7 @@ CS2MARKET_DECL void order_tracker::stop()
         for (auto& [n, s] : self->sources)
             s->stop();
         if (!self->opts.owner.empty()) // a clean stop frees our orders for the others at once
-            self->store->async_run<result<void>>([s = self->store, owner = self->opts.owner] { return s->release(owner); },
-                                                 [](result<void>) {});
+            self->store->run_detached([s = self->store, owner = self->opts.owner] { (void)s->release(owner); });
     });
 }
 
