@@ -74,37 +74,47 @@ TEST_CASE("orders: every status value of every provider says its phase", "[order
         ++n;
         CHECK((m.phase || m.reversed_by || m.failed_by));
     };
-    for_each_value<cs2dt::OrderStatus>([&](auto v) { check(cs2dt::order_phase_of(v)); });
-    for_each_value<cs2dt::FailedCode>([&](auto v) { check(cs2dt::order_phase_of(v)); });
-    for_each_value<csboard::OrderStatus>([&](auto v) { check(csboard::order_phase_of(v)); });
-    for_each_value<csboard::OrderItemStatus>([&](auto v) { check(csboard::order_phase_of(v)); });
+    for_each_value<cs2dt::OrderStatus>([&](auto v) { check(cs2dt::phase_meaning_of(v)); });
+    for_each_value<cs2dt::FailedCode>([&](auto v) { check(cs2dt::phase_meaning_of(v)); });
+    for_each_value<csboard::OrderStatus>([&](auto v) { check(csboard::phase_meaning_of(v)); });
+    for_each_value<csboard::OrderItemStatus>([&](auto v) { check(csboard::phase_meaning_of(v)); });
     for_each_value<skinify::PurchaseStatus>([&](auto v) {
-        check(skinify::order_phase_of(v));
-        CHECK(skinify::order_phase_of(v).phase.has_value()); // Skinify's one enum carries the phase itself
+        check(skinify::phase_meaning_of(v));
+        CHECK(skinify::phase_meaning_of(v).phase.has_value()); // Skinify's one enum carries the phase itself
     });
     CHECK(n == 9 + 23 + 6 + 4 + 13);
     // The reversal and settlement semantics the issue names.
-    CHECK(cs2dt::order_phase_of(cs2dt::OrderStatus::settled).phase == order_phase::settled);
-    CHECK(cs2dt::order_phase_of(cs2dt::OrderStatus::seller_recalled_refunded).reversed_by == reversal_party::seller);
-    CHECK(cs2dt::order_phase_of(cs2dt::OrderStatus::seller_recalled_refunded).refunded == true);
-    auto by_buyer = refine(cs2dt::order_phase_of(cs2dt::OrderStatus::reversed),
-                           cs2dt::order_phase_of(cs2dt::FailedCode::ORDER_FAILED_OF_BUYER_CANCEL_BY_ROLLBACK));
+    CHECK(cs2dt::phase_meaning_of(cs2dt::OrderStatus::settled).phase == order_phase::settled);
+    CHECK(cs2dt::phase_meaning_of(cs2dt::OrderStatus::seller_recalled_refunded).reversed_by == reversal_party::seller);
+    CHECK(cs2dt::phase_meaning_of(cs2dt::OrderStatus::seller_recalled_refunded).refunded == true);
+    auto by_buyer = refine(cs2dt::phase_meaning_of(cs2dt::OrderStatus::reversed),
+                           cs2dt::phase_meaning_of(cs2dt::FailedCode::ORDER_FAILED_OF_BUYER_CANCEL_BY_ROLLBACK));
     CHECK(by_buyer.phase == order_phase::reversed);
     CHECK(by_buyer.reversed_by == reversal_party::buyer);
-    auto ours = refine(cs2dt::order_phase_of(cs2dt::OrderStatus::failed),
-                       cs2dt::order_phase_of(cs2dt::FailedCode::ORDER_FAILED_OF_CHANNEL_BUYER_CANCEL));
+    auto ours = refine(cs2dt::phase_meaning_of(cs2dt::OrderStatus::failed),
+                       cs2dt::phase_meaning_of(cs2dt::FailedCode::ORDER_FAILED_OF_CHANNEL_BUYER_CANCEL));
     CHECK(ours.phase == order_phase::cancelled);
-    auto declined = refine(cs2dt::order_phase_of(cs2dt::OrderStatus::failed),
-                           cs2dt::order_phase_of(cs2dt::FailedCode::ORDER_FAILED_OF_BUYER_DECLINE));
+    auto declined = refine(cs2dt::phase_meaning_of(cs2dt::OrderStatus::failed),
+                           cs2dt::phase_meaning_of(cs2dt::FailedCode::ORDER_FAILED_OF_BUYER_DECLINE));
     CHECK(declined.phase == order_phase::failed);
     CHECK(declined.failed_by == fault_party::recipient);
-    CHECK(skinify::order_phase_of(skinify::PurchaseStatus::rollback_provider).reversed_by == reversal_party::seller);
-    CHECK(skinify::order_phase_of(skinify::PurchaseStatus::reserved).phase == order_phase::reserved);
-    CHECK(skinify::order_phase_of(skinify::PurchaseStatus::reservation_canceled).phase == order_phase::cancelled);
-    CHECK(csboard::order_phase_of(csboard::OrderStatus::hold).phase == order_phase::reserved);
+    CHECK(skinify::phase_meaning_of(skinify::PurchaseStatus::rollback_provider).reversed_by == reversal_party::seller);
+    CHECK(skinify::phase_meaning_of(skinify::PurchaseStatus::reserved).phase == order_phase::reserved);
+    CHECK(skinify::phase_meaning_of(skinify::PurchaseStatus::reservation_canceled).phase == order_phase::cancelled);
+    CHECK(csboard::phase_meaning_of(csboard::OrderStatus::hold).phase == order_phase::reserved);
     // An unknown future status means no phase: the order is kept where it is.
     auto future = open_enum<skinify::PurchaseStatus>::from_wire("escrow_pending");
-    CHECK_FALSE(skinify::order_phase_of(future).phase.has_value());
+    CHECK_FALSE(skinify::phase_meaning_of(future).phase.has_value());
+}
+
+TEST_CASE("orders: the former name order_phase_of still answers what phase_meaning_of does", "[orders][schema]")
+{
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations" // the deprecated name is what is tested
+    CHECK(cs2dt::order_phase_of(cs2dt::OrderStatus::seller_recalled_refunded).reversed_by == reversal_party::seller);
+    CHECK(csboard::order_phase_of(csboard::OrderStatus::hold).phase == order_phase::reserved);
+    CHECK_FALSE(skinify::order_phase_of(open_enum<skinify::PurchaseStatus>::from_wire("escrow_pending")).phase.has_value());
+#pragma GCC diagnostic pop
 }
 
 TEST_CASE("orders: every buy error is classified by fault and by what it proves", "[orders][schema]")

@@ -104,7 +104,7 @@ def gen_models(self):
            "// Decode with cs2market::from_json<T>(text); encode with cs2market::to_json(value).",
            f"#ifndef {guard}", f"#define {guard}", "",
            "#include <cs2market/decimal.hpp>", "#include <cs2market/json.hpp>", "#include <cs2market/open_enum.hpp>",
-           "#include <cs2market/order.hpp>",
+           "#include <cs2market/order_phase.hpp>",
            "#include <cs2market/raw_json.hpp>", "#include <cs2market/time.hpp>", "",
            "#include <boost/describe/class.hpp>", "#include <boost/describe/enum.hpp>", "",
            "#include <array>", "#include <cstdint>", "#include <map>", "#include <optional>", "#include <string>", "#include <string_view>",
@@ -184,7 +184,7 @@ def phase_meaning(self, enum, value, m):
 
 
 def gen_order_phases(self):
-    """order_phase_of(E) for every order status enum (x-cs2market-order-phases)."""
+    """phase_meaning_of(E) for every order status enum (x-cs2market-order-phases)."""
     out = []
     for n in order_status_enums(self):
         s = self.schemas[n]
@@ -198,7 +198,7 @@ def gen_order_phases(self):
         else:
             names = [ident(v) for v in values]
         out.append(f"/// What each {n} value means for an order (x-cs2market-order-phases in {self.rel}).")
-        out.append(f"constexpr ::cs2market::phase_meaning order_phase_of({n} v) noexcept")
+        out.append(f"constexpr ::cs2market::phase_meaning phase_meaning_of({n} v) noexcept")
         out.append("{")
         out.append("    switch (v) {")
         for e, v, m in zip(names, values, phases):
@@ -207,10 +207,18 @@ def gen_order_phases(self):
         out.append("    return {};")
         out.append("}")
         out.append(f"/// A value this schema does not list means no phase (the caller keeps the order where it is).")
-        out.append(f"inline ::cs2market::phase_meaning order_phase_of(const ::cs2market::open_enum<{n}>& v) noexcept")
+        out.append(f"inline ::cs2market::phase_meaning phase_meaning_of(const ::cs2market::open_enum<{n}>& v) noexcept")
         out.append("{")
         out.append("    auto k = v.known();")
-        out.append("    return k ? order_phase_of(*k) : ::cs2market::phase_meaning{};")
+        out.append("    return k ? phase_meaning_of(*k) : ::cs2market::phase_meaning{};")
+        out.append("}")
+        out.append("")
+    if out:
+        out.append("/// The former name of phase_meaning_of (it answers a phase_meaning, not a phase).")
+        out.append("template <class E>")
+        out.append('[[deprecated("use phase_meaning_of")]] constexpr auto order_phase_of(const E& v) noexcept -> decltype(phase_meaning_of(v))')
+        out.append("{")
+        out.append("    return phase_meaning_of(v);")
         out.append("}")
         out.append("")
     return out

@@ -22,11 +22,9 @@ def gen_operations(self):
     buys = [(n, x) for n, x in buys if x]
     out = [banner(self), f"// The {self.name} operations: what each one sends and what it returns. No I/O here.",
            f"#ifndef {guard}", f"#define {guard}", "",
-           f"#include <cs2market/{self.name}/generated/models.hpp>", "#include <cs2market/exactly_once.hpp>",
-           "#include <cs2market/operation.hpp>", "#include <cs2market/pagination.hpp>", "#include <cs2market/raw_body.hpp>"]
-    if buys:
-        # Hand-written: what a buy intends, its answers as orders, a lookup's answer as the buy's.
-        out.append(f"#include <cs2market/{self.name}/orders.hpp>")
+           f"#include <cs2market/{self.name}/generated/models.hpp>", "#include <cs2market/call_recorder.hpp>",
+           "#include <cs2market/exactly_once.hpp>", "#include <cs2market/operation.hpp>", "#include <cs2market/pagination.hpp>",
+           "#include <cs2market/raw_body.hpp>"]
     out += ["", "#include <boost/mp11/list.hpp>", "", "#include <array>", "#include <chrono>", "#include <optional>",
             "#include <span>", "#include <string>", "#include <utility>", "", f"namespace {self.ns} {{", "", "namespace detail {"]
     rules = []
@@ -185,11 +183,9 @@ def gen_exactly_once(self, buys):
         out.append("    static constexpr bool enabled = true;")
         out.append(f"    static constexpr bool provider_replays = {'true' if x['replays'] else 'false'};")
         out.append(f"    static constexpr std::string_view id_name = {cpp_str(x['wire'])};")
+        out.append("    /// The response header that says an answer is a replay (\"true\"); empty: none.")
+        out.append(f"    static constexpr std::string_view replayed_header = {cpp_str(x['replayed_header'])};")
         out.append(f"    static std::optional<std::string>& id({op}::params& p) {{ return p.{x['member']}; }}")
-        out.append("    /// What the buy intends, journaled before it is sent (orders.hpp).")
-        out.append(f"    static ::cs2market::order_intent intent(const {op}::params& p) {{ return {self.name}::order_intent_of(p); }}")
-        out.append("    /// The buy's answer as an order observation (orders.hpp).")
-        out.append(f"    static ::cs2market::order_observation observe(const {op}::response_type& r) {{ return {self.name}::order_observation_of(r); }}")
         lk = x["lookup"]
         out.append(f"    static constexpr bool has_lookup = {'true' if lk else 'false'};")
         if lk:
@@ -202,11 +198,18 @@ def gen_exactly_once(self, buys):
             out.append(f"        q.{lmember} = {value};")
             out.append("        return q;")
             out.append("    }")
-            out.append("    static auto from_lookup(const lookup::response_type& r, const std::string& id)")
+            out.append(f"    /// The lookup's answer as the buy's: {answer}, hand-written in {self.name}/orders.hpp and found")
+            out.append("    /// beside the answer's type where a call instantiates this (generated code includes no hand-written file).")
+            out.append("    template <class R = lookup::response_type>")
+            out.append(f"    static auto from_lookup(const R& r, const std::string& id) -> decltype({answer}(r, id))")
             out.append("    {")
-            out.append(f"        return {self.name}::{answer}(r, id);")
+            out.append(f"        return {answer}(r, id);")
             out.append("    }")
         out.append("};")
+        out.append("")
+        out.append(f"/// How `{name}` is recorded by a journal: defined in {self.name}/orders.hpp (a buy sent without it does not compile).")
+        out.append("template <>")
+        out.append(f"struct order_binding<{op}>;")
         out.append("")
     return out
 

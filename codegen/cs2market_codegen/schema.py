@@ -315,6 +315,9 @@ class Provider:
             if len(lm) != 1:
                 raise SchemaError(f"{self.rel}: {where}: lookup parameter {lookup.get('param')!r} not found")
             if not IDENT.match(lookup.get("answer", "")):
-                raise SchemaError(f"{self.rel}: {where}: lookup answer must name a function of the provider's exactly_once.hpp")
+                raise SchemaError(f"{self.rel}: {where}: lookup answer must name a function of the provider's orders.hpp")
             lk = (lookup["operation"], lm[0][1], lm[0][0], lookup["answer"])
-        return {"member": member, "wire": wire, "replays": bool(x.get("replays")), "lookup": lk}
+        replayed = x.get("replayed_header", "")
+        if replayed and (not x.get("replays") or not re.fullmatch(r"[A-Za-z0-9-]+", replayed)):
+            raise SchemaError(f"{self.rel}: {where}: replayed_header must be a header name, on a buy that replays")
+        return {"member": member, "wire": wire, "replays": bool(x.get("replays")), "lookup": lk, "replayed_header": replayed}

@@ -48,7 +48,7 @@ public:
     template <class Op>
     result<typename Op::response_type> call(const typename Op::params& params, const call_options& co = {});
 
-    /// Like call(), keeping the HTTP status and CSBoard's `Idempotent-Replayed`.
+    /// Like call(), keeping the HTTP status and whether the answer is a replay (response::idempotent_replayed).
     template <class Op>
     result<response<typename Op::response_type>> send(const typename Op::params& params, const call_options& co = {});
 

@@ -2,9 +2,9 @@
 #ifndef CS2MARKET_CLIENT_OPTIONS_HPP
 #define CS2MARKET_CLIENT_OPTIONS_HPP
 
+#include <cs2market/call_recorder.hpp>
 #include <cs2market/drift.hpp>
 #include <cs2market/hooks.hpp>
-#include <cs2market/journal.hpp>
 #include <cs2market/policies.hpp>
 #include <cs2market/rate_limiter.hpp>
 #include <cs2market/transport_options.hpp>
@@ -62,11 +62,12 @@ struct client_options : transport_options {
     /// across processes: a shared store). Empty: the client has its own.
     std::shared_ptr<rate_limiter> limiter;
 
-    /// The order journal: with one, every buy is recorded durably before its
-    /// request leaves the process (a buy the journal cannot record is not sent,
-    /// and one whose id is journaled already is not sent again), and its answer
-    /// after. order_tracker follows the orders from there.
-    std::shared_ptr<::cs2market::journal> journal;
+    /// The order journal (any call_recorder; e.g. a sqlite_journal): with one,
+    /// every buy is recorded durably before its request leaves the process (a buy
+    /// the journal cannot record is not sent, and one whose id is journaled
+    /// already is not sent again), and its answer after. order_tracker follows
+    /// the orders from there.
+    std::shared_ptr<call_recorder> journal;
 
     /// Logging / metrics; secrets are redacted from every event.
     call_hook hook;

@@ -6,9 +6,8 @@
 //       static constexpr bool enabled = true;
 //       static constexpr bool provider_replays = ...;   // a repeated id gets the original outcome
 //       static constexpr std::string_view id_name = ...; // wire name of the id
+//       static constexpr std::string_view replayed_header = ...; // response header saying "a replay" ("": none)
 //       static std::optional<std::string>& id(typename Op::params&);
-//       static order_intent intent(const typename Op::params&);          // for the journal
-//       static order_observation observe(const typename Op::response_type&); // the answer as an order
 //       static constexpr bool has_lookup = ...;
 //       // with has_lookup: how a lost buy is found by its id
 //       using lookup = <lookup operation>;
@@ -20,12 +19,14 @@
 // from_lookup returns nullopt when nothing is recorded under the id (yet), the
 // buy's answer when the lookup found it, or an error. The executor (client.hpp)
 // gives buys without an id a generated one, resends the ones the provider
-// replays, and looks the others up when their answer is lost.
+// replays, and looks the others up when their answer is lost. from_lookup is
+// the provider's hand-written function (in its <p>/orders.hpp) that the
+// schema's lookup `answer` names. What a journal needs of a buy comes through
+// order_binding (call_recorder.hpp), not through these traits.
 #ifndef CS2MARKET_EXACTLY_ONCE_HPP
 #define CS2MARKET_EXACTLY_ONCE_HPP
 
 #include <cs2market/error.hpp>
-#include <cs2market/order.hpp>
 #include <cs2market/response.hpp>
 
 #include <optional>
@@ -39,6 +40,7 @@ template <class Op>
 struct exactly_once_traits {
     static constexpr bool enabled = false;
     static constexpr bool provider_replays = false;
+    static constexpr std::string_view replayed_header = {};
     static constexpr bool has_lookup = false;
 };
 

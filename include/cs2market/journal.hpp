@@ -10,6 +10,7 @@
 #ifndef CS2MARKET_JOURNAL_HPP
 #define CS2MARKET_JOURNAL_HPP
 
+#include <cs2market/call_recorder.hpp>
 #include <cs2market/detail/config.hpp>
 #include <cs2market/detail/complete_from_thread.hpp>
 #include <cs2market/detail/serial_worker.hpp>
@@ -65,7 +66,10 @@ struct journal_options {
 ///
 /// Times that several processes compare (created_at, send_deadline, leases)
 /// are the journal's clock (journal_options::clock), never the caller's.
-class journal {
+///
+/// As a client's recorder (client_options::journal) it journals each buy as an
+/// order through the buy's order_binding (journaled_buy.hpp).
+class journal : public call_recorder {
 public:
     CS2MARKET_DECL journal();
     journal(const journal&) = delete;
@@ -116,6 +120,10 @@ public:
 
     /// The journal's clock (journal_options::clock), milliseconds since the Unix epoch.
     virtual result<unix_ms> now() = 0;
+
+    /// A buy known only by what the executor knows of it is not sent: the journal
+    /// records orders, which it learns of through the buy's order_binding.
+    CS2MARKET_DECL std::shared_ptr<call_record> record(const recorded_buy& buy) override;
 
     /// Runs `fn` on the journal's thread and completes `token` with its result
     /// on the token's executor.

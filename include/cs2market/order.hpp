@@ -12,6 +12,7 @@
 #include <cs2market/decimal.hpp>
 #include <cs2market/detail/config.hpp>
 #include <cs2market/error.hpp>
+#include <cs2market/order_phase.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -21,25 +22,6 @@
 #include <vector>
 
 namespace cs2market {
-
-/// Where an order is. The last four are final: an order never leaves them.
-enum class order_phase : std::uint8_t {
-    submitted,  ///< journaled, no answer yet
-    unknown,    ///< the answer was lost; being reconciled by the buy's idempotency id
-    pending,    ///< accepted by the provider, not yet sent
-    reserved,   ///< waiting for a trade hold to lift
-    delivering, ///< trade offer sent, waiting for the recipient
-    delivered,  ///< accepted by the recipient; reversible until `settles_at`
-    settled,    ///< final: delivered and no longer reversible
-    reversed,   ///< final: delivered, then reversed during trade protection (see reversed_by)
-    failed,     ///< final: never delivered (see failed_by)
-    cancelled,  ///< final: cancelled by us
-};
-
-/// Who reversed a delivered trade.
-enum class reversal_party : std::uint8_t { unknown, buyer, seller };
-/// Whose fault an undelivered order is.
-enum class fault_party : std::uint8_t { unknown, recipient, provider, caller };
 
 /// Where an observation of an order came from (journaled with each transition).
 enum class observation_source : std::uint8_t {
@@ -55,55 +37,12 @@ enum class observation_source : std::uint8_t {
     replay,     ///< the provider's answer to the buy sent again with its id (providers that replay)
 };
 
-CS2MARKET_DECL std::string_view to_string(order_phase p) noexcept;
-CS2MARKET_DECL std::string_view to_string(reversal_party p) noexcept;
-CS2MARKET_DECL std::string_view to_string(fault_party p) noexcept;
 CS2MARKET_DECL std::string_view to_string(observation_source s) noexcept;
-CS2MARKET_DECL std::optional<order_phase> order_phase_from_string(std::string_view s) noexcept;
-CS2MARKET_DECL std::optional<reversal_party> reversal_party_from_string(std::string_view s) noexcept;
-CS2MARKET_DECL std::optional<fault_party> fault_party_from_string(std::string_view s) noexcept;
 CS2MARKET_DECL std::optional<observation_source> observation_source_from_string(std::string_view s) noexcept;
-
-/// settled, reversed, failed or cancelled.
-constexpr bool is_final(order_phase p) noexcept { return p >= order_phase::settled; }
-
-/// The order of the phases for moving forward only: an observation of a phase
-/// with a lower rank than the order's is late and ignored. All final phases rank alike.
-constexpr int phase_rank(order_phase p) noexcept
-{
-    return is_final(p) ? static_cast<int>(order_phase::settled) : static_cast<int>(p);
-}
 
 /// Milliseconds since the Unix epoch (UTC): what orders and the journal store.
 using unix_ms = std::int64_t;
 CS2MARKET_DECL unix_ms now_unix_ms() noexcept;
-
-/// What a provider's status value means for an order (generated from the
-/// schema's x-cs2market-order-phases): a phase, or for a failure or reversal
-/// code only who and whether we were refunded.
-struct phase_meaning {
-    std::optional<order_phase> phase;
-    std::optional<reversal_party> reversed_by;
-    std::optional<fault_party> failed_by;
-    std::optional<bool> refunded;
-};
-
-/// A status's meaning refined by a failure or reversal code's (CS2DT's status 11
-/// or 220 with its failedCode): the code says who, and may turn a failure into a
-/// cancellation of ours.
-constexpr phase_meaning refine(phase_meaning status, const phase_meaning& code) noexcept
-{
-    const bool ending = status.phase && is_final(*status.phase) && *status.phase != order_phase::settled;
-    if (ending && code.phase)
-        status.phase = code.phase;
-    if (code.reversed_by)
-        status.reversed_by = code.reversed_by;
-    if (code.failed_by)
-        status.failed_by = code.failed_by;
-    if (code.refunded)
-        status.refunded = code.refunded;
-    return status;
-}
 
 /// Milliseconds since the Unix epoch of any system-clock time point.
 template <class Duration>

@@ -9,8 +9,8 @@
 #define CS2MARKET_REPLAY_BUY_HPP
 
 #include <cs2market/client.hpp>
-#include <cs2market/detail/call_engine.hpp>
 #include <cs2market/exactly_once.hpp>
+#include <cs2market/journaled_buy.hpp>
 #include <cs2market/order.hpp>
 
 #include <functional>
@@ -43,7 +43,7 @@ void async_replay_buy(Client& client, const order& o, std::function<void(result<
                                                          result<response<typename Op::response_type>> r) {
         order_observation obs;
         if (r) {
-            obs = X::observe(r->value);
+            obs = order_binding<Op>::observe(r->value);
         } else if (r.error().kind == error_kind::duplicate_id || r.error().kind == error_kind::journal ||
                    r.error().kind == error_kind::invalid_argument) {
             return done(r.error()); // refused here, before the provider: nothing learned of the order

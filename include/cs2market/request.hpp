@@ -27,6 +27,9 @@ struct http_request {
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body; ///< JSON, empty when the operation has none
     bool idempotent = true;
+    /// The response header whose value `true` says the answer is a replay of an
+    /// earlier request with the same id (exactly_once_traits::replayed_header; "": none).
+    std::string_view replayed_header;
 };
 
 /// What the executor read back.
@@ -34,7 +37,7 @@ struct http_response {
     unsigned status = 0;
     std::string body;
     std::optional<std::chrono::seconds> retry_after;
-    bool idempotent_replayed = false; ///< CSBoard's `Idempotent-Replayed: true`
+    bool idempotent_replayed = false; ///< the request's replayed_header said `true`
     std::string content_type;
     std::string content_encoding;
     std::string etag;

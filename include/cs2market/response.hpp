@@ -8,9 +8,10 @@
 
 namespace cs2market {
 
-/// The decoded payload of one call plus its HTTP status and CSBoard's
-/// `Idempotent-Replayed` flag (a buy answered from the provider's record of an
-/// earlier request with the same id).
+/// The decoded payload of one call plus its HTTP status and whether the
+/// provider said it is a replay (a buy answered from the provider's record of an
+/// earlier request with the same id: the response header its schema names,
+/// x-cs2market-exactly-once `replayed_header`).
 template <class T>
 struct response {
     T value;

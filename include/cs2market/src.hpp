@@ -34,6 +34,7 @@
 #include <cs2market/impl/drift.ipp>
 #include <cs2market/impl/bulk.ipp>
 #include <cs2market/impl/replay_guard.ipp>
+#include <cs2market/impl/order_phase.ipp>
 
 // The executor, the transport and the WebSocket client.
 #include <cs2market/impl/policies.ipp>
@@ -52,6 +53,7 @@
 #include <cs2market/impl/order.ipp>
 #include <cs2market/impl/serial_worker.ipp>
 #include <cs2market/impl/journal.ipp>
+#include <cs2market/impl/journaled_buy.ipp>
 #include <cs2market/impl/journal_schema.ipp>
 #include <cs2market/impl/sql_journal.ipp>
 #include <cs2market/impl/order_tracker.ipp>

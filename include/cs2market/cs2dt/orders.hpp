@@ -2,21 +2,18 @@
 // how a lost buy's lookup (buyer_order_detail by outTradeNo) becomes the buy's
 // answer, what a buy intends, and how an answer, an order detail or a callback
 // becomes an order observation. The phases of each status and failedCode value
-// are in the schema (x-cs2market-order-phases, generated order_phase_of()).
+// are in the schema (x-cs2market-order-phases, generated phase_meaning_of()).
 #ifndef CS2MARKET_CS2DT_ORDERS_HPP
 #define CS2MARKET_CS2DT_ORDERS_HPP
 
-#include <cs2market/cs2dt/generated/models.hpp>
-#include <cs2market/exactly_once.hpp>
+#include <cs2market/cs2dt/generated/operations.hpp>
+#include <cs2market/journaled_buy.hpp>
 #include <cs2market/order.hpp>
 
 #include <optional>
 #include <string>
 
 namespace cs2market::cs2dt {
-
-struct buy_item_params;
-struct quick_buy_item_params;
 
 /// A CS2DT order looked up by outTradeNo, told as the buy's answer; nullopt when
 /// nothing is recorded under the id (yet).
@@ -42,9 +39,9 @@ inline void set_status(order_observation& o, const std::optional<open_enum<Order
 {
     if (!status)
         return;
-    phase_meaning m = order_phase_of(*status);
+    phase_meaning m = phase_meaning_of(*status);
     if (failed)
-        m = refine(m, order_phase_of(*failed));
+        m = refine(m, phase_meaning_of(*failed));
     o.set_meaning(m);
     o.provider_status = std::to_string(status->raw());
     if (failed)
@@ -122,5 +119,14 @@ inline order_observation order_observation_of(const OrderStatusCallback& cb)
 }
 
 } // namespace cs2market::cs2dt
+
+namespace cs2market {
+
+// The journal's hooks of cs2dt's buys (declared by the generated operations): order_intent_of and
+// order_observation_of above.
+template <> struct order_binding<cs2dt::ops::buy_item> : journaled_buy<cs2dt::ops::buy_item> {};
+template <> struct order_binding<cs2dt::ops::quick_buy_item> : journaled_buy<cs2dt::ops::quick_buy_item> {};
+
+} // namespace cs2market
 
 #endif

@@ -9,8 +9,8 @@
 #ifndef CS2MARKET_CSBOARD_ORDERS_HPP
 #define CS2MARKET_CSBOARD_ORDERS_HPP
 
-#include <cs2market/csboard/generated/models.hpp>
-#include <cs2market/exactly_once.hpp>
+#include <cs2market/csboard/generated/operations.hpp>
+#include <cs2market/journaled_buy.hpp>
 #include <cs2market/order.hpp>
 
 #include <algorithm>
@@ -64,7 +64,7 @@ inline order_observation order_observation_of(const MarketBuyResponse& r)
     bool priced = false;
     bool known = true;
     for (const auto& s : r.data.skins.value_or(std::vector<MarketBuySkin>{})) {
-        auto m = s.status ? order_phase_of(*s.status) : phase_meaning{order_phase::pending, {}, {}, {}};
+        auto m = s.status ? phase_meaning_of(*s.status) : phase_meaning{order_phase::pending, {}, {}, {}};
         known = known && m.phase.has_value();
         phases.push_back(m.phase.value_or(order_phase::pending));
         if (s.name)
@@ -95,7 +95,7 @@ inline order_observation order_observation_of(const CreateOrderResponse& r)
     order_observation o;
     o.provider = csboard::id;
     o.order_id = r.order_id;
-    o.set_meaning(order_phase_of(r.status));
+    o.set_meaning(phase_meaning_of(r.status));
     o.provider_status = r.status.raw();
     for (const auto& it : r.items.value_or(std::vector<CreateOrderItem>{}))
         if (it.delivery && it.delivery->known() == DeliveryMode::hold && o.phase == order_phase::pending)
@@ -116,7 +116,7 @@ inline order_observation order_observation_of(const Order& ord)
     o.provider = csboard::id;
     o.id = ord.custom_id.value_or("");
     o.order_id = ord.order_id;
-    o.set_meaning(order_phase_of(ord.status));
+    o.set_meaning(phase_meaning_of(ord.status));
     o.provider_status = ord.status.raw();
     o.price = ord.charged_total_usd;
     o.created_at = to_unix_ms(ord.created_at.time_point());
@@ -126,7 +126,7 @@ inline order_observation order_observation_of(const Order& ord)
     for (const auto& it : ord.items) {
         if (it.market_hash_name)
             names.push_back(*it.market_hash_name);
-        const auto m = it.status ? order_phase_of(*it.status) : phase_meaning{};
+        const auto m = it.status ? phase_meaning_of(*it.status) : phase_meaning{};
         order_item item;
         item.name = it.market_hash_name.value_or("");
         item.price = it.price_usd;
@@ -172,5 +172,14 @@ inline order_observation order_observation_of(const Order& ord)
 }
 
 } // namespace cs2market::csboard
+
+namespace cs2market {
+
+// The journal's hooks of csboard's buys (declared by the generated operations): order_intent_of and
+// order_observation_of above.
+template <> struct order_binding<csboard::ops::create_order> : journaled_buy<csboard::ops::create_order> {};
+template <> struct order_binding<csboard::ops::market_buy> : journaled_buy<csboard::ops::market_buy> {};
+
+} // namespace cs2market
 
 #endif

@@ -102,7 +102,7 @@ public:
                 obs.provider = csboard::id;
                 obs.id = id;
                 obs.order_id = r->order_id;
-                obs.set_meaning(order_phase_of(r->status));
+                obs.set_meaning(phase_meaning_of(r->status));
                 obs.provider_status = r->status.raw();
                 obs.source = observation_source::release;
                 done(std::move(obs));

@@ -9,10 +9,9 @@
 #ifndef CS2MARKET_DETAIL_CALL_ENGINE_HPP
 #define CS2MARKET_DETAIL_CALL_ENGINE_HPP
 
+#include <cs2market/call_recorder.hpp>
 #include <cs2market/client_options.hpp>
 #include <cs2market/detail/config.hpp>
-#include <cs2market/journal.hpp>
-#include <cs2market/order.hpp>
 #include <cs2market/detail/connection_pool.hpp>
 #include <cs2market/detail/https_connection.hpp>
 #include <cs2market/request.hpp>
@@ -32,16 +31,6 @@ namespace cs2market::detail {
 /// 32 lowercase hex digits (128 random bits), for buys without a caller id.
 CS2MARKET_DECL std::string generate_id();
 
-/// A buy through a journaled client: the order recorded before the request is
-/// sent, and how its answer becomes an order observation.
-struct journal_binding {
-    std::shared_ptr<journal> store;
-    order intent;          ///< phase submitted: provider, id, operation, item, ceiling
-    std::string request;   ///< the request body, without any secret
-    std::function<order_observation()> answered; ///< the decoded answer as an observation (after success)
-    std::span<const documented_error> errors;    ///< the operation's documented errors, with their faults
-};
-
 /// One call, types erased.
 struct erased_call {
     provider_id provider;
@@ -58,15 +47,10 @@ struct erased_call {
     /// found order as the buy's result, or fails with kind outcome_unknown when
     /// nothing is recorded under the id (yet).
     std::function<std::shared_ptr<erased_call>()> lookup;
-    /// Set for buys through a client with a journal (client_options::journal).
-    std::shared_ptr<journal_binding> journal;
+    /// Set for buys through a client with a recorder (client_options::journal):
+    /// recorded before the request is sent, told the outcome after.
+    std::shared_ptr<call_record> record;
 };
-
-/// The observation a buy's failure makes: `sent` says whether the request may
-/// have reached the provider. Only a refusal (classify_buy_failure) is a failure,
-/// with nothing charged and the fault the documented error says; anything else
-/// leaves the order unknown, to be reconciled by its id.
-CS2MARKET_DECL order_observation failed_buy_observation(const error& e, bool sent, std::span<const documented_error> errors);
 
 /// The policies of one call, client settings and per-call overrides merged.
 struct call_policies {

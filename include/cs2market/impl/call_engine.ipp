@@ -215,80 +215,34 @@ CS2MARKET_DECL boost::asio::awaitable<loop_outcome> attempt_loop(std::shared_ptr
     }
 }
 
-CS2MARKET_DECL order_observation failed_buy_observation(const error& e, bool sent, std::span<const documented_error> errors)
-{
-    order_observation o;
-    o.source = observation_source::buy;
-    if (classify_buy_failure(e, sent, errors) != buy_outcome::refused) {
-        // It may have been bought: reconciled by its id, never taken for a failure.
-        o.phase = order_phase::unknown;
-        o.failure_code = e.provider_code;
-        return o;
-    }
-    // Refused by the provider, or never sent: nothing was charged.
-    o.phase = order_phase::failed;
-    o.refunded = true;
-    o.failure_code = e.provider_code.empty() ? std::string(to_string(e.kind)) : e.provider_code;
-    o.failed_by = e.kind == error_kind::invalid_argument ? fault_party::caller : fault_party::unknown;
-    if (const auto* d = documented(e, errors)) {
-        switch (d->fault) {
-        case error_fault::recipient: o.failed_by = fault_party::recipient; break;
-        case error_fault::provider: o.failed_by = fault_party::provider; break;
-        case error_fault::caller: o.failed_by = fault_party::caller; break;
-        default: break;
-        }
-    }
-    return o;
-}
-
 CS2MARKET_DECL boost::asio::awaitable<result<void>> run_call(std::shared_ptr<call_env> env, std::shared_ptr<erased_call> c,
                                                              call_policies pol, std::shared_ptr<call_state> cs)
 {
-    if (!c->journal) {
+    if (!c->record) {
         auto out = co_await attempt_loop(env, c, pol, cs);
         co_return std::move(out.res);
     }
-    // A journaled buy: on disk before the request leaves the process.
-    auto jb = c->journal;
-    auto store = jb->store;
-    // The call's deadline, journaled with the intent: no attempt leaves after it,
-    // so a reconciliation elsewhere (another process's resume) waits for it and
-    // never fails a buy that a rate-limit wait or a retry could still send.
+    // A recorded buy: durably recorded before the request leaves the process
+    // (the recorder refuses it: not sent), its outcome recorded after.
+    auto rec = c->record;
     const auto deadline = env->now() + pol.timeout;
-    order intent = jb->intent;
-    intent.send_deadline = now_unix_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(pol.timeout).count();
-    // Named first: g++ 12 miscompiles non-trivial temporaries in a co_await expression.
-    auto record = [store, o = std::move(intent), req = jb->request] { return store->record_intent(o, req); };
-    auto claim = co_await store->async_run<result<journal_claim>>(std::move(record), boost::asio::use_awaitable);
-    if (!claim) {
-        error e = claim.error();
-        e.provider = c->provider;
-        e.idempotency_id = c->id;
-        e.detail = "the buy was not sent: " + e.detail;
-        co_return e;
-    }
-    if (!claim->created) {
-        error e = make_error(error_kind::duplicate_id,
-                             "this idempotency id is journaled already (phase " + std::string(to_string(claim->journaled.phase)) +
-                                 "): the buy is not sent again",
-                             c->provider);
+    auto before = co_await rec->before_send(std::chrono::duration_cast<std::chrono::milliseconds>(pol.timeout));
+    if (!before) {
+        error e = before.error();
+        if (e.provider.empty())
+            e.provider = c->provider;
         e.idempotency_id = c->id;
         co_return e;
     }
     env->emit(event_of(call_event::type::journaled, *c));
     pol.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(std::max(deadline - env->now(), steady_clock::duration::zero()));
     auto out = co_await attempt_loop(env, c, pol, cs);
-    order o = std::move(claim->journaled);
-    order_observation obs = out.res ? jb->answered() : failed_buy_observation(out.res.error(), out.sent, jb->errors);
-    obs.provider = c->provider;
-    obs.id = c->id;
-    if (auto ch = apply_observation(o, obs, now_unix_ms())) {
-        // Not being able to record the answer loses nothing: the order stays
-        // submitted and resume() reconciles it by its id.
-        auto save = [store, o, change = *ch] { return store->save(o, &change); };
-        auto saved = co_await store->async_run<result<bool>>(std::move(save), boost::asio::use_awaitable);
+    // Not being able to record the outcome loses nothing: the recorder keeps the
+    // buy as sent, to be reconciled by its id.
+    auto after = co_await rec->after_answer(out.res, out.sent);
+    if (after) {
         auto ev = event_of(call_event::type::journaled, *c);
-        ev.error = saved ? error_kind::none : error_kind::journal;
+        ev.error = *after ? error_kind::none : error_kind::journal;
         env->emit(ev);
     }
     co_return out.res;

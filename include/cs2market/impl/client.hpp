@@ -230,23 +230,18 @@ basic_client<Provider>::prepare(const detail::client_state& st, typename Op::par
         return req.error();
     c->request = std::move(*req);
     c->request.idempotent = pol.idempotency.resendable(facts);
+    c->request.replayed_header = X::replayed_header;
     if constexpr (X::enabled) {
         if (st.opts.journal && pol.journal && !c->id.empty()) {
-            auto jb = std::make_shared<detail::journal_binding>();
-            jb->store = st.opts.journal;
-            const order_intent intent = X::intent(params);
-            jb->intent.provider = Provider::info.id;
-            jb->intent.id = c->id;
-            jb->intent.operation = std::string(Op::name);
-            jb->intent.item_name = intent.item_name;
-            jb->intent.max_price = intent.max_price;
-            jb->intent.price = intent.max_price;
-            jb->intent.phase = order_phase::submitted;
-            jb->intent.created_at = now_unix_ms();
-            jb->request = detail::redact(c->request.body, st.opts.credential);
-            jb->answered = [slot] { return X::observe((*slot)->value); };
-            jb->errors = Op::errors;
-            c->journal = std::move(jb);
+            // order_binding<Op>: defined by the provider's <p>/orders.hpp (the umbrella <p>.hpp includes it).
+            recorded_buy buy{Provider::info.id, Op::name, c->id, detail::redact(c->request.body, st.opts.credential), Op::errors};
+            c->record = order_binding<Op>::record(st.opts.journal, std::move(buy), params,
+                                                  [slot]() -> const typename Op::response_type& { return (*slot)->value; });
+            if (!c->record) {
+                auto e = detail::make_error(error_kind::journal, "the buy was not sent: its recorder made no record", Provider::info.id);
+                e.idempotency_id = c->id;
+                return e;
+            }
         }
     }
     c->decode = [slot, cred = st.opts.credential, drift = st.opts.drift](const http_response& r) -> result<void> {

@@ -196,8 +196,9 @@ CS2MARKET_DECL boost::asio::awaitable<exchange_outcome> async_round_trip(https_c
             r.content_encoding = std::string(it->value());
         if (auto it = res.find(http::field::etag); it != res.end())
             r.etag = std::string(it->value());
-        if (auto it = res.find("Idempotent-Replayed"); it != res.end())
-            r.idempotent_replayed = boost::beast::iequals(it->value(), "true");
+        if (!rq.replayed_header.empty())
+            if (auto it = res.find(rq.replayed_header); it != res.end())
+                r.idempotent_replayed = boost::beast::iequals(it->value(), "true");
         out.keep_alive = res.keep_alive() && status != 101;
         if (!out.keep_alive)
             c.close();

@@ -2,13 +2,13 @@
 // say: how a lost buy's lookup (withdraw_info by custom_id) becomes the buy's
 // answer, what a buy intends, and how a purchase (from a buy, withdraw_info or
 // the real-time feed) becomes an order observation. The phase of each
-// purchase_status value is in the schema (generated order_phase_of()).
+// purchase_status value is in the schema (generated phase_meaning_of()).
 #ifndef CS2MARKET_SKINIFY_ORDERS_HPP
 #define CS2MARKET_SKINIFY_ORDERS_HPP
 
-#include <cs2market/exactly_once.hpp>
+#include <cs2market/journaled_buy.hpp>
 #include <cs2market/order.hpp>
-#include <cs2market/skinify/generated/models.hpp>
+#include <cs2market/skinify/generated/operations.hpp>
 
 #include <optional>
 #include <string>
@@ -55,7 +55,7 @@ order_observation purchase_observation(const Purchase& p, observation_source sou
     o.order_id = p.purchase_id;
     if constexpr (requires { p.custom_id; })
         o.id = p.custom_id.value_or("");
-    o.set_meaning(order_phase_of(p.purchase_status));
+    o.set_meaning(phase_meaning_of(p.purchase_status));
     o.provider_status = p.purchase_status.raw();
     if (p.skin.name)
         o.item_name = *p.skin.name;
@@ -97,5 +97,13 @@ inline order_observation order_observation_of(const SkinPurchaseStatusChangeEven
 }
 
 } // namespace cs2market::skinify
+
+namespace cs2market {
+
+// The journal's hooks of skinify's buys (declared by the generated operations): order_intent_of and
+// order_observation_of above.
+template <> struct order_binding<skinify::ops::withdraw_buy> : journaled_buy<skinify::ops::withdraw_buy> {};
+
+} // namespace cs2market
 
 #endif

@@ -90,10 +90,10 @@ public:
                 obs.id = id;
                 obs.order_id = r->purchase_id.value_or("");
                 if (r->purchase_status) {
-                    obs.set_meaning(order_phase_of(*r->purchase_status));
+                    obs.set_meaning(phase_meaning_of(*r->purchase_status));
                     obs.provider_status = r->purchase_status->raw();
                 } else {
-                    obs.set_meaning(order_phase_of(PurchaseStatus::reservation_canceled));
+                    obs.set_meaning(phase_meaning_of(PurchaseStatus::reservation_canceled));
                 }
                 obs.source = observation_source::cancel;
                 done(std::move(obs));

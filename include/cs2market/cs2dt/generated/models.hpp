@@ -7,7 +7,7 @@
 #include <cs2market/decimal.hpp>
 #include <cs2market/json.hpp>
 #include <cs2market/open_enum.hpp>
-#include <cs2market/order.hpp>
+#include <cs2market/order_phase.hpp>
 #include <cs2market/raw_json.hpp>
 #include <cs2market/time.hpp>
 
@@ -961,7 +961,7 @@ struct WebApiRes {
 BOOST_DESCRIBE_STRUCT(WebApiRes, (), (success, data, errorCode, errorMsg, errorData, errorCodeStr))
 
 /// What each OrderStatus value means for an order (x-cs2market-order-phases in schemas/cs2dt.json).
-constexpr ::cs2market::phase_meaning order_phase_of(OrderStatus v) noexcept
+constexpr ::cs2market::phase_meaning phase_meaning_of(OrderStatus v) noexcept
 {
     switch (v) {
     case OrderStatus::awaiting_payment: return {::cs2market::order_phase::pending, std::nullopt, std::nullopt, std::nullopt};
@@ -977,14 +977,14 @@ constexpr ::cs2market::phase_meaning order_phase_of(OrderStatus v) noexcept
     return {};
 }
 /// A value this schema does not list means no phase (the caller keeps the order where it is).
-inline ::cs2market::phase_meaning order_phase_of(const ::cs2market::open_enum<OrderStatus>& v) noexcept
+inline ::cs2market::phase_meaning phase_meaning_of(const ::cs2market::open_enum<OrderStatus>& v) noexcept
 {
     auto k = v.known();
-    return k ? order_phase_of(*k) : ::cs2market::phase_meaning{};
+    return k ? phase_meaning_of(*k) : ::cs2market::phase_meaning{};
 }
 
 /// What each FailedCode value means for an order (x-cs2market-order-phases in schemas/cs2dt.json).
-constexpr ::cs2market::phase_meaning order_phase_of(FailedCode v) noexcept
+constexpr ::cs2market::phase_meaning phase_meaning_of(FailedCode v) noexcept
 {
     switch (v) {
     case FailedCode::ORDER_DELIVER_FAILED_OF_RECEIVER_TRADE_BAN: return {std::nullopt, std::nullopt, ::cs2market::fault_party::recipient, std::nullopt};
@@ -1014,10 +1014,17 @@ constexpr ::cs2market::phase_meaning order_phase_of(FailedCode v) noexcept
     return {};
 }
 /// A value this schema does not list means no phase (the caller keeps the order where it is).
-inline ::cs2market::phase_meaning order_phase_of(const ::cs2market::open_enum<FailedCode>& v) noexcept
+inline ::cs2market::phase_meaning phase_meaning_of(const ::cs2market::open_enum<FailedCode>& v) noexcept
 {
     auto k = v.known();
-    return k ? order_phase_of(*k) : ::cs2market::phase_meaning{};
+    return k ? phase_meaning_of(*k) : ::cs2market::phase_meaning{};
+}
+
+/// The former name of phase_meaning_of (it answers a phase_meaning, not a phase).
+template <class E>
+[[deprecated("use phase_meaning_of")]] constexpr auto order_phase_of(const E& v) noexcept -> decltype(phase_meaning_of(v))
+{
+    return phase_meaning_of(v);
 }
 
 } // namespace cs2market::cs2dt

@@ -4,11 +4,11 @@
 #define CS2MARKET_CS2DT_GENERATED_OPERATIONS_HPP
 
 #include <cs2market/cs2dt/generated/models.hpp>
+#include <cs2market/call_recorder.hpp>
 #include <cs2market/exactly_once.hpp>
 #include <cs2market/operation.hpp>
 #include <cs2market/pagination.hpp>
 #include <cs2market/raw_body.hpp>
-#include <cs2market/cs2dt/orders.hpp>
 
 #include <boost/mp11/list.hpp>
 
@@ -703,11 +703,9 @@ struct exactly_once_traits<cs2dt::ops::buy_item> {
     static constexpr bool enabled = true;
     static constexpr bool provider_replays = false;
     static constexpr std::string_view id_name = "outTradeNo";
+    /// The response header that says an answer is a replay ("true"); empty: none.
+    static constexpr std::string_view replayed_header = "";
     static std::optional<std::string>& id(cs2dt::ops::buy_item::params& p) { return p.body.outTradeNo; }
-    /// What the buy intends, journaled before it is sent (orders.hpp).
-    static ::cs2market::order_intent intent(const cs2dt::ops::buy_item::params& p) { return cs2dt::order_intent_of(p); }
-    /// The buy's answer as an order observation (orders.hpp).
-    static ::cs2market::order_observation observe(const cs2dt::ops::buy_item::response_type& r) { return cs2dt::order_observation_of(r); }
     static constexpr bool has_lookup = true;
     using lookup = cs2dt::ops::buyer_order_detail;
     static lookup::params lookup_params(const std::string& id)
@@ -716,11 +714,18 @@ struct exactly_once_traits<cs2dt::ops::buy_item> {
         q.outTradeNo = id;
         return q;
     }
-    static auto from_lookup(const lookup::response_type& r, const std::string& id)
+    /// The lookup's answer as the buy's: buy_answer_from_order_detail, hand-written in cs2dt/orders.hpp and found
+    /// beside the answer's type where a call instantiates this (generated code includes no hand-written file).
+    template <class R = lookup::response_type>
+    static auto from_lookup(const R& r, const std::string& id) -> decltype(buy_answer_from_order_detail(r, id))
     {
-        return cs2dt::buy_answer_from_order_detail(r, id);
+        return buy_answer_from_order_detail(r, id);
     }
 };
+
+/// How `buy_item` is recorded by a journal: defined in cs2dt/orders.hpp (a buy sent without it does not compile).
+template <>
+struct order_binding<cs2dt::ops::buy_item>;
 
 /// `quick_buy_item`: the idempotency id is `outTradeNo`; the provider does not replay a repeated id.
 template <>
@@ -728,11 +733,9 @@ struct exactly_once_traits<cs2dt::ops::quick_buy_item> {
     static constexpr bool enabled = true;
     static constexpr bool provider_replays = false;
     static constexpr std::string_view id_name = "outTradeNo";
+    /// The response header that says an answer is a replay ("true"); empty: none.
+    static constexpr std::string_view replayed_header = "";
     static std::optional<std::string>& id(cs2dt::ops::quick_buy_item::params& p) { return p.body.outTradeNo; }
-    /// What the buy intends, journaled before it is sent (orders.hpp).
-    static ::cs2market::order_intent intent(const cs2dt::ops::quick_buy_item::params& p) { return cs2dt::order_intent_of(p); }
-    /// The buy's answer as an order observation (orders.hpp).
-    static ::cs2market::order_observation observe(const cs2dt::ops::quick_buy_item::response_type& r) { return cs2dt::order_observation_of(r); }
     static constexpr bool has_lookup = true;
     using lookup = cs2dt::ops::buyer_order_detail;
     static lookup::params lookup_params(const std::string& id)
@@ -741,11 +744,18 @@ struct exactly_once_traits<cs2dt::ops::quick_buy_item> {
         q.outTradeNo = id;
         return q;
     }
-    static auto from_lookup(const lookup::response_type& r, const std::string& id)
+    /// The lookup's answer as the buy's: buy_answer_from_order_detail, hand-written in cs2dt/orders.hpp and found
+    /// beside the answer's type where a call instantiates this (generated code includes no hand-written file).
+    template <class R = lookup::response_type>
+    static auto from_lookup(const R& r, const std::string& id) -> decltype(buy_answer_from_order_detail(r, id))
     {
-        return cs2dt::buy_answer_from_order_detail(r, id);
+        return buy_answer_from_order_detail(r, id);
     }
 };
+
+/// How `quick_buy_item` is recorded by a journal: defined in cs2dt/orders.hpp (a buy sent without it does not compile).
+template <>
+struct order_binding<cs2dt::ops::quick_buy_item>;
 
 } // namespace cs2market
 

@@ -7,7 +7,7 @@
 #include <cs2market/decimal.hpp>
 #include <cs2market/json.hpp>
 #include <cs2market/open_enum.hpp>
-#include <cs2market/order.hpp>
+#include <cs2market/order_phase.hpp>
 #include <cs2market/raw_json.hpp>
 #include <cs2market/time.hpp>
 
@@ -507,7 +507,7 @@ struct PricesPage {
 BOOST_DESCRIBE_STRUCT(PricesPage, (), (items, next_cursor))
 
 /// What each OrderStatus value means for an order (x-cs2market-order-phases in schemas/csboard.json).
-constexpr ::cs2market::phase_meaning order_phase_of(OrderStatus v) noexcept
+constexpr ::cs2market::phase_meaning phase_meaning_of(OrderStatus v) noexcept
 {
     switch (v) {
     case OrderStatus::completed: return {::cs2market::order_phase::delivered, std::nullopt, std::nullopt, std::nullopt};
@@ -520,14 +520,14 @@ constexpr ::cs2market::phase_meaning order_phase_of(OrderStatus v) noexcept
     return {};
 }
 /// A value this schema does not list means no phase (the caller keeps the order where it is).
-inline ::cs2market::phase_meaning order_phase_of(const ::cs2market::open_enum<OrderStatus>& v) noexcept
+inline ::cs2market::phase_meaning phase_meaning_of(const ::cs2market::open_enum<OrderStatus>& v) noexcept
 {
     auto k = v.known();
-    return k ? order_phase_of(*k) : ::cs2market::phase_meaning{};
+    return k ? phase_meaning_of(*k) : ::cs2market::phase_meaning{};
 }
 
 /// What each OrderItemStatus value means for an order (x-cs2market-order-phases in schemas/csboard.json).
-constexpr ::cs2market::phase_meaning order_phase_of(OrderItemStatus v) noexcept
+constexpr ::cs2market::phase_meaning phase_meaning_of(OrderItemStatus v) noexcept
 {
     switch (v) {
     case OrderItemStatus::hold: return {::cs2market::order_phase::reserved, std::nullopt, std::nullopt, std::nullopt};
@@ -538,14 +538,14 @@ constexpr ::cs2market::phase_meaning order_phase_of(OrderItemStatus v) noexcept
     return {};
 }
 /// A value this schema does not list means no phase (the caller keeps the order where it is).
-inline ::cs2market::phase_meaning order_phase_of(const ::cs2market::open_enum<OrderItemStatus>& v) noexcept
+inline ::cs2market::phase_meaning phase_meaning_of(const ::cs2market::open_enum<OrderItemStatus>& v) noexcept
 {
     auto k = v.known();
-    return k ? order_phase_of(*k) : ::cs2market::phase_meaning{};
+    return k ? phase_meaning_of(*k) : ::cs2market::phase_meaning{};
 }
 
 /// What each CreateOrderStatus value means for an order (x-cs2market-order-phases in schemas/csboard.json).
-constexpr ::cs2market::phase_meaning order_phase_of(CreateOrderStatus v) noexcept
+constexpr ::cs2market::phase_meaning phase_meaning_of(CreateOrderStatus v) noexcept
 {
     switch (v) {
     case CreateOrderStatus::processing: return {::cs2market::order_phase::pending, std::nullopt, std::nullopt, std::nullopt};
@@ -555,10 +555,17 @@ constexpr ::cs2market::phase_meaning order_phase_of(CreateOrderStatus v) noexcep
     return {};
 }
 /// A value this schema does not list means no phase (the caller keeps the order where it is).
-inline ::cs2market::phase_meaning order_phase_of(const ::cs2market::open_enum<CreateOrderStatus>& v) noexcept
+inline ::cs2market::phase_meaning phase_meaning_of(const ::cs2market::open_enum<CreateOrderStatus>& v) noexcept
 {
     auto k = v.known();
-    return k ? order_phase_of(*k) : ::cs2market::phase_meaning{};
+    return k ? phase_meaning_of(*k) : ::cs2market::phase_meaning{};
+}
+
+/// The former name of phase_meaning_of (it answers a phase_meaning, not a phase).
+template <class E>
+[[deprecated("use phase_meaning_of")]] constexpr auto order_phase_of(const E& v) noexcept -> decltype(phase_meaning_of(v))
+{
+    return phase_meaning_of(v);
 }
 
 } // namespace cs2market::csboard

@@ -4,11 +4,11 @@
 #define CS2MARKET_CSBOARD_GENERATED_OPERATIONS_HPP
 
 #include <cs2market/csboard/generated/models.hpp>
+#include <cs2market/call_recorder.hpp>
 #include <cs2market/exactly_once.hpp>
 #include <cs2market/operation.hpp>
 #include <cs2market/pagination.hpp>
 #include <cs2market/raw_body.hpp>
-#include <cs2market/csboard/orders.hpp>
 
 #include <boost/mp11/list.hpp>
 
@@ -490,13 +490,15 @@ struct exactly_once_traits<csboard::ops::create_order> {
     static constexpr bool enabled = true;
     static constexpr bool provider_replays = true;
     static constexpr std::string_view id_name = "Idempotency-Key";
+    /// The response header that says an answer is a replay ("true"); empty: none.
+    static constexpr std::string_view replayed_header = "Idempotent-Replayed";
     static std::optional<std::string>& id(csboard::ops::create_order::params& p) { return p.Idempotency_Key; }
-    /// What the buy intends, journaled before it is sent (orders.hpp).
-    static ::cs2market::order_intent intent(const csboard::ops::create_order::params& p) { return csboard::order_intent_of(p); }
-    /// The buy's answer as an order observation (orders.hpp).
-    static ::cs2market::order_observation observe(const csboard::ops::create_order::response_type& r) { return csboard::order_observation_of(r); }
     static constexpr bool has_lookup = false;
 };
+
+/// How `create_order` is recorded by a journal: defined in csboard/orders.hpp (a buy sent without it does not compile).
+template <>
+struct order_binding<csboard::ops::create_order>;
 
 /// `market_buy`: the idempotency id is `custom_id`; the provider replays a repeated id with the original outcome.
 template <>
@@ -504,13 +506,15 @@ struct exactly_once_traits<csboard::ops::market_buy> {
     static constexpr bool enabled = true;
     static constexpr bool provider_replays = true;
     static constexpr std::string_view id_name = "custom_id";
+    /// The response header that says an answer is a replay ("true"); empty: none.
+    static constexpr std::string_view replayed_header = "Idempotent-Replayed";
     static std::optional<std::string>& id(csboard::ops::market_buy::params& p) { return p.body.custom_id; }
-    /// What the buy intends, journaled before it is sent (orders.hpp).
-    static ::cs2market::order_intent intent(const csboard::ops::market_buy::params& p) { return csboard::order_intent_of(p); }
-    /// The buy's answer as an order observation (orders.hpp).
-    static ::cs2market::order_observation observe(const csboard::ops::market_buy::response_type& r) { return csboard::order_observation_of(r); }
     static constexpr bool has_lookup = false;
 };
+
+/// How `market_buy` is recorded by a journal: defined in csboard/orders.hpp (a buy sent without it does not compile).
+template <>
+struct order_binding<csboard::ops::market_buy>;
 
 } // namespace cs2market
 

@@ -7,7 +7,7 @@
 #include <cs2market/decimal.hpp>
 #include <cs2market/json.hpp>
 #include <cs2market/open_enum.hpp>
-#include <cs2market/order.hpp>
+#include <cs2market/order_phase.hpp>
 #include <cs2market/raw_json.hpp>
 #include <cs2market/time.hpp>
 
@@ -618,7 +618,7 @@ struct StatusResponse {
 BOOST_DESCRIBE_STRUCT(StatusResponse, (), (status))
 
 /// What each PurchaseStatus value means for an order (x-cs2market-order-phases in schemas/skinify.json).
-constexpr ::cs2market::phase_meaning order_phase_of(PurchaseStatus v) noexcept
+constexpr ::cs2market::phase_meaning phase_meaning_of(PurchaseStatus v) noexcept
 {
     switch (v) {
     case PurchaseStatus::processing: return {::cs2market::order_phase::pending, std::nullopt, std::nullopt, std::nullopt};
@@ -638,10 +638,17 @@ constexpr ::cs2market::phase_meaning order_phase_of(PurchaseStatus v) noexcept
     return {};
 }
 /// A value this schema does not list means no phase (the caller keeps the order where it is).
-inline ::cs2market::phase_meaning order_phase_of(const ::cs2market::open_enum<PurchaseStatus>& v) noexcept
+inline ::cs2market::phase_meaning phase_meaning_of(const ::cs2market::open_enum<PurchaseStatus>& v) noexcept
 {
     auto k = v.known();
-    return k ? order_phase_of(*k) : ::cs2market::phase_meaning{};
+    return k ? phase_meaning_of(*k) : ::cs2market::phase_meaning{};
+}
+
+/// The former name of phase_meaning_of (it answers a phase_meaning, not a phase).
+template <class E>
+[[deprecated("use phase_meaning_of")]] constexpr auto order_phase_of(const E& v) noexcept -> decltype(phase_meaning_of(v))
+{
+    return phase_meaning_of(v);
 }
 
 } // namespace cs2market::skinify

@@ -4,11 +4,11 @@
 #define CS2MARKET_SKINIFY_GENERATED_OPERATIONS_HPP
 
 #include <cs2market/skinify/generated/models.hpp>
+#include <cs2market/call_recorder.hpp>
 #include <cs2market/exactly_once.hpp>
 #include <cs2market/operation.hpp>
 #include <cs2market/pagination.hpp>
 #include <cs2market/raw_body.hpp>
-#include <cs2market/skinify/orders.hpp>
 
 #include <boost/mp11/list.hpp>
 
@@ -477,11 +477,9 @@ struct exactly_once_traits<skinify::ops::withdraw_buy> {
     static constexpr bool enabled = true;
     static constexpr bool provider_replays = false;
     static constexpr std::string_view id_name = "custom_id";
+    /// The response header that says an answer is a replay ("true"); empty: none.
+    static constexpr std::string_view replayed_header = "";
     static std::optional<std::string>& id(skinify::ops::withdraw_buy::params& p) { return p.body.custom_id; }
-    /// What the buy intends, journaled before it is sent (orders.hpp).
-    static ::cs2market::order_intent intent(const skinify::ops::withdraw_buy::params& p) { return skinify::order_intent_of(p); }
-    /// The buy's answer as an order observation (orders.hpp).
-    static ::cs2market::order_observation observe(const skinify::ops::withdraw_buy::response_type& r) { return skinify::order_observation_of(r); }
     static constexpr bool has_lookup = true;
     using lookup = skinify::ops::withdraw_info;
     static lookup::params lookup_params(const std::string& id)
@@ -490,11 +488,18 @@ struct exactly_once_traits<skinify::ops::withdraw_buy> {
         q.custom_ids = std::vector<std::string>{id};
         return q;
     }
-    static auto from_lookup(const lookup::response_type& r, const std::string& id)
+    /// The lookup's answer as the buy's: buy_answer_from_withdraw_info, hand-written in skinify/orders.hpp and found
+    /// beside the answer's type where a call instantiates this (generated code includes no hand-written file).
+    template <class R = lookup::response_type>
+    static auto from_lookup(const R& r, const std::string& id) -> decltype(buy_answer_from_withdraw_info(r, id))
     {
-        return skinify::buy_answer_from_withdraw_info(r, id);
+        return buy_answer_from_withdraw_info(r, id);
     }
 };
+
+/// How `withdraw_buy` is recorded by a journal: defined in skinify/orders.hpp (a buy sent without it does not compile).
+template <>
+struct order_binding<skinify::ops::withdraw_buy>;
 
 } // namespace cs2market
 
