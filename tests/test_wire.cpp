@@ -175,6 +175,106 @@ TEST_CASE("csboard market_buy: POST with the documented JSON body", "[wire][csbo
     CHECK(reqs[0].body.find("\"max_price_usd\":30,") != std::string::npos); // plain number, never 3E1
 }
 
+namespace {
+
+/// A recorder that knows nothing of orders (call_recorder.hpp): it writes down
+/// what the executor tells it, and refuses the buys it is told to.
+class logging_recorder final : public call_recorder {
+public:
+    logging_recorder(const https_server& s, bool refuse) : server_(s), refuse_(refuse) {}
+    std::vector<std::string> log;
+    std::string request;
+
+    std::shared_ptr<call_record> record(const recorded_buy& buy) override
+    {
+        log.push_back("record " + std::string(buy.operation) + " " + buy.id);
+        request = buy.request;
+        return std::make_shared<one>(*this);
+    }
+
+private:
+    struct one final : call_record {
+        explicit one(logging_recorder& r) : r(r) {}
+        boost::asio::awaitable<result<void>> before_send(std::chrono::milliseconds window) override
+        {
+            r.log.push_back("before, " + std::to_string(r.server_.request_count()) + " sent" + (window.count() > 0 ? "" : ", no time"));
+            if (r.refuse_)
+                co_return detail::make_error(error_kind::journal, "the buy was not sent: refused by the test");
+            co_return result<void>{};
+        }
+        boost::asio::awaitable<std::optional<result<void>>> after_answer(result<void> outcome, bool sent) override
+        {
+            r.log.push_back(std::string("after, ") + (outcome ? "answered" : std::string(to_string(outcome.error().kind))) +
+                            (sent ? ", sent" : ", not sent"));
+            co_return result<void>{};
+        }
+        logging_recorder& r;
+    };
+    const https_server& server_;
+    bool refuse_;
+};
+
+} // namespace
+
+TEST_CASE("recorder: a buy is recorded before it leaves and told its outcome after; one its record refuses is never sent",
+          "[wire][recorder]")
+{
+    const auto [status, refuse, expected] = GENERATE(table<unsigned, bool, std::vector<std::string>>({
+        {200, false, {"record market_buy mb-rec-1", "before, 0 sent", "after, answered, sent"}},
+        {500, false, {"record market_buy mb-rec-1", "before, 0 sent", "after, outcome unknown, sent"}}, // a 5xx proves nothing of a buy
+        {200, true, {"record market_buy mb-rec-1", "before, 0 sent"}},
+    }));
+    https_server server([status = status](const recorded_request&) {
+        return status == 200 ? json(200, csboard_buy_body) : json(status, R"j({"code":"internal","detail":"boom"})j");
+    });
+    auto o = make_client<csboard::client>(server, "csb_pub_secret_abc").options();
+    auto rec = std::make_shared<logging_recorder>(server, refuse);
+    o.journal = rec;
+    csboard::client c(o);
+    csboard::market_buy_params p;
+    p.body.item_ids = {"itm_8841201"};
+    p.body.partner = "447383001";
+    p.body.token = "Ab3xZ9Qp";
+    p.body.max_price_usd = decimal::from_string("30.00");
+    p.body.custom_id = "mb-rec-1";
+    auto r = c.market_buy(p);
+    CHECK(rec->log == expected);
+    CHECK(static_cast<bool>(r) == (status == 200 && !refuse));
+    CHECK(server.request_count() == (refuse ? 0u : 1u));
+    if (refuse) {
+        CHECK(r.error().kind == error_kind::journal);
+        CHECK(r.error().idempotency_id == "mb-rec-1");
+        CHECK(r.error().provider == csboard::id);
+    }
+    CHECK_THAT(rec->request, Catch::Contains("\"custom_id\":\"mb-rec-1\"") && !Catch::Contains("csb_pub_secret_abc"));
+
+    // Not a buy: never recorded.
+    rec->log.clear();
+    (void)c.get_order({.id = "ord_1"});
+    CHECK(rec->log.empty());
+}
+
+TEST_CASE("csboard: the replay header is read for the buys whose schema names it, not for other answers", "[wire][csboard]")
+{
+    https_server server([](const recorded_request& rq) {
+        return json(200, rq.target == "/v1/market/buy" ? csboard_buy_body : csboard_order_body, {{"Idempotent-Replayed", "true"}});
+    });
+    auto c = make_client<csboard::client>(server, "csb_pub_secret_abc");
+    CHECK(exactly_once_traits<csboard::ops::market_buy>::replayed_header == "Idempotent-Replayed");
+    CHECK(exactly_once_traits<csboard::ops::get_order>::replayed_header.empty());
+    auto order = c.send<csboard::ops::get_order>({.id = "ord_01J9Z3K8Q2"});
+    REQUIRE(order);
+    CHECK_FALSE(order->idempotent_replayed);
+    csboard::market_buy_params p;
+    p.body.item_ids = {"itm_8841201"};
+    p.body.partner = "447383001";
+    p.body.token = "Ab3xZ9Qp";
+    p.body.custom_id = "mb-rep-1";
+    auto buy = c.send<csboard::ops::market_buy>(p);
+    REQUIRE(buy);
+    CHECK(buy->idempotent_replayed);
+}
+
 TEST_CASE("csboard 4xx answers carry HTTP status, code and detail", "[wire][csboard]")
 {
     https_server server([](const recorded_request& rq) {
