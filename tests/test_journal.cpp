@@ -86,13 +86,13 @@ TEST_CASE("journal: the async form runs on the journal's thread and completes on
     auto j = sqlite_journal::open(db).value();
     boost::asio::io_context ioc;
     std::thread::id ran_on, completed_on;
-    std::optional<result<journal_claim>> got;
-    j->async_run<result<journal_claim>>(
+    std::optional<result<intent_record>> got;
+    j->async_run<result<intent_record>>(
         [&, j] {
             ran_on = std::this_thread::get_id();
             return j->record_intent(intent("async-1"), "{}");
         },
-        boost::asio::bind_executor(ioc, [&](result<journal_claim> r) {
+        boost::asio::bind_executor(ioc, [&](result<intent_record> r) {
             completed_on = std::this_thread::get_id();
             got = std::move(r);
         }));
@@ -120,18 +120,18 @@ TEST_CASE("journal: a journal whose last reference a job held is destroyed on it
     boost::asio::io_context ioc;
     std::weak_ptr<sqlite_journal> watch;
     std::atomic<bool> release{false};
-    std::optional<result<journal_claim>> got;
+    std::optional<result<intent_record>> got;
     {
         auto j = sqlite_journal::open(db).value();
         watch = j;
-        j->async_run<result<journal_claim>>(
+        j->async_run<result<intent_record>>(
             [j, &release] {
                 auto r = j->record_intent(intent("last-ref-1"), "{}");
                 while (!release) // the caller has let go by the time this job is dropped
                     std::this_thread::yield();
                 return r;
             },
-            boost::asio::bind_executor(ioc, [&](result<journal_claim> r) { got = std::move(r); }));
+            boost::asio::bind_executor(ioc, [&](result<intent_record> r) { got = std::move(r); }));
     } // the job now holds the only reference
     release = true;
     ioc.run();

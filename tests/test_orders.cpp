@@ -531,7 +531,7 @@ public:
     ~flaky_journal() override { stop_worker(); }
     std::atomic<int> failing_loads{0};
     std::atomic<bool> failing_marks{false}; ///< the handler's "handed over" marks do not reach the database
-    result<journal_claim> record_intent(const order& o, std::string_view r) override { return real_->record_intent(o, r); }
+    result<intent_record> record_intent(const order& o, std::string_view r) override { return real_->record_intent(o, r); }
     result<bool> save(const order& o, const phase_change* c) override { return real_->save(o, c); }
     result<std::optional<order>> find(provider_id p, std::string_view id) override { return real_->find(p, id); }
     result<std::optional<order>> find_by_order_id(provider_id p, std::string_view id) override
