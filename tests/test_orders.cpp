@@ -9,6 +9,8 @@
 #include <cs2market/skinify.hpp>
 #include <cs2market/sqlite_journal.hpp>
 
+#include "support/temp_files.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/describe/enum.hpp>
 #include <boost/mp11/algorithm.hpp>
@@ -26,13 +28,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string temp_db(const std::string& name)
-{
-    auto p = std::filesystem::temp_directory_path() / ("cs2market-" + name + "-" + std::to_string(::getpid()) + ".db");
-    for (auto ext : {"", "-wal", "-shm"})
-        std::filesystem::remove(p.string() + ext);
-    return p.string();
-}
+using cs2market::test::temp_db;
+
 
 order submitted(provider_id p, std::string id, unix_ms created = now_unix_ms())
 {
