@@ -13,6 +13,7 @@
 #include <cs2market/bulk.hpp>
 #include <cs2market/cs2dt/models.hpp>
 #include <cs2market/csboard/models.hpp>
+#include <cs2market/testing/gzip.hpp>
 
 #include <boost/version.hpp>
 
@@ -26,6 +27,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -264,18 +266,15 @@ void full_item(std::string& out, rng& r, std::uint64_t i, checksum& sum)
 /// Streams bytes to a file, optionally through gzip (zlib, default level).
 class sink {
 public:
-    sink(const fs::path& p, bool gzip) : f_(std::fopen(p.c_str(), "wb")), gzip_(gzip)
+    sink(const fs::path& p, bool gzip) : f_(std::fopen(p.c_str(), "wb"))
     {
         if (!f_)
             throw std::runtime_error("cannot write " + p.string());
-        if (gzip_ && deflateInit2(&z_, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-            throw std::runtime_error("deflateInit2 failed");
-        out_.resize(1 << 16);
+        if (gzip)
+            gz_.emplace();
     }
     ~sink()
     {
-        if (gzip_)
-            deflateEnd(&z_);
         if (f_)
             std::fclose(f_);
     }
@@ -285,19 +284,13 @@ public:
     void write(std::string_view s, bool last = false)
     {
         raw_ += s.size();
-        if (!gzip_) {
+        if (!gz_) {
             put(s.data(), s.size());
             return;
         }
-        z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(s.data()));
-        z_.avail_in = static_cast<uInt>(s.size());
-        int rc;
-        do {
-            z_.next_out = reinterpret_cast<Bytef*>(out_.data());
-            z_.avail_out = static_cast<uInt>(out_.size());
-            rc = deflate(&z_, last ? Z_FINISH : Z_NO_FLUSH);
-            put(out_.data(), out_.size() - z_.avail_out);
-        } while (z_.avail_out == 0 || (last && rc != Z_STREAM_END));
+        out_.clear();
+        gz_->write(s, out_, last);
+        put(out_.data(), out_.size());
     }
     std::uint64_t raw_bytes() const { return raw_; }
 
@@ -308,8 +301,7 @@ private:
             throw std::runtime_error("write failed");
     }
     std::FILE* f_;
-    bool gzip_;
-    z_stream z_{};
+    std::optional<cs2market::testing::gzip_encoder> gz_;
     std::string out_;
     std::uint64_t raw_ = 0;
 };

@@ -17,6 +17,13 @@ namespace cs2market::conformance {
 
 using opener = std::function<std::shared_ptr<journal>(journal_options)>;
 
+/// The opener of a store type at `where` (a file, a URL): Store::open(where, options).
+template <class Store>
+opener open_with(std::string where)
+{
+    return [where = std::move(where)](journal_options o) { return std::shared_ptr<journal>(Store::open(where, o).value()); };
+}
+
 inline order intent(std::string id)
 {
     order o;

@@ -6,9 +6,12 @@
 #include <cs2market/cs2dt/models.hpp>
 #include <cs2market/csboard/models.hpp>
 
+#include <cs2market/testing/gzip.hpp>
+
+#include "support/temp_files.hpp"
+
 #include <catch2/catch.hpp>
 
-#include <zlib.h>
 
 #include <atomic>
 #include <cstdint>
@@ -39,22 +42,7 @@ constexpr std::string_view cs2dt_doc_array =
     R"~([{"id":1252366888418574300,"price":0.15,"steamId":76561199022064770,"assetId":31247084400,
   "classId":4859151687,"instanceId":188530139,"steamMarketHashName":"Souvenir SG 553 | Bleached (Field-Tested)"}])~";
 
-/// gzip (RFC 1952) of `data`, one member, compressed by zlib here.
-std::string gzip(std::string_view data, int level = 6)
-{
-    z_stream z{};
-    REQUIRE(deflateInit2(&z, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-    std::string out(deflateBound(&z, static_cast<uLong>(data.size())) + 64, '\0');
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    z.avail_in = static_cast<uInt>(data.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = static_cast<uInt>(out.size());
-    int rc = deflate(&z, Z_FINISH);
-    deflateEnd(&z);
-    REQUIRE(rc == Z_STREAM_END);
-    out.resize(z.total_out);
-    return out;
-}
+using cs2market::testing::gzip;
 
 /// Feeds `data` to `reader` in pieces of `size` bytes, then finishes.
 template <class Reader>
@@ -78,27 +66,7 @@ std::vector<std::string> rows_as_json(std::string_view data, std::size_t size)
     return out;
 }
 
-/// A file in the temp directory, removed at scope exit.
-struct temp_file {
-    std::filesystem::path path;
-    explicit temp_file(std::string_view content, std::string_view name)
-    {
-        static const unsigned run = std::random_device{}();
-        static std::atomic<int> counter{0};
-        path = std::filesystem::temp_directory_path() /
-               ("cs2market-test-bulk-" + std::to_string(run) + "-" + std::to_string(counter++) + "-" + std::string(name));
-        std::ofstream f(path, std::ios::binary);
-        f.write(content.data(), static_cast<std::streamsize>(content.size()));
-        REQUIRE(f.good());
-    }
-    ~temp_file()
-    {
-        std::error_code ec;
-        std::filesystem::remove(path, ec);
-    }
-    temp_file(const temp_file&) = delete;
-    temp_file& operator=(const temp_file&) = delete;
-};
+using cs2market::test::temp_file;
 
 /// A CSBoard-like snapshot of n rows, with names that stress the splitters.
 std::string price_rows(std::size_t n)

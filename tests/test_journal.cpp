@@ -4,6 +4,7 @@
 #include <cs2market/sqlite_journal.hpp>
 
 #include "journal_conformance.hpp"
+#include "support/temp_files.hpp"
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/io_context.hpp>
@@ -23,13 +24,8 @@ using namespace cs2market;
 
 namespace {
 
-std::string temp_db(const std::string& name)
-{
-    auto p = std::filesystem::temp_directory_path() / ("cs2market-" + name + "-" + std::to_string(::getpid()) + ".db");
-    for (auto ext : {"", "-wal", "-shm"})
-        std::filesystem::remove(p.string() + ext);
-    return p.string();
-}
+using cs2market::test::temp_db;
+
 
 using conformance::intent;
 
@@ -38,19 +34,19 @@ using conformance::intent;
 TEST_CASE("journal: an intent is recorded once; the same id again is found, not recorded twice", "[journal]")
 {
     const auto db = temp_db("intent");
-    conformance::intent_once([&](journal_options o) { return std::shared_ptr<journal>(sqlite_journal::open(db, o).value()); });
+    conformance::intent_once(conformance::open_with<sqlite_journal>(db));
 }
 
 TEST_CASE("journal: transitions are compare-and-set and come back in order after reopening", "[journal]")
 {
     const auto db = temp_db("cas");
-    conformance::compare_and_set([&](journal_options o) { return std::shared_ptr<journal>(sqlite_journal::open(db, o).value()); });
+    conformance::compare_and_set(conformance::open_with<sqlite_journal>(db));
 }
 
 TEST_CASE("journal: a reversal whose refund is not known yet stays followed until it is", "[journal]")
 {
     const auto db = temp_db("refund");
-    conformance::refund_pending_followed([&](journal_options o) { return std::shared_ptr<journal>(sqlite_journal::open(db, o).value()); });
+    conformance::refund_pending_followed(conformance::open_with<sqlite_journal>(db));
 }
 
 TEST_CASE("journal: the schema version is recorded and migrations are kept in one place", "[journal]")
@@ -86,13 +82,13 @@ TEST_CASE("journal: the async form runs on the journal's thread and completes on
     auto j = sqlite_journal::open(db).value();
     boost::asio::io_context ioc;
     std::thread::id ran_on, completed_on;
-    std::optional<result<journal_claim>> got;
-    j->async_run<result<journal_claim>>(
+    std::optional<result<intent_record>> got;
+    j->async_run<result<intent_record>>(
         [&, j] {
             ran_on = std::this_thread::get_id();
             return j->record_intent(intent("async-1"), "{}");
         },
-        boost::asio::bind_executor(ioc, [&](result<journal_claim> r) {
+        boost::asio::bind_executor(ioc, [&](result<intent_record> r) {
             completed_on = std::this_thread::get_id();
             got = std::move(r);
         }));
@@ -106,7 +102,7 @@ TEST_CASE("journal: the async form runs on the journal's thread and completes on
 TEST_CASE("journal: leases split unfinished orders between workers and hand a dead worker's over", "[journal][lease]")
 {
     const auto db = temp_db("lease"); // each connection: another process on the same file
-    conformance::leases([&](journal_options o) { return std::shared_ptr<journal>(sqlite_journal::open(db, o).value()); });
+    conformance::leases(conformance::open_with<sqlite_journal>(db));
 }
 
 TEST_CASE("journal: a journal whose last reference a job held is destroyed on its own thread, cleanly", "[journal]")
@@ -120,18 +116,18 @@ TEST_CASE("journal: a journal whose last reference a job held is destroyed on it
     boost::asio::io_context ioc;
     std::weak_ptr<sqlite_journal> watch;
     std::atomic<bool> release{false};
-    std::optional<result<journal_claim>> got;
+    std::optional<result<intent_record>> got;
     {
         auto j = sqlite_journal::open(db).value();
         watch = j;
-        j->async_run<result<journal_claim>>(
+        j->async_run<result<intent_record>>(
             [j, &release] {
                 auto r = j->record_intent(intent("last-ref-1"), "{}");
                 while (!release) // the caller has let go by the time this job is dropped
                     std::this_thread::yield();
                 return r;
             },
-            boost::asio::bind_executor(ioc, [&](result<journal_claim> r) { got = std::move(r); }));
+            boost::asio::bind_executor(ioc, [&](result<intent_record> r) { got = std::move(r); }));
     } // the job now holds the only reference
     release = true;
     ioc.run();

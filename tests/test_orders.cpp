@@ -9,6 +9,8 @@
 #include <cs2market/skinify.hpp>
 #include <cs2market/sqlite_journal.hpp>
 
+#include "support/temp_files.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/describe/enum.hpp>
 #include <boost/mp11/algorithm.hpp>
@@ -26,13 +28,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string temp_db(const std::string& name)
-{
-    auto p = std::filesystem::temp_directory_path() / ("cs2market-" + name + "-" + std::to_string(::getpid()) + ".db");
-    for (auto ext : {"", "-wal", "-shm"})
-        std::filesystem::remove(p.string() + ext);
-    return p.string();
-}
+using cs2market::test::temp_db;
+
 
 order submitted(provider_id p, std::string id, unix_ms created = now_unix_ms())
 {
@@ -541,7 +538,7 @@ public:
     ~flaky_journal() override { stop_worker(); }
     std::atomic<int> failing_loads{0};
     std::atomic<bool> failing_marks{false}; ///< the handler's "handed over" marks do not reach the database
-    result<journal_claim> record_intent(const order& o, std::string_view r) override { return real_->record_intent(o, r); }
+    result<intent_record> record_intent(const order& o, std::string_view r) override { return real_->record_intent(o, r); }
     result<bool> save(const order& o, const phase_change* c) override { return real_->save(o, c); }
     result<std::optional<order>> find(provider_id p, std::string_view id) override { return real_->find(p, id); }
     result<std::optional<order>> find_by_order_id(provider_id p, std::string_view id) override

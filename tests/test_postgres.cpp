@@ -5,6 +5,7 @@
 // database outage (an error, then reconnection), and no password in any error.
 // Each test case works in a schema of its own (search_path in the URI).
 #include "support/rate_window.hpp"
+#include "support/temp_files.hpp"
 #include <cs2market/csboard.hpp>
 #include <cs2market/detail/journal_schema.hpp>
 #include <cs2market/postgres_store.hpp>
@@ -121,7 +122,7 @@ struct private_server {
 TEST_CASE("postgres journal: an intent is recorded once, another connection finds it and records nothing", "[postgres][journal]")
 {
     const auto url = fresh_store("intent");
-    conformance::intent_once([&](journal_options o) { return std::shared_ptr<journal>(postgres_journal::open(url, o).value()); });
+    conformance::intent_once(conformance::open_with<postgres_journal>(url));
     // The request is stored as given (the client strips secrets before).
     CHECK(query_one(url, "SELECT request FROM cs2market_orders WHERE id = 'buy-1'") == R"({"item_ids":["itm_1"]})");
 }
@@ -129,13 +130,13 @@ TEST_CASE("postgres journal: an intent is recorded once, another connection find
 TEST_CASE("postgres journal: transitions are compare-and-set and come back in order", "[postgres][journal]")
 {
     const auto url = fresh_store("cas");
-    conformance::compare_and_set([&](journal_options o) { return std::shared_ptr<journal>(postgres_journal::open(url, o).value()); });
+    conformance::compare_and_set(conformance::open_with<postgres_journal>(url));
 }
 
 TEST_CASE("postgres journal: a reversal whose refund is not known yet stays followed until it is", "[postgres][journal]")
 {
     const auto url = fresh_store("refund");
-    conformance::refund_pending_followed([&](journal_options o) { return std::shared_ptr<journal>(postgres_journal::open(url, o).value()); });
+    conformance::refund_pending_followed(conformance::open_with<postgres_journal>(url));
 }
 
 TEST_CASE("postgres journal: concurrent openers migrate once, to the schema SQLite has", "[postgres][journal]")
@@ -200,7 +201,7 @@ TEST_CASE("postgres journal: 8 connections journaling the same 50 ids create eac
 TEST_CASE("postgres journal: leases split orders between workers and hand a dead worker's over", "[postgres][journal][lease]")
 {
     const auto url = fresh_store("lease");
-    conformance::leases([&](journal_options o) { return std::shared_ptr<journal>(postgres_journal::open(url, o).value()); });
+    conformance::leases(conformance::open_with<postgres_journal>(url));
 }
 
 TEST_CASE("postgres journal: workers claiming at once never hold the same order", "[postgres][journal][lease]")
@@ -408,8 +409,7 @@ TEST_CASE("postgres store: a malformed connection string is a typed error withou
 
 TEST_CASE("journal schema: the budget migration and statements run on SQLite too", "[postgres][journal]")
 {
-    const auto db = (std::filesystem::temp_directory_path() / ("cs2market-budget-" + std::to_string(::getpid()) + ".db")).string();
-    std::filesystem::remove(db);
+    const auto db = cs2market::test::temp_db("budget");
     { auto j = sqlite_journal::open(db).value(); }
     sqlite3* raw = nullptr;
     REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);

@@ -2,9 +2,10 @@
 // (provider, operation, idempotency id, the request without any secret, the
 // price ceiling) durably before the request leaves the process, and every
 // answer, reconciliation and phase transition after; order_tracker::resume()
-// picks up whatever a crash left unfinished. Two implementations share one
-// schema and its migrations (detail/journal_schema.hpp): sqlite_journal and,
-// for fleets of processes, the PostgreSQL store.
+// picks up whatever a crash left unfinished. One implementation
+// (detail/sql_journal.hpp, with the schema and migrations of
+// detail/journal_schema.hpp) runs over an SQL session of either store:
+// sqlite_journal and, for fleets of processes, postgres_journal.
 //
 // The journal never stores a key or a token.
 #ifndef CS2MARKET_JOURNAL_HPP
@@ -45,10 +46,13 @@ using journal_job = unique_function<void()>;
 /// What record_intent found: the order as journaled, and whether this call
 /// created it (false: the id was journaled before, by this or another process;
 /// the buy must not be sent again).
-struct journal_claim {
+struct intent_record {
     order journaled;
     bool created = false;
 };
+
+/// The old name: "claim" also named a lease and CSBoard's held-order claim.
+using journal_claim [[deprecated("use intent_record")]] = intent_record;
 
 /// Settings of a journal store.
 struct journal_options {
@@ -80,7 +84,7 @@ public:
     /// `request_json` is the request body with every secret removed. The order's
     /// created_at becomes the journal's now, and its send_deadline keeps its
     /// distance from created_at (the caller's clock sets only the window).
-    virtual result<journal_claim> record_intent(const order& o, std::string_view request_json) = 0;
+    virtual result<intent_record> record_intent(const order& o, std::string_view request_json) = 0;
 
     /// Stores `o`'s facts; with `change`, only when the journaled phase is still
     /// `change->from` (compare and set: false when another writer moved it first,

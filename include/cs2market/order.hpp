@@ -69,8 +69,8 @@ struct order_item {
     friend bool operator==(const order_item&, const order_item&) = default;
 };
 
-/// One look at an order from any source (the buy's answer, a poll, a callback,
-/// a feed): what the provider said about it.
+/// One look at an order from any of its sources (observation_source: the buy's
+/// answer, a poll, a lookup, a push, an answer to our action): what the provider said about it.
 struct order_observation {
     provider_id provider;
     std::string id;        ///< the buy's idempotency id, when the source names it

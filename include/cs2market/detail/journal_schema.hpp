@@ -1,6 +1,7 @@
 // cs2market internal: the journal's schema, its migrations and its statements,
 // in the one place both stores (SQLite and PostgreSQL) read them from. The SQL
-// is the subset both dialects take (parameters are $1, $2, ... in order).
+// is the subset both dialects take (parameters are numbered $1, $2, ...; a
+// statement may use one twice or out of order, e.g. claim).
 #ifndef CS2MARKET_DETAIL_JOURNAL_SCHEMA_HPP
 #define CS2MARKET_DETAIL_JOURNAL_SCHEMA_HPP
 
@@ -160,7 +161,7 @@ using journal_row = std::array<std::optional<std::string>, journal_column_names.
 /// is_final() (the final phases), in the SQL both dialects take.
 struct journal_sql {
     std::string insert_intent;     ///< $1..$N: every column; does nothing when (provider, id) is journaled
-    std::string update;            ///< the facts (update_columns, as $1..) where provider, id and phase are the last three
+    std::string update;            ///< $1..$n the facts (update_columns), $n+1 provider, $n+2 id, $n+3 the phase expected
     std::vector<journal_column> update_columns; ///< what a save may change, in the update's parameter order
     std::string select_one;        ///< by $1 provider, $2 id
     std::string select_by_order_id; ///< by $1 provider, $2 order id
@@ -179,7 +180,8 @@ CS2MARKET_DECL const journal_sql& journal_statements();
 /// An order as a row, and back (false: a row this version cannot read).
 CS2MARKET_DECL journal_row to_journal_row(const order& o);
 CS2MARKET_DECL bool from_journal_row(const journal_row& r, order& o);
-/// A transition's columns ($4..$8 of insert_transition), and back.
+/// A transition's columns ($4..$8 of insert_transition), and back from the six
+/// columns select_transitions answers (seq first).
 CS2MARKET_DECL std::array<std::string, 5> to_transition_row(const phase_change& c);
 CS2MARKET_DECL bool from_transition_row(const std::array<std::optional<std::string>, 6>& r, phase_change& c);
 

@@ -18,7 +18,7 @@ class sql_journal : public journal {
 public:
     CS2MARKET_DECL ~sql_journal() override;
 
-    CS2MARKET_DECL result<journal_claim> record_intent(const order& o, std::string_view request_json) override;
+    CS2MARKET_DECL result<intent_record> record_intent(const order& o, std::string_view request_json) override;
     CS2MARKET_DECL result<bool> save(const order& o, const phase_change* change) override;
     CS2MARKET_DECL result<void> mark_delivered(provider_id p, std::string_view id, std::uint64_t seq) override;
     CS2MARKET_DECL result<std::optional<order>> find(provider_id p, std::string_view id) override;

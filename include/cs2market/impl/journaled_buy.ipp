@@ -58,23 +58,23 @@ CS2MARKET_DECL boost::asio::awaitable<result<void>> journal_record::before_send(
     auto store = store_;
     // Named first: g++ 12 miscompiles non-trivial temporaries in a co_await expression.
     auto record = [store, o = std::move(intent), req = request_] { return store->record_intent(o, req); };
-    auto claim = co_await store->async_run<result<journal_claim>>(std::move(record), boost::asio::use_awaitable);
-    if (!claim) {
-        error e = claim.error();
+    auto recorded = co_await store->async_run<result<intent_record>>(std::move(record), boost::asio::use_awaitable);
+    if (!recorded) {
+        error e = recorded.error();
         e.provider = intent_.provider;
         e.idempotency_id = intent_.id;
         e.detail = "the buy was not sent: " + e.detail;
         co_return e;
     }
-    if (!claim->created) {
+    if (!recorded->created) {
         error e = make_error(error_kind::duplicate_id,
-                             "this idempotency id is journaled already (phase " + std::string(to_string(claim->journaled.phase)) +
+                             "this idempotency id is journaled already (phase " + std::string(to_string(recorded->journaled.phase)) +
                                  "): the buy is not sent again",
                              intent_.provider);
         e.idempotency_id = intent_.id;
         co_return e;
     }
-    journaled_ = std::move(claim->journaled);
+    journaled_ = std::move(recorded->journaled);
     co_return result<void>{};
 }
 

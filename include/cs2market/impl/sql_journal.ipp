@@ -85,7 +85,7 @@ CS2MARKET_DECL result<std::optional<order>> sql_journal::find_locked(std::string
     return std::optional<order>(std::move(orders->front()));
 }
 
-CS2MARKET_DECL result<journal_claim> sql_journal::record_intent(const order& o, std::string_view request_json)
+CS2MARKET_DECL result<intent_record> sql_journal::record_intent(const order& o, std::string_view request_json)
 {
     std::lock_guard<std::mutex> lk(m_);
     if (auto r = db_->begin(sql_session::txn::write); !r)
@@ -120,7 +120,7 @@ CS2MARKET_DECL result<journal_claim> sql_journal::record_intent(const order& o, 
     }
     if (auto r = db_->commit(); !r)
         return fail("cannot record a buy (the commit did not complete)", r.error());
-    return journal_claim{std::move(**found), created};
+    return intent_record{std::move(**found), created};
 }
 
 CS2MARKET_DECL result<bool> sql_journal::save(const order& o, const phase_change* change)

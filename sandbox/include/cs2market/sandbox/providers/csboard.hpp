@@ -12,7 +12,7 @@
 #include <cs2market/csboard/models.hpp>
 #include <cs2market/json.hpp>
 
-#include <zlib.h>
+#include <cs2market/testing/gzip.hpp>
 
 #include <algorithm>
 #include <array>
@@ -186,7 +186,7 @@ public:
             nd += ::cs2market::to_json(row) + "\n";
         response r;
         r.status = 200;
-        r.body = gzip(nd);
+        r.body = cs2market::testing::gzip(nd);
         r.headers.emplace_back("Content-Type", "application/x-ndjson");
         r.headers.emplace_back("Content-Encoding", "gzip");
         r.headers.emplace_back("ETag", etag);
@@ -459,22 +459,6 @@ private:
     bool any_hold(const std::vector<std::size_t>& lis) const
     {
         return std::any_of(lis.begin(), lis.end(), [&](std::size_t li) { return b_.listings[li].hold; });
-    }
-
-    static std::string gzip(const std::string& in)
-    {
-        z_stream zs{};
-        deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY);
-        std::string out;
-        out.resize(deflateBound(&zs, static_cast<uLong>(in.size())) + 32);
-        zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-        zs.avail_in = static_cast<uInt>(in.size());
-        zs.next_out = reinterpret_cast<Bytef*>(out.data());
-        zs.avail_out = static_cast<uInt>(out.size());
-        deflate(&zs, Z_FINISH);
-        out.resize(zs.total_out);
-        deflateEnd(&zs);
-        return out;
     }
 
     // cursor = "c" + offset
