@@ -363,7 +363,7 @@ TEST_CASE("https_server: keep-alive reuses one connection", "[support][https]") 
     CHECK(server.request_count() == 3);
 }
 
-TEST_CASE("https_server: client without the CA fails verification; server keeps serving", "[support][https]") {
+TEST_CASE("https_server: client without the CA fails verification, server keeps serving", "[support][https]") {
     https_server server([](const recorded_request&) { return json_ok(R"({"alive":true})"); });
 
     test_client untrusting(server, test_client::trust::system_default);

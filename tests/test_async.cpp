@@ -157,7 +157,7 @@ TEST_CASE("async reads: a 503 storm stops after max_attempts with the last error
     CHECK(server.request_count() == 4);
 }
 
-TEST_CASE("async reads: 429 with Retry-After is honoured; a too long Retry-After is not waited for", "[async][retry]")
+TEST_CASE("async reads: 429 with Retry-After is honoured, a too long Retry-After is not waited for", "[async][retry]")
 {
     int n = 0;
     https_server server([&](const recorded_request& rq) {
@@ -234,7 +234,7 @@ TEST_CASE("async reads: dropped after reading, stalled headers, stalled body: re
     CHECK(clk::now() - t0 < 2500ms);
 }
 
-TEST_CASE("async: business errors and 4xx are never retried; a 503 on a buy is not resent but looked up by its id", "[async][retry]")
+TEST_CASE("async: business errors and 4xx are never retried, a 503 on a buy is not resent but looked up by its id", "[async][retry]")
 {
     https_server server([&](const recorded_request& rq) {
         if (rq.target.find("/v1/market/buy") != std::string::npos)
@@ -269,7 +269,7 @@ TEST_CASE("async: business errors and 4xx are never retried; a 503 on a buy is n
     CHECK(lookups >= 1);
 }
 
-TEST_CASE("async: reads are retried by default; retry_policy::none() makes one attempt", "[async][retry]")
+TEST_CASE("async: reads are retried by default, retry_policy::none() makes one attempt", "[async][retry]")
 {
     https_server server([&](const recorded_request&) { return reply(503, "busy", {{"Content-Type", "text/plain"}}); });
     client_options o;
@@ -461,7 +461,7 @@ TEST_CASE("exactly-once: a CS2DT buy whose answer is lost is reconciled through 
     }
 }
 
-TEST_CASE("exactly-once: CS2DT buys never bought twice; an unresolvable loss is outcome_unknown with the id", "[async][buy]")
+TEST_CASE("exactly-once: CS2DT buys never bought twice, an unresolvable loss is outcome_unknown with the id", "[async][buy]")
 {
     SECTION("lost before the provider acted: the lookup finds nothing")
     {

@@ -429,7 +429,7 @@ TEST_CASE("bulk: corrupt or truncated gzip is an error", "[bulk][gzip]")
     }
 }
 
-TEST_CASE("bulk: zero padding after the last gzip member is accepted; other trailing bytes are an error after the rows",
+TEST_CASE("bulk: zero padding after the last gzip member is accepted, other trailing bytes are an error after the rows",
           "[bulk][gzip]")
 {
     // gzip(1) ignores trailing zero bytes (tape blocks, padded downloads); they cannot
@@ -502,7 +502,7 @@ TEST_CASE("bulk: zero padding after the last gzip member is accepted; other trai
 // Bad rows
 // ===========================================================================
 
-TEST_CASE("bulk: a bad NDJSON row names its line and JSON path; stop, skip or see it", "[bulk][ndjson]")
+TEST_CASE("bulk: a bad NDJSON row names its line and JSON path, stop, skip or see it", "[bulk][ndjson]")
 {
     const std::string data = std::string(csboard_doc_line) + "\n" +                       // line 1
                              R"({"market_hash_name":"x","min_price_usd":1)" + "\n" +       // line 2: not JSON

@@ -1151,7 +1151,7 @@ TEST_CASE("Huge numbers give an error, never a crash or a rounded value", "[malf
     CHECK_THAT(t.error().message(), Contains("out of range"));
 }
 
-TEST_CASE("Invalid UTF-8 gives an error; valid Unicode is kept", "[malformed][utf8]")
+TEST_CASE("Invalid UTF-8 gives an error, valid Unicode is kept", "[malformed][utf8]")
 {
     const std::vector<std::string> bad = {
         "{\"order_id\":\"\xff\"}",                       // invalid byte
@@ -1493,7 +1493,7 @@ TEST_CASE("drift: a number sent as a string is told unless the schema says the d
     CHECK(slog.seen.empty());
 }
 
-TEST_CASE("drift_report: per provider, operation and path, indices folded, counted; the client's decode reports there",
+TEST_CASE("drift_report: per provider, operation and path, indices folded, counted, the client's decode reports there",
           "[codec][drift]")
 {
     CHECK(cs2market::fold_indices("data.items[12].skins[0].x[") == "data.items[].skins[].x[");

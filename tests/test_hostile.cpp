@@ -53,7 +53,7 @@ client_options options(const https_server& s)
 
 } // namespace
 
-TEST_CASE("hostile: interim 1xx replies are skipped; the next call on the connection gets its own answer", "[hostile][1xx]")
+TEST_CASE("hostile: interim 1xx replies are skipped, the next call on the connection gets its own answer", "[hostile][1xx]")
 {
     https_server server([](const recorded_request& rq) {
         canned_response r;

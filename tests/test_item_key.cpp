@@ -572,7 +572,7 @@ TEST_CASE("item_key: from_canonical accepts exactly what canonical() prints", "[
     }
 }
 
-TEST_CASE("item_key: keys compare, order and hash by every field; group() keeps the name and phase", "[item_key]")
+TEST_CASE("item_key: keys compare, order and hash by every field, group() keeps the name and phase", "[item_key]")
 {
     item_facts a;
     a.float_value = 0.2;
@@ -813,7 +813,7 @@ TEST_CASE("item_key from csboard: doppler_phase spellings", "[item_key][csboard]
     CHECK(code(csboard::doppler_phase_from_csboard(spelling)) == phase);
 }
 
-TEST_CASE("item_key from csboard: a listing's phase, float, seed and stickers; its wear must be the name's exterior", "[item_key][csboard]")
+TEST_CASE("item_key from csboard: a listing's phase, float, seed and stickers, its wear must be the name's exterior", "[item_key][csboard]")
 {
     const std::string documented = cs2market::test::read_data("csboard/list_listings.json");
     auto first_listing = [&](std::string from, std::string to) {

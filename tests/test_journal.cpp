@@ -31,7 +31,7 @@ using conformance::intent;
 
 } // namespace
 
-TEST_CASE("journal: an intent is recorded once; the same id again is found, not recorded twice", "[journal]")
+TEST_CASE("journal: an intent is recorded once, the same id again is found, not recorded twice", "[journal]")
 {
     const auto db = temp_db("intent");
     conformance::intent_once(conformance::open_with<sqlite_journal>(db));

@@ -247,7 +247,7 @@ TEST_CASE("orders: exposure per provider, conservative", "[orders][exposure]")
     CHECK_THAT(to_string(ex[0]), Catch::StartsWith("alpha spent 38 in_flight 17 reversible 3 until 2030-"));
 }
 
-TEST_CASE("orders: what was charged is never lowered by a later answer; fees count", "[orders][exposure]")
+TEST_CASE("orders: what was charged is never lowered by a later answer, fees count", "[orders][exposure]")
 {
     const provider_id p{"alpha"};
     auto o = submitted(p, "x");
@@ -482,7 +482,7 @@ TEST_CASE("tracker: random duplicate, late and reordered events never move a fin
     }
 }
 
-TEST_CASE("tracker: resume reconciles submitted buys; one the provider never recorded fails, nothing charged",
+TEST_CASE("tracker: resume reconciles submitted buys, one the provider never recorded fails, nothing charged",
           "[orders][tracker]")
 {
     const provider_id p{"recon"};

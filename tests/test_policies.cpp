@@ -308,7 +308,7 @@ TEST_CASE("retry loop: a 429's Retry-After is waited for and pauses the shared b
     CHECK(env->paused_until == t0 + 7s);
 }
 
-TEST_CASE("retry loop: a lost write that may not be resent is never sent twice; the error names its id", "[policies][loop]")
+TEST_CASE("retry loop: a lost write that may not be resent is never sent twice, the error names its id", "[policies][loop]")
 {
     auto env = std::make_shared<scripted_env>();
     env->script = {lost(true)};
@@ -338,7 +338,7 @@ TEST_CASE("retry loop: a resendable buy lost on its last attempt ends outcome_un
     CHECK(env->attempts_at.size() == 4);
 }
 
-TEST_CASE("retry loop: the client-side limiter's slot is waited for; past the deadline it is handed back", "[policies][loop]")
+TEST_CASE("retry loop: the client-side limiter's slot is waited for, past the deadline it is handed back", "[policies][loop]")
 {
     auto env = std::make_shared<scripted_env>();
     env->limiter_free = env->t + 2s;

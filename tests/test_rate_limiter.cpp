@@ -66,7 +66,7 @@ TEST_CASE("rate limiter: N per sliding window, never N+1, and no burst after a f
     CHECK(burst[3] >= later + 100ms);
 }
 
-TEST_CASE("rate limiter: keys and buckets are separate budgets; unlimited draws nothing", "[ratelimit]")
+TEST_CASE("rate limiter: keys and buckets are separate budgets, unlimited draws nothing", "[ratelimit]")
 {
     rate_limiter l;
     const auto lim = rate_limit{1, 1s};

@@ -171,7 +171,7 @@ TEST_CASE("unix_time: seconds vs milliseconds, and the wire form is kept", "[tim
     }
 }
 
-TEST_CASE("time: timestamps at the edges of the representable range parse and re-encode; beyond them is refused",
+TEST_CASE("time: timestamps at the edges of the representable range parse and re-encode, beyond them is refused",
           "[time]")
 {
     using cs2market::sys_nanoseconds;

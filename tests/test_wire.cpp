@@ -216,7 +216,7 @@ private:
 
 } // namespace
 
-TEST_CASE("recorder: a buy is recorded before it leaves and told its outcome after; one its record refuses is never sent",
+TEST_CASE("recorder: a buy is recorded before it leaves and told its outcome after, one its record refuses is never sent",
           "[wire][recorder]")
 {
     const auto [status, refuse, expected] = GENERATE(table<unsigned, bool, std::vector<std::string>>({
