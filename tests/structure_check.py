@@ -10,32 +10,32 @@
    folder, and every file in a generated/ folder says so.
 4. No hand-written source file outside tests/ and bench/ is over 800 lines.
 5. The executor sits below the orders: what the compiler pulls in for each of
-   EXECUTOR_HEADERS (g++ -M) is none of ORDER_LAYER_HEADERS (the order layer and
-   the stores).
+   EXECUTOR_HEADERS (g++ -M) is no header of the order layer (orders/) or the
+   stores (store/).
 6. Generated code depends only on the core: a file under a generated/ folder
    includes no hand-written provider file (only non-provider headers and files
-   of its own generated/ folder), and reaches no header of ORDER_LAYER_HEADERS.
+   of its own generated/ folder), and reaches no header of orders/ or store/.
    What providers add by hand attaches through traits instead: a program that
    sends a buy with the generated client but without <p>/orders.hpp (which
    defines the buy's order_binding) does not compile (asked of the compiler, for
    UNBOUND_BUY).
+7. Layers: core (include/cs2market/*.hpp and its detail/, impl/) < executor (net/)
+   < orders (orders/) < stores (store/) < providers. A file includes only its own
+   layer and lower ones. Exempt: src.hpp (it compiles every layer) and the
+   forwarding headers left at the old flat names.
+8. A forwarding header is its guard and one include of the header it names,
+   which exists; no header includes a forwarding header.
+9. README's "Where things are" names every public header (not detail/, impl/,
+   generated/ or a forwarder), and every header it names exists.
 """
 import os
 import re
 import subprocess
 import sys
 
-# The layers (paths under include/; update them when headers move).
-EXECUTOR_HEADERS = ["cs2market/client.hpp", "cs2market/client_options.hpp", "cs2market/detail/call_engine.hpp"]
-ORDER_LAYER_HEADERS = [
-    # orders: the order model, the journal interface, the tracker, exposure, replays
-    "cs2market/order.hpp", "cs2market/journal.hpp", "cs2market/journaled_buy.hpp", "cs2market/order_tracker.hpp",
-    "cs2market/exposure.hpp", "cs2market/replay_buy.hpp", "cs2market/detail/tracker_impl.hpp",
-    # stores
-    "cs2market/sqlite_journal.hpp", "cs2market/postgres_journal.hpp", "cs2market/postgres_store.hpp",
-    "cs2market/postgres_rate_limiter.hpp", "cs2market/detail/journal_schema.hpp", "cs2market/detail/sql_journal.hpp",
-    "cs2market/detail/sql_session.hpp", "cs2market/detail/sqlite_session.hpp", "cs2market/detail/pg_connection.hpp",
-]
+# The executor's entry points (paths under include/).
+EXECUTOR_HEADERS = ["cs2market/net/client.hpp", "cs2market/net/client_options.hpp", "cs2market/net/detail/call_engine.hpp"]
+# ORDER_LAYER_HEADERS: every header under orders/ and store/ (computed below).
 
 # A buy sent through the generated client alone: must not compile (order_binding undefined).
 UNBOUND_BUY = ("cs2market/csboard/generated/client.hpp",
@@ -121,7 +121,8 @@ def compiled_files(entry):
         return None
     return [os.path.normpath(f).replace(os.sep, "/") for f in r.stdout.replace("\\\n", " ").split()]
 
-missing = [h for h in EXECUTOR_HEADERS + ORDER_LAYER_HEADERS if h not in headers]
+ORDER_LAYER_HEADERS = sorted(h for h in headers if h.startswith(("cs2market/orders/", "cs2market/store/")))
+missing = [h for h in EXECUTOR_HEADERS if h not in headers]
 if missing:
     fail(f"the layer lists name headers that do not exist (moved?): {missing}")
 for entry in EXECUTOR_HEADERS:
@@ -173,6 +174,57 @@ for rel in tracked:
         if n > MAX_LINES:
             fail(f"{rel}: {n} lines (hand-written files stay under {MAX_LINES}: split by concern)")
 
+# 7 and 8. Layers, and the forwarders at the old flat names.
+LAYER_RANK = {"core": 0, "net": 1, "orders": 2, "store": 3, "provider": 4}
+FORWARD = re.compile(r"\A// cs2market: forwarding header\. .*\n(?://.*\n)*#ifndef (\w+)\n#define \1\n"
+                     r"#include <(cs2market/[^>]+)>\n#endif\n\Z")
+
+
+def layer_of(rel):
+    if provider_of(rel):
+        return "provider"
+    first = rel.split("/")[1]
+    return first if first in ("net", "orders", "store") else "core"
+
+
+def is_forwarder(rel):
+    with open(os.path.join(INC, rel), encoding="utf-8") as f:
+        return f.readline().startswith("// cs2market: forwarding header.")
+
+
+forwarders = [h for h in headers if is_forwarder(h)]
+for h in sorted(forwarders):
+    with open(os.path.join(INC, h), encoding="utf-8") as f:
+        m = FORWARD.match(f.read())
+    if not m:
+        fail(f"{h}: a forwarding header is its guard and one include, nothing else")
+    elif m.group(2) not in headers:
+        fail(f"{h} forwards to {m.group(2)}, which does not exist")
+for h in sorted(headers):
+    if h == "cs2market/src.hpp" or h in forwarders:
+        continue
+    for inc in headers[h]:
+        if inc in forwarders:
+            fail(f"{h} includes the forwarding header {inc}: include the header it names")
+        elif LAYER_RANK[layer_of(inc)] > LAYER_RANK[layer_of(h)]:
+            fail(f"{h} ({layer_of(h)}) includes {inc} ({layer_of(inc)}), a higher layer")
+
+# 9. README's map of the tree.
+with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+    readme = f.read()
+where = readme.split("## Where things are", 1)[-1].split("\n## ", 1)[0] if "## Where things are" in readme else ""
+if not where:
+    fail("README.md has no 'Where things are' section")
+named = set(re.findall(r"`([\w/<>]+\.hpp)`", where))
+public = [h for h in headers if h.endswith(".hpp") and h not in forwarders and not provider_of(h)
+          and not re.search(r"/(detail|impl|generated)/", h)]
+for h in sorted(public):
+    if h[len("cs2market/"):] not in named:
+        fail(f"README 'Where things are' does not name {h}")
+for n in sorted(named):
+    if "<" not in n and f"cs2market/{n}" not in headers:
+        fail(f"README 'Where things are' names {n}, which does not exist")
+
 if failures:
     for f in failures:
         print("structure:", f, file=sys.stderr)
@@ -180,4 +232,5 @@ if failures:
 print(f"structure: {len(core)} core headers include no provider; {len(providers)} providers isolated; "
       f"generated files apart; hand-written files under {MAX_LINES} lines; "
       f"{len(EXECUTOR_HEADERS)} executor headers reach no order-layer or store header; "
-      f"{len(generated_headers)} generated files include only the core and their siblings")
+      f"{len(generated_headers)} generated files include only the core and their siblings; layers in order; "
+      f"{len(forwarders)} forwarders; README's map matches the tree")

@@ -22,7 +22,7 @@ def gen_operations(self):
     buys = [(n, x) for n, x in buys if x]
     out = [banner(self), f"// The {self.name} operations: what each one sends and what it returns. No I/O here.",
            f"#ifndef {guard}", f"#define {guard}", "",
-           f"#include <cs2market/{self.name}/generated/models.hpp>", "#include <cs2market/call_recorder.hpp>",
+           f"#include <cs2market/{self.name}/generated/models.hpp>", "#include <cs2market/net/call_recorder.hpp>",
            "#include <cs2market/exactly_once.hpp>", "#include <cs2market/operation.hpp>", "#include <cs2market/pagination.hpp>",
            "#include <cs2market/raw_body.hpp>"]
     out += ["", "#include <boost/mp11/list.hpp>", "", "#include <array>", "#include <chrono>", "#include <optional>",

@@ -7,8 +7,8 @@
 #define CS2MARKET_CS2DT_ORDERS_HPP
 
 #include <cs2market/cs2dt/generated/operations.hpp>
-#include <cs2market/journaled_buy.hpp>
-#include <cs2market/order.hpp>
+#include <cs2market/orders/journaled_buy.hpp>
+#include <cs2market/orders/order.hpp>
 
 #include <optional>
 #include <string>

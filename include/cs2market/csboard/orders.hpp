@@ -10,8 +10,8 @@
 #define CS2MARKET_CSBOARD_ORDERS_HPP
 
 #include <cs2market/csboard/generated/operations.hpp>
-#include <cs2market/journaled_buy.hpp>
-#include <cs2market/order.hpp>
+#include <cs2market/orders/journaled_buy.hpp>
+#include <cs2market/orders/order.hpp>
 
 #include <algorithm>
 #include <optional>

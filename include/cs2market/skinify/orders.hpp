@@ -6,8 +6,8 @@
 #ifndef CS2MARKET_SKINIFY_ORDERS_HPP
 #define CS2MARKET_SKINIFY_ORDERS_HPP
 
-#include <cs2market/journaled_buy.hpp>
-#include <cs2market/order.hpp>
+#include <cs2market/orders/journaled_buy.hpp>
+#include <cs2market/orders/order.hpp>
 #include <cs2market/skinify/generated/operations.hpp>
 
 #include <optional>

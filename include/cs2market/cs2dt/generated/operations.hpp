@@ -4,7 +4,7 @@
 #define CS2MARKET_CS2DT_GENERATED_OPERATIONS_HPP
 
 #include <cs2market/cs2dt/generated/models.hpp>
-#include <cs2market/call_recorder.hpp>
+#include <cs2market/net/call_recorder.hpp>
 #include <cs2market/exactly_once.hpp>
 #include <cs2market/operation.hpp>
 #include <cs2market/pagination.hpp>

@@ -4,7 +4,7 @@
 #define CS2MARKET_CSBOARD_GENERATED_OPERATIONS_HPP
 
 #include <cs2market/csboard/generated/models.hpp>
-#include <cs2market/call_recorder.hpp>
+#include <cs2market/net/call_recorder.hpp>
 #include <cs2market/exactly_once.hpp>
 #include <cs2market/operation.hpp>
 #include <cs2market/pagination.hpp>
