@@ -11,6 +11,8 @@
 //                           [--trade-protection-ms MS] [--settle-margin-ms MS]
 //   cs2market orders exposure --journal PATH|postgresql://... [--json]
 //   cs2market orders report --journal PATH|postgresql://... --html FILE
+//   cs2market quote NAME [--phase P] [--float-min X] [--float-max X] [--json] [--base-url URL] [--ca-file PEM]
+//                  [--rate-window MS] [--no-retry]
 //   cs2market audit PROVIDER.OPERATION.json ...
 //   cs2market completion bash|zsh
 //
@@ -47,6 +49,8 @@ void usage_text(std::ostream& os)
           "                               [--trade-protection-ms MS] [--settle-margin-ms MS]\n"
           "       cs2market orders exposure --journal PATH|postgresql://... [--json]\n"
           "       cs2market orders report --journal PATH|postgresql://... --html FILE\n"
+          "       cs2market quote NAME [--phase P] [--float-min X] [--float-max X] [--json] [--base-url URL]\n"
+          "                       [--ca-file PEM] [--rate-window MS] [--no-retry]\n"
           "       cs2market audit PROVIDER.OPERATION.json ...\n"
           "       cs2market completion bash|zsh\n";
 }
@@ -104,6 +108,8 @@ int main(int argc, char** argv)
         return cli::audit(std::vector<std::string_view>(args.begin() + 1, args.end()));
     if (args[0] == "orders")
         return cli::orders(args);
+    if (args[0] == "quote")
+        return cli::quote(args);
     if (args[0] != "call" || args.size() < 3)
         return cli::usage();
     cli::call_args a;
