@@ -185,6 +185,9 @@ def main():
             check(p.returncode == 2 and says in p.stderr and p.stdout == "",
                   "bad input %r: exit %d, stderr %r" % (bad, p.returncode, p.stderr))
         check(sandbox.admin("ledger") == before, "bad input changed the sandbox")
+        p = run(REDLINE, "--help")
+        check(p.returncode == 0 and "provider listing_id price availability age_ms" in p.stdout,
+              "quote --help: exit %d, %r" % (p.returncode, p.stdout[:200]))
         rc = sandbox.stop()
         check(rc == 0, "the sandbox exited %s on SIGTERM" % rc)
     finally:

@@ -90,6 +90,8 @@ int report(const std::vector<cs2market::order>& all, const std::string& file);
 
 /// `cs2market quote NAME [--phase P] [--float-min X] [--float-max X] [--json] ...`.
 int quote(const std::vector<std::string_view>& args);
+/// `cs2market quote --help`.
+void quote_help(std::ostream& os);
 
 /// `cs2market orders list|resume|exposure|report ...`.
 int orders(const std::vector<std::string_view>& args);

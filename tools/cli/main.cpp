@@ -78,6 +78,10 @@ int help_for(const std::vector<std::string_view>& args)
         return cli::help(words.size() > 1 ? words[1] : "", words.size() > 2 ? words[2] : "");
     if (words.empty())
         return cli::help("", "");
+    if (words[0] == "quote") {
+        cli::quote_help(std::cout);
+        return 0;
+    }
     cli::usage_text(std::cout);
     return 0;
 }

@@ -51,6 +51,24 @@ concept quoting = requires { typename cs2market::quote_source_for<P>::type; };
 
 } // namespace
 
+void quote_help(std::ostream& os)
+{
+    os << "usage: cs2market quote NAME [--phase P] [--float-min X] [--float-max X] [--json] [--base-url URL]\n"
+          "                       [--ca-file PEM] [--rate-window MS] [--no-retry]\n"
+          "\n"
+          "Every provider's offers of one item (NAME: the market hash name, as Steam spells it), asked at once,\n"
+          "cheapest first: one line per offer, `provider listing_id price availability age_ms`.\n"
+          "  price         USD, exact, with the buyer's fee the provider documents\n"
+          "  availability  instant, hold, or hold:TIME (a trade hold until TIME, UTC)\n"
+          "  age_ms        how old the provider's data is\n"
+          "  --phase P     Phase 1..Phase 4, Ruby, Sapphire, Black Pearl (Doppler), Emerald (Gamma Doppler)\n"
+          "  --float-min X, --float-max X   the float range, inclusive (0 to 1)\n"
+          "  --json        an array of {\"provider\", \"listing_id\", \"price\" (a string), \"availability\", \"age_ms\"}\n"
+          "A listing that does not tell a fact a constraint asks for (a phase, a float) is left out.\n"
+          "A provider that fails is named on stderr and its offers left out. Exit 0 when one provider\n"
+          "answered, 1 when none did, 2 for bad input. Keys: CS2DT_APP_KEY, CSBOARD_API_KEY, SKINIFY_TOKEN.\n";
+}
+
 int quote(const std::vector<std::string_view>& args)
 {
     std::optional<std::string> name;
