@@ -10,7 +10,7 @@
 // decode per file (--repeat K decodes each file K times and reports the fastest
 // and the median, for shared or noisy machines).
 // Built on demand, not a test; see bench/README.md.
-#include <cs2market/bulk.hpp>
+#include <cs2market/net/bulk.hpp>
 #include <cs2market/cs2dt/models.hpp>
 #include <cs2market/csboard/models.hpp>
 

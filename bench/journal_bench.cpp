@@ -9,7 +9,7 @@
 // Writes a markdown report to --out (default bench/results/journal.md) and stdout.
 #include <cs2market/sandbox/sandbox.hpp>
 #include <cs2market/skinify.hpp>
-#include <cs2market/sqlite_journal.hpp>
+#include <cs2market/store/sqlite/sqlite_journal.hpp>
 
 #include "journal_workload.hpp"
 

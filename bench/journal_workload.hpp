@@ -4,7 +4,7 @@
 
 #include "bench_support.hpp"
 
-#include <cs2market/journal.hpp>
+#include <cs2market/orders/journal.hpp>
 #include <cs2market/sandbox/sandbox.hpp>
 #include <cs2market/skinify.hpp>
 

@@ -10,10 +10,10 @@
 // The server is the caller's (e.g. `bash tests/pg/pg_server.sh start /tmp/pgb`:
 // PostgreSQL 15 with its default durability, fsync and synchronous_commit on).
 // Writes a markdown report to --out (default bench/results/postgres.md) and stdout.
-#include <cs2market/postgres_store.hpp>
+#include <cs2market/store/postgres/postgres_store.hpp>
 #include <cs2market/sandbox/sandbox.hpp>
 #include <cs2market/skinify.hpp>
-#include <cs2market/sqlite_journal.hpp>
+#include <cs2market/store/sqlite/sqlite_journal.hpp>
 
 #include "journal_workload.hpp"
 

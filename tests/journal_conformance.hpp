@@ -4,7 +4,7 @@
 // options given (a test clock, to move leases and deadlines).
 #pragma once
 
-#include <cs2market/journal.hpp>
+#include <cs2market/orders/journal.hpp>
 
 #include <catch2/catch.hpp>
 

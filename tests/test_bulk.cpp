@@ -2,7 +2,7 @@
 // stage, against the documented CSBoard snapshot line and CS2DT full-items
 // array, arbitrary chunking, corrupt and hostile input. No Beast.
 // Catch2 v2; main() is in catch_main.cpp.
-#include <cs2market/bulk.hpp>
+#include <cs2market/net/bulk.hpp>
 #include <cs2market/cs2dt/models.hpp>
 #include <cs2market/csboard/models.hpp>
 

@@ -1,7 +1,7 @@
 // The SQLite journal, on a real file: durable intents, compare-and-set
 // transitions, duplicate ids, migrations, reopening, and no secret stored.
-#include <cs2market/detail/journal_schema.hpp>
-#include <cs2market/sqlite_journal.hpp>
+#include <cs2market/store/detail/journal_schema.hpp>
+#include <cs2market/store/sqlite/sqlite_journal.hpp>
 
 #include "journal_conformance.hpp"
 

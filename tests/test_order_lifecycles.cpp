@@ -12,12 +12,12 @@
 #include <cs2market/cs2dt/tracking.hpp>
 #include <cs2market/csboard.hpp>
 #include <cs2market/csboard/tracking.hpp>
-#include <cs2market/exposure.hpp>
-#include <cs2market/order_tracker.hpp>
+#include <cs2market/orders/exposure.hpp>
+#include <cs2market/orders/order_tracker.hpp>
 #include <cs2market/sandbox/sandbox.hpp>
 #include <cs2market/skinify.hpp>
 #include <cs2market/skinify/tracking.hpp>
-#include <cs2market/sqlite_journal.hpp>
+#include <cs2market/store/sqlite/sqlite_journal.hpp>
 
 #include <boost/asio/io_context.hpp>
 

@@ -2,12 +2,12 @@
 // schemas), forward-only transitions, and the tracker under random duplicate,
 // late and reordered events, with a real SQLite journal.
 #include <cs2market/cs2dt.hpp>
-#include <cs2market/detail/call_engine.hpp>
+#include <cs2market/net/detail/call_engine.hpp>
 #include <cs2market/csboard.hpp>
-#include <cs2market/exposure.hpp>
-#include <cs2market/order_tracker.hpp>
+#include <cs2market/orders/exposure.hpp>
+#include <cs2market/orders/order_tracker.hpp>
 #include <cs2market/skinify.hpp>
-#include <cs2market/sqlite_journal.hpp>
+#include <cs2market/store/sqlite/sqlite_journal.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/describe/enum.hpp>

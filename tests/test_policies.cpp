@@ -2,7 +2,7 @@
 // (which failures), backoff_policy (how long), idempotency_policy (what may be
 // resent), detail::decide() (the decision after one attempt), and
 // detail::run_call() over a scripted call_env with a clock that jumps.
-#include <cs2market/detail/call_engine.hpp>
+#include <cs2market/net/detail/call_engine.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>

@@ -6,9 +6,9 @@
 // Each test case works in a schema of its own (search_path in the URI).
 #include "support/rate_window.hpp"
 #include <cs2market/csboard.hpp>
-#include <cs2market/detail/journal_schema.hpp>
-#include <cs2market/postgres_store.hpp>
-#include <cs2market/sqlite_journal.hpp>
+#include <cs2market/store/detail/journal_schema.hpp>
+#include <cs2market/store/postgres/postgres_store.hpp>
+#include <cs2market/store/sqlite/sqlite_journal.hpp>
 #include <cs2market/testing/https_server.hpp>
 
 #include "journal_conformance.hpp"

@@ -3,7 +3,7 @@
 #include "support/rate_window.hpp"
 #include <cs2market/cs2dt.hpp>
 #include <cs2market/csboard.hpp>
-#include <cs2market/rate_limiter.hpp>
+#include <cs2market/net/rate_limiter.hpp>
 #include <cs2market/skinify.hpp>
 
 #include <catch2/catch.hpp>

@@ -1,6 +1,6 @@
 // Retry-After parsing (detail/retry_after.hpp): delta-seconds or an HTTP date,
 // clamped so that no conversion to a clock's duration can overflow.
-#include <cs2market/detail/retry_after.hpp>
+#include <cs2market/net/detail/retry_after.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // URL parsing (detail/url.hpp): the one parser of HTTP base URLs and WebSocket
 // URLs. Errors never echo a URL: its path, query or user info may carry a secret.
-#include <cs2market/detail/url.hpp>
+#include <cs2market/net/detail/url.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -6,7 +6,7 @@
 #include <cs2market/skinify/realtime.hpp>
 #include <cs2market/testing/https_server.hpp>
 #include <cs2market/testing/wss_server.hpp>
-#include <cs2market/websocket.hpp>
+#include <cs2market/net/websocket.hpp>
 
 #include <catch2/catch.hpp>
 

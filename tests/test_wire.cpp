@@ -3,7 +3,7 @@
 #include <cs2market/cs2dt.hpp>
 #include <cs2market/csboard.hpp>
 #include <cs2market/skinify.hpp>
-#include <cs2market/detail/https_connection.hpp>
+#include <cs2market/net/detail/https_connection.hpp>
 #include <cs2market/testing/https_server.hpp>
 #include "support/wire_helpers.hpp"
 

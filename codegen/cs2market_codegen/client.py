@@ -7,7 +7,7 @@ def gen_client(self):
     guard = f"CS2MARKET_{self.name.upper()}_GENERATED_CLIENT_HPP"
     out = [banner(self), f"// cs2market::{self.name}::client: one named method per operation, all through the one executor.",
            f"#ifndef {guard}", f"#define {guard}", "",
-           "#include <cs2market/client.hpp>", f"#include <cs2market/{self.name}/generated/operations.hpp>", "",
+           "#include <cs2market/net/client.hpp>", f"#include <cs2market/{self.name}/generated/operations.hpp>", "",
            f"namespace {self.ns} {{", "",
            f"/// Client for {self.name}. Every named method returns cs2market::result<T>",
            "/// (`.value()` on it throws cs2market::exception instead) and takes optional",

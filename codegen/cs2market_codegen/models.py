@@ -104,7 +104,7 @@ def gen_models(self):
            "// Decode with cs2market::from_json<T>(text); encode with cs2market::to_json(value).",
            f"#ifndef {guard}", f"#define {guard}", "",
            "#include <cs2market/decimal.hpp>", "#include <cs2market/json.hpp>", "#include <cs2market/open_enum.hpp>",
-           "#include <cs2market/order.hpp>",
+           "#include <cs2market/orders/order.hpp>",
            "#include <cs2market/raw_json.hpp>", "#include <cs2market/time.hpp>", "",
            "#include <boost/describe/class.hpp>", "#include <boost/describe/enum.hpp>", "",
            "#include <array>", "#include <cstdint>", "#include <map>", "#include <optional>", "#include <string>", "#include <string_view>",

@@ -25,7 +25,7 @@
 #define CS2MARKET_EXACTLY_ONCE_HPP
 
 #include <cs2market/error.hpp>
-#include <cs2market/order.hpp>
+#include <cs2market/orders/order.hpp>
 #include <cs2market/response.hpp>
 
 #include <optional>

@@ -33,39 +33,39 @@
 #include <cs2market/impl/json_tape.ipp>
 #include <cs2market/impl/json.ipp>
 #include <cs2market/impl/drift.ipp>
-#include <cs2market/impl/bulk.ipp>
-#include <cs2market/impl/replay_guard.ipp>
+#include <cs2market/net/impl/bulk.ipp>
+#include <cs2market/net/impl/replay_guard.ipp>
 
 // The executor, the transport and the WebSocket client.
-#include <cs2market/impl/policies.ipp>
-#include <cs2market/impl/rate_limiter.ipp>
+#include <cs2market/net/impl/policies.ipp>
+#include <cs2market/net/impl/rate_limiter.ipp>
 #include <cs2market/impl/redact.ipp>
-#include <cs2market/impl/retry_after.ipp>
-#include <cs2market/impl/url.ipp>
+#include <cs2market/net/impl/retry_after.ipp>
+#include <cs2market/net/impl/url.ipp>
 #include <cs2market/impl/envelope.ipp>
-#include <cs2market/impl/transport.ipp>
-#include <cs2market/impl/https_connection.ipp>
-#include <cs2market/impl/connection_pool.ipp>
-#include <cs2market/impl/call_engine.ipp>
-#include <cs2market/impl/websocket.ipp>
+#include <cs2market/net/impl/transport.ipp>
+#include <cs2market/net/impl/https_connection.ipp>
+#include <cs2market/net/impl/connection_pool.ipp>
+#include <cs2market/net/impl/call_engine.ipp>
+#include <cs2market/net/impl/websocket.ipp>
 
 // Orders and the journal.
-#include <cs2market/impl/order.ipp>
+#include <cs2market/orders/impl/order.ipp>
 #include <cs2market/impl/serial_worker.ipp>
-#include <cs2market/impl/journal.ipp>
-#include <cs2market/impl/journal_schema.ipp>
-#include <cs2market/impl/sql_journal.ipp>
-#include <cs2market/impl/order_tracker.ipp>
-#include <cs2market/impl/exposure.ipp>
+#include <cs2market/orders/impl/journal.ipp>
+#include <cs2market/store/impl/journal_schema.ipp>
+#include <cs2market/store/impl/sql_journal.ipp>
+#include <cs2market/orders/impl/order_tracker.ipp>
+#include <cs2market/orders/impl/exposure.ipp>
 #ifdef CS2MARKET_WITH_SQLITE // set by the cs2market::sqlite target
-#include <cs2market/impl/sqlite_session.ipp>
-#include <cs2market/impl/sqlite_journal.ipp>
+#include <cs2market/store/sqlite/impl/sqlite_session.ipp>
+#include <cs2market/store/sqlite/impl/sqlite_journal.ipp>
 #endif
 #ifdef CS2MARKET_WITH_POSTGRES // set by the cs2market::postgres target
-#include <cs2market/impl/pg_connection.ipp>
-#include <cs2market/impl/postgres_journal.ipp>
-#include <cs2market/impl/postgres_rate_limiter.ipp>
-#include <cs2market/impl/postgres_store.ipp>
+#include <cs2market/store/postgres/impl/pg_connection.ipp>
+#include <cs2market/store/postgres/impl/postgres_journal.ipp>
+#include <cs2market/store/postgres/impl/postgres_rate_limiter.ipp>
+#include <cs2market/store/postgres/impl/postgres_store.ipp>
 #endif
 
 #if defined(__GNUC__) && !defined(__clang__)

@@ -29,11 +29,11 @@
 // that the parent can match the sandbox's records to the journal.
 #include <cs2market/cs2dt/tracking.hpp>
 #include <cs2market/csboard/tracking.hpp>
-#include <cs2market/order_tracker.hpp>
+#include <cs2market/orders/order_tracker.hpp>
 #include <cs2market/skinify/tracking.hpp>
-#include <cs2market/sqlite_journal.hpp>
+#include <cs2market/store/sqlite/sqlite_journal.hpp>
 #ifdef CS2MARKET_WITH_POSTGRES
-#include <cs2market/postgres_store.hpp>
+#include <cs2market/store/postgres/postgres_store.hpp>
 #endif
 
 #include <boost/asio/executor_work_guard.hpp>

@@ -17,9 +17,9 @@
 // random times while a child buys and follows, and between a kill and the
 // resume. A buy whose intent could not be committed must not have been sent.
 #include <cs2market/sandbox/sandbox.hpp>
-#include <cs2market/sqlite_journal.hpp>
+#include <cs2market/store/sqlite/sqlite_journal.hpp>
 #ifdef CS2MARKET_WITH_POSTGRES
-#include <cs2market/postgres_store.hpp>
+#include <cs2market/store/postgres/postgres_store.hpp>
 #endif
 
 #include <fcntl.h>

@@ -5,7 +5,7 @@
 // same rows (as JSON, or the same errors) and the same outcome; gzip of the
 // bytes decodes to the same rows as the bytes themselves; raw bytes fed to the
 // gunzip whole and in chunks give the same outcome (and output, when it succeeds).
-#include <cs2market/bulk.hpp>
+#include <cs2market/net/bulk.hpp>
 #include <cs2market/cs2dt/models.hpp>
 #include <cs2market/csboard/models.hpp>
 

@@ -7,7 +7,7 @@
 // library signs verifies, once (a replay guard refuses it the second time);
 // ipn_form_to_json gives JSON that parses, or an error.
 #include <cs2market/cs2dt/callback.hpp>
-#include <cs2market/replay_guard.hpp>
+#include <cs2market/net/replay_guard.hpp>
 #include <cs2market/skinify/ipn.hpp>
 
 #include "fuzz_support.hpp"

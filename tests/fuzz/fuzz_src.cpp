@@ -7,7 +7,7 @@
 #include <cs2market/impl/time.ipp>
 #include <cs2market/impl/json_tape.ipp>
 #include <cs2market/impl/json.ipp>
-#include <cs2market/impl/bulk.ipp>
-#include <cs2market/impl/replay_guard.ipp>
+#include <cs2market/net/impl/bulk.ipp>
+#include <cs2market/net/impl/replay_guard.ipp>
 #include <cs2market/impl/redact.ipp>
 #include <cs2market/impl/envelope.ipp>

@@ -2,7 +2,7 @@
 #ifndef CS2MARKET_TESTS_WIRE_HELPERS_HPP
 #define CS2MARKET_TESTS_WIRE_HELPERS_HPP
 
-#include <cs2market/client_options.hpp>
+#include <cs2market/net/client_options.hpp>
 #include <cs2market/testing/https_server.hpp>
 
 #include <chrono>

@@ -3,7 +3,7 @@
 // PROVIDER.OPERATION.json) the way a call would, and tables the drift.
 #include "cli.hpp"
 
-#include <cs2market/bulk.hpp>
+#include <cs2market/net/bulk.hpp>
 #include <cs2market/request.hpp>
 #include <cs2market_registry/help.hpp>
 

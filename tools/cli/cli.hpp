@@ -2,10 +2,10 @@
 #ifndef CS2MARKET_TOOLS_CLI_HPP
 #define CS2MARKET_TOOLS_CLI_HPP
 
-#include <cs2market/client_options.hpp>
+#include <cs2market/net/client_options.hpp>
 #include <cs2market/decimal.hpp>
-#include <cs2market/journal.hpp>
-#include <cs2market/order.hpp>
+#include <cs2market/orders/journal.hpp>
+#include <cs2market/orders/order.hpp>
 
 #include <iosfwd>
 #include <memory>

@@ -166,7 +166,7 @@ void operation_page(std::ostream& os)
     os << "\nresponse: " << H::response;
     if constexpr (H::bulk.is_bulk)
         os << "; a bulk file of " << (H::bulk.ndjson ? "NDJSON" : "JSON array") << (H::bulk.gzip ? ", gzip" : "")
-           << (H::bulk.via_link ? ", behind the link this answers with" : "") << " (cs2market/bulk.hpp)";
+           << (H::bulk.via_link ? ", behind the link this answers with" : "") << " (cs2market/net/bulk.hpp)";
     os << "\n";
     if (!H::errors.empty()) {
         os << "\ndocumented errors:\n";

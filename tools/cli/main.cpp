@@ -26,7 +26,7 @@
 #include "cli.hpp"
 
 #include <cs2market/drift.hpp>
-#include <cs2market/policies.hpp>
+#include <cs2market/net/policies.hpp>
 
 #include <charconv>
 #include <iostream>

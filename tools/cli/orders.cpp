@@ -3,10 +3,10 @@
 #include "cli.hpp"
 
 #include <cs2market/detail/json_writer.hpp>
-#include <cs2market/exposure.hpp>
-#include <cs2market/order_tracker.hpp>
-#include <cs2market/postgres_store.hpp> // is_postgres_conninfo; the store itself with CS2MARKET_WITH_POSTGRES
-#include <cs2market/sqlite_journal.hpp>
+#include <cs2market/orders/exposure.hpp>
+#include <cs2market/orders/order_tracker.hpp>
+#include <cs2market/store/postgres/postgres_store.hpp> // is_postgres_conninfo; the store itself with CS2MARKET_WITH_POSTGRES
+#include <cs2market/store/sqlite/sqlite_journal.hpp>
 #include <cs2market_registry/tracking.hpp> // every provider's client and order source
 
 #include <boost/asio/io_context.hpp>

@@ -4,7 +4,7 @@
 
 #include <cs2market/json.hpp>
 #include <cs2market/market/quote.hpp>
-#include <cs2market/policies.hpp>
+#include <cs2market/net/policies.hpp>
 #include <cs2market_registry/market.hpp> // every provider's quote_source
 
 #include <boost/asio/io_context.hpp>

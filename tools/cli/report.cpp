@@ -6,7 +6,7 @@
 // only: the journal's orders and exposure_of.
 #include "cli.hpp"
 
-#include <cs2market/exposure.hpp>
+#include <cs2market/orders/exposure.hpp>
 #include <cs2market_registry/providers.hpp>
 
 #include <boost/mp11/algorithm.hpp>

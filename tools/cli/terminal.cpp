@@ -3,7 +3,7 @@
 // here runs when stdout is not a terminal, so piped output stays as it was.
 #include "cli.hpp"
 
-#include <cs2market/exposure.hpp>
+#include <cs2market/orders/exposure.hpp>
 #include <cs2market/time.hpp>
 
 #include <sys/ioctl.h>

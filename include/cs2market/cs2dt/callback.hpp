@@ -64,7 +64,7 @@
 #include <cs2market/detail/md5.hpp>
 #include <cs2market/error.hpp>
 #include <cs2market/json.hpp>
-#include <cs2market/replay_guard.hpp>
+#include <cs2market/net/replay_guard.hpp>
 
 #include <algorithm>
 #include <cstddef>

@@ -20,7 +20,7 @@
 #include <cs2market/cs2dt.hpp>
 #include <cs2market/cs2dt/models.hpp>
 #include <cs2market/json.hpp>
-#include <cs2market/websocket.hpp>
+#include <cs2market/net/websocket.hpp>
 
 #include <chrono>
 #include <functional>

@@ -8,7 +8,7 @@
 
 #include <cs2market/cs2dt/generated/models.hpp>
 #include <cs2market/exactly_once.hpp>
-#include <cs2market/order.hpp>
+#include <cs2market/orders/order.hpp>
 
 #include <optional>
 #include <string>

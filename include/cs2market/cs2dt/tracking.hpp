@@ -7,7 +7,7 @@
 
 #include <cs2market/cs2dt.hpp>
 #include <cs2market/cs2dt/orders.hpp>
-#include <cs2market/order_tracker.hpp>
+#include <cs2market/orders/order_tracker.hpp>
 
 #include <memory>
 #include <string>

@@ -11,7 +11,7 @@
 
 #include <cs2market/csboard/generated/models.hpp>
 #include <cs2market/exactly_once.hpp>
-#include <cs2market/order.hpp>
+#include <cs2market/orders/order.hpp>
 
 #include <algorithm>
 #include <optional>

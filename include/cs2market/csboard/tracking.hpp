@@ -5,8 +5,8 @@
 
 #include <cs2market/csboard.hpp>
 #include <cs2market/csboard/orders.hpp>
-#include <cs2market/order_tracker.hpp>
-#include <cs2market/replay_buy.hpp>
+#include <cs2market/orders/order_tracker.hpp>
+#include <cs2market/orders/replay_buy.hpp>
 
 #include <algorithm>
 #include <memory>

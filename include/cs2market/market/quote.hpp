@@ -18,7 +18,7 @@
 #include <cs2market/detail/config.hpp>
 #include <cs2market/error.hpp>
 #include <cs2market/item_key.hpp>
-#include <cs2market/order.hpp> // unix_ms
+#include <cs2market/orders/order.hpp> // unix_ms
 
 #include <cstdint>
 #include <functional>

@@ -57,7 +57,7 @@
 #include <cs2market/detail/utf8.hpp>
 #include <cs2market/error.hpp>
 #include <cs2market/json.hpp>
-#include <cs2market/replay_guard.hpp>
+#include <cs2market/net/replay_guard.hpp>
 #include <cs2market/skinify/models.hpp>
 
 #include <boost/describe/members.hpp>

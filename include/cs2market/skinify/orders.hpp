@@ -7,7 +7,7 @@
 #define CS2MARKET_SKINIFY_ORDERS_HPP
 
 #include <cs2market/exactly_once.hpp>
-#include <cs2market/order.hpp>
+#include <cs2market/orders/order.hpp>
 #include <cs2market/skinify/generated/models.hpp>
 
 #include <optional>

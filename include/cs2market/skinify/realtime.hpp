@@ -18,7 +18,7 @@
 
 #include <cs2market/json.hpp>
 #include <cs2market/skinify/models.hpp>
-#include <cs2market/websocket.hpp>
+#include <cs2market/net/websocket.hpp>
 
 #include <cs2market/detail/md5.hpp>
 

@@ -5,7 +5,7 @@
 #ifndef CS2MARKET_SKINIFY_TRACKING_HPP
 #define CS2MARKET_SKINIFY_TRACKING_HPP
 
-#include <cs2market/order_tracker.hpp>
+#include <cs2market/orders/order_tracker.hpp>
 #include <cs2market/skinify.hpp>
 #include <cs2market/skinify/orders.hpp>
 #include <cs2market/skinify/realtime.hpp>

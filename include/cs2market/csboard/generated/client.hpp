@@ -3,7 +3,7 @@
 #ifndef CS2MARKET_CSBOARD_GENERATED_CLIENT_HPP
 #define CS2MARKET_CSBOARD_GENERATED_CLIENT_HPP
 
-#include <cs2market/client.hpp>
+#include <cs2market/net/client.hpp>
 #include <cs2market/csboard/generated/operations.hpp>
 
 namespace cs2market::csboard {

@@ -7,7 +7,7 @@
 #include <cs2market/decimal.hpp>
 #include <cs2market/json.hpp>
 #include <cs2market/open_enum.hpp>
-#include <cs2market/order.hpp>
+#include <cs2market/orders/order.hpp>
 #include <cs2market/raw_json.hpp>
 #include <cs2market/time.hpp>
 

@@ -1,0 +1,304 @@
+// cs2market: template bodies of client.hpp.
+#ifndef CS2MARKET_NET_IMPL_CLIENT_HPP
+#define CS2MARKET_NET_IMPL_CLIENT_HPP
+
+#include <cs2market/detail/redact.hpp>
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/execution.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <cstdlib>
+#include <optional>
+#include <type_traits>
+
+namespace cs2market {
+namespace detail {
+
+/// Hands an erased call's outcome to the caller's handler as the typed result,
+/// on the handler's executor.
+template <class Handler, class T>
+struct typed_completion final : call_completion::base {
+    using work_t = std::decay_t<decltype(boost::asio::prefer(
+        boost::asio::get_associated_executor(std::declval<Handler&>(), std::declval<boost::asio::strand<boost::asio::any_io_executor>&>()),
+        boost::asio::execution::outstanding_work.tracked))>;
+
+    typed_completion(Handler h, std::shared_ptr<std::optional<response<T>>> slot, std::shared_ptr<client_state> st)
+        : handler(std::move(h)), slot(std::move(slot)), state(std::move(st)),
+          work(boost::asio::prefer(boost::asio::get_associated_executor(handler, state->strand),
+                                   boost::asio::execution::outstanding_work.tracked))
+    {
+    }
+
+    void complete(result<void> r) override
+    {
+        namespace net = boost::asio;
+        using R = result<response<T>>;
+        auto cs = net::get_associated_cancellation_slot(handler);
+        if (cs.is_connected())
+            cs.clear();
+        std::optional<R> out;
+        if (r) {
+            out.emplace(std::move(**slot));
+        } else {
+            error e = r.error();
+            if (e.provider.empty())
+                e.provider = state->provider;
+            out.emplace(std::move(e));
+        }
+        auto ex = net::get_associated_executor(handler, state->strand);
+        // post, not dispatch: never resume the caller (e.g. another coroutine)
+        // inline from inside the engine's completion.
+        net::post(ex, [h = std::move(handler), out = std::move(*out), w = std::move(work)]() mutable { std::move(h)(std::move(out)); });
+    }
+
+    Handler handler;
+    std::shared_ptr<std::optional<response<T>>> slot;
+    std::shared_ptr<client_state> state;
+    work_t work;
+};
+
+} // namespace detail
+
+template <class Provider>
+basic_client<Provider>::basic_client(client_options opts) : ioc_(std::make_unique<boost::asio::io_context>(1))
+{
+    init(ioc_->get_executor(), std::move(opts));
+}
+
+template <class Provider>
+basic_client<Provider>::basic_client(boost::asio::any_io_executor ex, client_options opts)
+{
+    init(std::move(ex), std::move(opts));
+}
+
+template <class Provider>
+void basic_client<Provider>::init(boost::asio::any_io_executor ex, client_options opts)
+{
+    if (opts.credential.empty() && !Provider::info.credential_env.empty())
+        if (const char* v = std::getenv(std::string(Provider::info.credential_env).c_str()))
+            opts.credential = v;
+    if (opts.base_url.empty())
+        opts.base_url = std::string(Provider::info.default_base_url);
+    st_ = std::make_shared<detail::client_state>(std::move(ex), std::move(opts), Provider::info.id);
+    st_->endpoint = detail::parse_url(st_->opts.base_url, detail::url_kind::https_base, Provider::info.id);
+}
+
+template <class Provider>
+template <class Token>
+auto basic_client<Provider>::async_warm_up(std::size_t connections, Token&& token)
+{
+    return boost::asio::async_initiate<Token, void(result<void>)>(
+        [st = st_, connections](auto handler) {
+            auto ex = boost::asio::get_associated_executor(handler, st->strand);
+            auto h = std::make_shared<decltype(handler)>(std::move(handler));
+            boost::asio::dispatch(st->strand, [st, connections, h, ex] {
+                st->keep_warm(std::max<std::size_t>(1, connections), [h, ex](result<void> r) {
+                    boost::asio::post(ex, [h, r = std::move(r)]() mutable { std::move(*h)(std::move(r)); });
+                });
+            });
+        },
+        token);
+}
+
+template <class Provider>
+result<void> basic_client<Provider>::warm_up(std::size_t connections)
+{
+    if (ioc_) {
+        std::optional<result<void>> out;
+        async_warm_up(connections, [&out](result<void> r) { out.emplace(std::move(r)); });
+        ioc_->restart();
+        ioc_->run();
+        return std::move(*out);
+    }
+    return async_warm_up(connections, boost::asio::use_future).get();
+}
+
+template <class Provider>
+template <class Op>
+result<typename Op::response_type> basic_client<Provider>::call(const typename Op::params& params, const call_options& co)
+{
+    auto r = send<Op>(params, co);
+    if (!r)
+        return r.error();
+    return std::move(r->value);
+}
+
+template <class Provider>
+template <class Op>
+result<response<typename Op::response_type>> basic_client<Provider>::send(const typename Op::params& params, const call_options& co)
+{
+    using R = result<response<typename Op::response_type>>;
+    if (ioc_) {
+        std::optional<R> out;
+        async_send<Op>(params, co, [&out](R r) { out.emplace(std::move(r)); });
+        ioc_->restart();
+        ioc_->run();
+        return std::move(*out);
+    }
+    return async_send<Op>(params, co, boost::asio::use_future).get();
+}
+
+template <class Provider>
+template <class Op, class Token>
+auto basic_client<Provider>::async_send(typename Op::params params, call_options co, Token&& token)
+{
+    static_assert(std::is_same_v<typename Op::provider, Provider>, "operation of another provider");
+    using R = result<response<typename Op::response_type>>;
+    return boost::asio::async_initiate<Token, void(R)>(
+        [st = st_](auto handler, typename Op::params p, call_options c) {
+            namespace net = boost::asio;
+            using handler_t = decltype(handler);
+            auto slot = std::make_shared<std::optional<response<typename Op::response_type>>>();
+            const auto pol = st->policies(c);
+            auto call = prepare<Op>(*st, std::move(p), pol, slot);
+            auto cs = std::make_shared<detail::call_state>();
+            auto cancel_slot = net::get_associated_cancellation_slot(handler);
+            if (cancel_slot.is_connected())
+                cancel_slot.assign([cs, ex = st->strand](net::cancellation_type t) {
+                    if (t != net::cancellation_type::none)
+                        net::post(ex, [cs] { cs->cancel(); });
+                });
+            detail::call_completion completion{
+                std::make_unique<detail::typed_completion<handler_t, typename Op::response_type>>(std::move(handler), slot, st)};
+            if (!call) {
+                net::post(st->strand, [e = call.error(), completion = std::move(completion)]() mutable { completion(nullptr, e); });
+                return;
+            }
+            detail::spawn_call(st, std::move(*call), pol, std::move(cs), std::move(completion));
+        },
+        token, std::move(params), std::move(co));
+}
+
+template <class Provider>
+template <class Op, class Token>
+auto basic_client<Provider>::async_call(typename Op::params params, call_options co, Token&& token)
+{
+    using R = result<typename Op::response_type>;
+    return boost::asio::async_initiate<Token, void(R)>(
+        [this](auto handler, typename Op::params p, call_options c) {
+            // Taken before the handler is moved into the lambda below (argument
+            // evaluation order is unspecified).
+            auto cancel_slot = boost::asio::get_associated_cancellation_slot(handler);
+            auto ex = boost::asio::get_associated_executor(handler, st_->strand);
+            async_send<Op>(std::move(p), std::move(c),
+                           boost::asio::bind_cancellation_slot(
+                               cancel_slot, boost::asio::bind_executor(ex, [h = std::move(handler)](
+                                                                               result<response<typename Op::response_type>> r) mutable {
+                                   if (!r)
+                                       std::move(h)(R(r.error()));
+                                   else
+                                       std::move(h)(R(std::move(r->value)));
+                               })));
+        },
+        token, std::move(params), std::move(co));
+}
+
+/// Binds a typed call to an erased one: the caller's or a generated id for
+/// buys, the request, a decoder into `slot`, and the lookup by id.
+template <class Provider>
+template <class Op>
+result<std::shared_ptr<detail::erased_call>>
+basic_client<Provider>::prepare(const detail::client_state& st, typename Op::params params, const detail::call_policies& pol,
+                                std::shared_ptr<std::optional<response<typename Op::response_type>>> slot)
+{
+    using X = exactly_once_traits<Op>;
+    auto c = std::make_shared<detail::erased_call>();
+    c->provider = Provider::info.id;
+    c->operation = Op::name;
+    c->method = Op::method;
+    c->rate_limits = Op::rate_limits;
+    c->errors = Op::errors;
+    c->buy = X::enabled;
+    operation_facts facts{Provider::info.id, Op::name, Op::method, X::enabled, X::provider_replays, false};
+    if constexpr (X::enabled) {
+        auto& id = X::id(params);
+        if (!id && pol.idempotency.generate_ids)
+            id = detail::generate_id();
+        if (id)
+            c->id = *id;
+        facts.has_id = !c->id.empty();
+    }
+    auto req = build_request<Op>(params, st.opts.credential);
+    if (!req)
+        return req.error();
+    c->request = std::move(*req);
+    c->request.idempotent = pol.idempotency.resendable(facts);
+    if constexpr (X::enabled) {
+        if (st.opts.journal && pol.journal && !c->id.empty()) {
+            auto jb = std::make_shared<detail::journal_binding>();
+            jb->store = st.opts.journal;
+            const order_intent intent = X::intent(params);
+            jb->intent.provider = Provider::info.id;
+            jb->intent.id = c->id;
+            jb->intent.operation = std::string(Op::name);
+            jb->intent.item_name = intent.item_name;
+            jb->intent.max_price = intent.max_price;
+            jb->intent.price = intent.max_price;
+            jb->intent.phase = order_phase::submitted;
+            jb->intent.created_at = now_unix_ms();
+            jb->request = detail::redact(c->request.body, st.opts.credential);
+            jb->answered = [slot] { return X::observe((*slot)->value); };
+            jb->errors = Op::errors;
+            c->journal = std::move(jb);
+        }
+    }
+    c->decode = [slot, cred = st.opts.credential, drift = st.opts.drift](const http_response& r) -> result<void> {
+        std::optional<drift_report::binding> heard;
+        if (drift)
+            heard.emplace(*drift, Provider::info.id, Op::name);
+        auto d = decode_response<Op>(r, cred, heard ? &*heard : nullptr);
+        if (!d)
+            return d.error();
+        *slot = std::move(*d);
+        return {};
+    };
+    if constexpr (X::enabled && X::has_lookup) {
+        using L = typename X::lookup;
+        static_assert(std::is_same_v<decltype(X::from_lookup(std::declval<const typename L::response_type&>(), std::string())),
+                                     std::optional<result<response<typename Op::response_type>>>>,
+                      "exactly_once_traits::from_lookup must tell the lookup's answer as the buy's answer");
+        c->lookup = [slot, id = c->id, cred = st.opts.credential, drift = st.opts.drift]() -> std::shared_ptr<detail::erased_call> {
+            auto l = std::make_shared<detail::erased_call>();
+            l->provider = Provider::info.id;
+            l->operation = L::name;
+            l->method = L::method;
+            l->rate_limits = L::rate_limits;
+            l->id = id;
+            auto req = build_request<L>(X::lookup_params(id), cred);
+            if (req) {
+                l->request = std::move(*req);
+                l->request.idempotent = true;
+            }
+            l->decode = [slot, id, cred, drift](const http_response& r) -> result<void> {
+                std::optional<drift_report::binding> heard;
+                if (drift)
+                    heard.emplace(*drift, Provider::info.id, L::name);
+                auto d = decode_response<L>(r, cred, heard ? &*heard : nullptr);
+                if (!d && is_not_found(d.error(), L::errors))
+                    return detail::make_error(error_kind::outcome_unknown, "no order under this id", Provider::info.id);
+                if (!d)
+                    return d.error();
+                auto mapped = X::from_lookup(d->value, id);
+                if (!mapped)
+                    return detail::make_error(error_kind::outcome_unknown, "no order under this id", Provider::info.id);
+                if (!*mapped)
+                    return mapped->error();
+                *slot = std::move(**mapped);
+                return {};
+            };
+            return l;
+        };
+    }
+    return c;
+}
+
+} // namespace cs2market
+
+#endif

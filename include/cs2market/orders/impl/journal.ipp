@@ -1,0 +1,43 @@
+// cs2market: bodies of journal.hpp.
+#ifndef CS2MARKET_ORDERS_IMPL_JOURNAL_IPP
+#define CS2MARKET_ORDERS_IMPL_JOURNAL_IPP
+
+#include <cs2market/orders/journal.hpp>
+
+#include <set>
+
+namespace cs2market {
+
+CS2MARKET_DECL journal::journal() = default;
+
+CS2MARKET_DECL journal::~journal()
+{
+    stop_worker();
+}
+
+CS2MARKET_DECL void journal::stop_worker() noexcept
+{
+    worker_.stop();
+}
+
+CS2MARKET_DECL void journal::post_work(detail::journal_job job)
+{
+    worker_.post(std::move(job));
+}
+
+CS2MARKET_DECL provider_id intern_provider_id(std::string_view name)
+{
+    // Never destroyed: a journal's thread may still read a journal at exit (see
+    // journal_statements). Nodes never move: the views stay valid.
+    static auto& m = *new std::mutex;
+    static auto& names = *new std::set<std::string, std::less<>>;
+    std::lock_guard<std::mutex> lk(m);
+    auto it = names.find(name);
+    if (it == names.end())
+        it = names.emplace(name).first;
+    return provider_id{*it};
+}
+
+} // namespace cs2market
+
+#endif
