@@ -5,6 +5,7 @@
 #
 #   <cs2market_registry/providers.hpp>          cs2market::registry::providers (mp_list of <p>::provider)
 #   <cs2market_registry/tracking.hpp>           every provider's order_source (<p>/tracking.hpp)
+#   <cs2market_registry/market.hpp>             every provider's quote_source (<p>/market.hpp)
 #   <cs2market_registry/help.hpp>               every provider's help tables (<p>/generated/help.hpp)
 #   <cs2market_registry/sandbox_providers.hpp>  cs2market::sandbox::registry::frontends (mp_list of <p>_frontend)
 file(GLOB cs2market_schema_files CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/schemas/*.json)
@@ -21,11 +22,15 @@ set(_types "")
 set(_sb_inc "")
 set(_sb_types "")
 set(_trk "")
+set(_mkt "")
 set(_help "")
 foreach(n IN LISTS cs2market_provider_names)
   string(APPEND _inc "#include <cs2market/${n}.hpp>\n")
   if(EXISTS ${PROJECT_SOURCE_DIR}/include/cs2market/${n}/tracking.hpp)
     string(APPEND _trk "#include <cs2market/${n}/tracking.hpp>\n")
+  endif()
+  if(EXISTS ${PROJECT_SOURCE_DIR}/include/cs2market/${n}/market.hpp)
+    string(APPEND _mkt "#include <cs2market/${n}/market.hpp>\n")
   endif()
   string(APPEND _help "#include <cs2market/${n}/generated/help.hpp>\n")
   list(APPEND _types "::cs2market::${n}::provider")
@@ -48,6 +53,12 @@ file(CONFIGURE OUTPUT ${_dir}/tracking.hpp CONTENT "// Written by CMake (cmake/p
 #define CS2MARKET_REGISTRY_TRACKING_HPP
 #include <cs2market_registry/providers.hpp>
 ${_trk}#endif
+")
+file(CONFIGURE OUTPUT ${_dir}/market.hpp CONTENT "// Written by CMake (cmake/provider_registry.cmake) from schemas/*.json.
+#ifndef CS2MARKET_REGISTRY_MARKET_HPP
+#define CS2MARKET_REGISTRY_MARKET_HPP
+#include <cs2market_registry/providers.hpp>
+${_mkt}#endif
 ")
 file(CONFIGURE OUTPUT ${_dir}/help.hpp CONTENT "// Written by CMake (cmake/provider_registry.cmake) from schemas/*.json.
 #ifndef CS2MARKET_REGISTRY_HELP_HPP

@@ -20,7 +20,7 @@
    defines the buy's order_binding) does not compile (asked of the compiler, for
    UNBOUND_BUY).
 7. Layers: core (include/cs2market/*.hpp and its detail/, impl/) < executor (net/)
-   < orders (orders/) < stores (store/) < providers. A file includes only its own
+   < orders (orders/) < stores (store/) < markets (market/) < providers. A file includes only its own
    layer and lower ones. Exempt: src.hpp (it compiles every layer) and the
    forwarding headers left at the old flat names.
 8. A forwarding header is its guard and one include of the header it names,
@@ -175,7 +175,7 @@ for rel in tracked:
             fail(f"{rel}: {n} lines (hand-written files stay under {MAX_LINES}: split by concern)")
 
 # 7 and 8. Layers, and the forwarders at the old flat names.
-LAYER_RANK = {"core": 0, "net": 1, "orders": 2, "store": 3, "provider": 4}
+LAYER_RANK = {"core": 0, "net": 1, "orders": 2, "store": 3, "market": 4, "provider": 5}
 FORWARD = re.compile(r"\A// cs2market: forwarding header\. .*\n(?://.*\n)*#ifndef (\w+)\n#define \1\n"
                      r"#include <(cs2market/[^>]+)>\n#endif\n\Z")
 
@@ -184,7 +184,7 @@ def layer_of(rel):
     if provider_of(rel):
         return "provider"
     first = rel.split("/")[1]
-    return first if first in ("net", "orders", "store") else "core"
+    return first if first in ("net", "orders", "store", "market") else "core"
 
 
 def is_forwarder(rel):

@@ -747,7 +747,7 @@ TEST_CASE("item_key: every listing of the sandbox catalogue makes a key that pri
         REQUIRE(back->canonical() == c);
     }
     CHECK(with_stickers > 0);
-    (void)phased; // the catalogue's paint indices are arbitrary: a Doppler may or may not land on a phase
+    CHECK(phased > 0); // a Doppler's paint index is one of its phases' (catalogue::paint_index_of)
 }
 
 TEST_CASE("item_key from cs2dt: a style names a Doppler's phase, checked against the paint index", "[item_key][cs2dt]")

@@ -88,6 +88,11 @@ std::string utc_text(cs2market::unix_ms ms);
 /// `orders report --html FILE`: one self-contained HTML page of `all`.
 int report(const std::vector<cs2market::order>& all, const std::string& file);
 
+/// `cs2market quote NAME [--phase P] [--float-min X] [--float-max X] [--json] ...`.
+int quote(const std::vector<std::string_view>& args);
+/// `cs2market quote --help`.
+void quote_help(std::ostream& os);
+
 /// `cs2market orders list|resume|exposure|report ...`.
 int orders(const std::vector<std::string_view>& args);
 

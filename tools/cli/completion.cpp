@@ -98,9 +98,11 @@ void assoc(std::ostream& os, std::string_view name, const std::vector<std::pair<
     os << ")\n";
 }
 
-constexpr std::string_view commands = "list\ncall\norders\nhelp\ncompletion\naudit";
+constexpr std::string_view commands = "list\ncall\norders\nquote\nhelp\ncompletion\naudit";
 constexpr std::string_view call_options = "--base-url\n--ca-file\n--journal\n--rate-window\n--no-retry\n--drift\n--help";
 constexpr std::string_view orders_commands = "list\nresume\nexposure\nreport";
+constexpr std::string_view quote_options =
+    "--phase\n--float-min\n--float-max\n--json\n--base-url\n--ca-file\n--rate-window\n--no-retry\n--help";
 constexpr std::string_view orders_options =
     "--journal\n--json\n--timeout\n--base-url\n--ca-file\n--poll-ms\n--owner\n--lease\n--max-orders\n--html\n--help";
 
@@ -151,6 +153,10 @@ void bash(const tables& t)
                  "        case ${w[n-2]} in --journal | --ca-file | --html) COMPREPLY=($(compgen -f -- \"$cur\")); return ;; esac\n"
                  "        COMPREPLY=($(compgen -W " << quoted(orders_options) << " -- \"$cur\"))\n"
                  "        ;;\n"
+                 "    quote)\n"
+                 "        case ${w[n-2]} in --ca-file) COMPREPLY=($(compgen -f -- \"$cur\")); return ;; --phase | --float-* | --base-url | --rate-window) return ;; esac\n"
+                 "        [[ $cur == -* ]] && COMPREPLY=($(compgen -W " << quoted(quote_options) << " -- \"$cur\"))\n"
+                 "        ;;\n"
                  "    completion) ((n == 3)) && COMPREPLY=($(compgen -W $'bash\\nzsh' -- \"$cur\")) ;;\n"
                  "    audit) COMPREPLY=($(compgen -f -- \"$cur\")) ;;\n"
                  "    esac\n"
@@ -198,6 +204,10 @@ void zsh(const tables& t)
                  "        if ((CURRENT == 3)); then list=(\"${(@f)$(print -r -- " << quoted(orders_commands) << ")}\"); compadd -a list; return; fi\n"
                  "        case ${words[CURRENT-1]} in --journal | --ca-file | --html) _files; return ;; esac\n"
                  "        list=(\"${(@f)$(print -r -- " << quoted(orders_options) << ")}\"); compadd -a list\n"
+                 "        ;;\n"
+                 "    quote)\n"
+                 "        case ${words[CURRENT-1]} in --ca-file) _files; return ;; --phase | --float-* | --base-url | --rate-window) return ;; esac\n"
+                 "        [[ $cur == -* ]] && { list=(\"${(@f)$(print -r -- " << quoted(quote_options) << ")}\"); compadd -a list; }\n"
                  "        ;;\n"
                  "    completion) ((CURRENT == 3)) && compadd bash zsh ;;\n"
                  "    audit) _files ;;\n"

@@ -11,6 +11,8 @@
 //                           [--trade-protection-ms MS] [--settle-margin-ms MS]
 //   cs2market orders exposure --journal PATH|postgresql://... [--json]
 //   cs2market orders report --journal PATH|postgresql://... --html FILE
+//   cs2market quote NAME [--phase P] [--float-min X] [--float-max X] [--json] [--base-url URL] [--ca-file PEM]
+//                  [--rate-window MS] [--no-retry]
 //   cs2market audit PROVIDER.OPERATION.json ...
 //   cs2market completion bash|zsh
 //
@@ -47,6 +49,8 @@ void usage_text(std::ostream& os)
           "                               [--trade-protection-ms MS] [--settle-margin-ms MS]\n"
           "       cs2market orders exposure --journal PATH|postgresql://... [--json]\n"
           "       cs2market orders report --journal PATH|postgresql://... --html FILE\n"
+          "       cs2market quote NAME [--phase P] [--float-min X] [--float-max X] [--json] [--base-url URL]\n"
+          "                       [--ca-file PEM] [--rate-window MS] [--no-retry]\n"
           "       cs2market audit PROVIDER.OPERATION.json ...\n"
           "       cs2market completion bash|zsh\n";
 }
@@ -74,6 +78,10 @@ int help_for(const std::vector<std::string_view>& args)
         return cli::help(words.size() > 1 ? words[1] : "", words.size() > 2 ? words[2] : "");
     if (words.empty())
         return cli::help("", "");
+    if (words[0] == "quote") {
+        cli::quote_help(std::cout);
+        return 0;
+    }
     cli::usage_text(std::cout);
     return 0;
 }
@@ -104,6 +112,8 @@ int main(int argc, char** argv)
         return cli::audit(std::vector<std::string_view>(args.begin() + 1, args.end()));
     if (args[0] == "orders")
         return cli::orders(args);
+    if (args[0] == "quote")
+        return cli::quote(args);
     if (args[0] != "call" || args.size() < 3)
         return cli::usage();
     cli::call_args a;

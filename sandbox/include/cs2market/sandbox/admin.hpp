@@ -1,5 +1,6 @@
 // cs2market::sandbox — the sandbox's own records over HTTPS, for black-box tests
-// (the executable): GET /_sandbox/purchases and GET /_sandbox/ledger on the
+// (the executable): GET /_sandbox/purchases, GET /_sandbox/ledger and
+// GET /_sandbox/listings on the
 // providers' port, under a path no provider uses, without a key. Amounts are
 // exact decimals as strings. Account keys are never shown (a purchase names
 // its account by user id); `?key=` filters by one.
@@ -58,8 +59,9 @@ inline std::optional<response> admin_answer(market& m, const request& req)
         return std::nullopt;
     const query_t t = parse_target(req.target);
     const std::string_view what = std::string_view(t.path).substr(admin_prefix.size());
-    if (what != "purchases" && what != "ledger")
-        return detail::admin_error(404, "not_found", "sandbox admin endpoints: GET /_sandbox/purchases, GET /_sandbox/ledger");
+    if (what != "purchases" && what != "ledger" && what != "listings")
+        return detail::admin_error(404, "not_found",
+                                   "sandbox admin endpoints: GET /_sandbox/purchases, GET /_sandbox/ledger, GET /_sandbox/listings");
     if (req.method != "GET") {
         response r = detail::admin_error(405, "method_not_allowed", "GET only");
         r.headers.emplace_back("Allow", "GET");
@@ -87,6 +89,28 @@ inline std::optional<response> admin_answer(market& m, const request& req)
         if (!found)
             return detail::admin_error(400, "unknown_provider", "no provider '" + *name + "' in this sandbox");
         p = *found;
+    }
+    if (what == "listings") { // what is on sale (of one name, one provider when asked): the truth of a quote
+        const auto name = t.get("name");
+        boost::json::array rows;
+        for (const auto& b : m.books()) {
+            if (!p.empty() && b.id != p)
+                continue;
+            for (std::size_t li = 0; li < b.listings.size(); ++li) {
+                const listing& l = b.listings[li];
+                if (l.sold || (name && m.type_of(l).market_hash_name != *name))
+                    continue;
+                rows.push_back(boost::json::object{{"provider", b.id.name()},
+                                                   {"listing_id", m.wire_listing_id(b.id, li)},
+                                                   {"market_hash_name", m.type_of(l).market_hash_name},
+                                                   {"price", l.price.to_string()},
+                                                   {"float", l.float_value},
+                                                   {"paint_seed", l.paint_seed},
+                                                   {"paint_index", l.paint_index},
+                                                   {"hold", l.hold}});
+            }
+        }
+        return json_response(200, boost::json::serialize(boost::json::object{{"listings", std::move(rows)}}));
     }
     const auto key = t.get("key");
     const auto ref = t.get("ref");

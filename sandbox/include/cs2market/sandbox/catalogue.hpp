@@ -7,6 +7,7 @@
 #include <cs2market/decimal.hpp>
 
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -144,6 +145,22 @@ struct catalogue {
         return std::max<std::int64_t>(3, static_cast<std::int64_t>(v));
     }
 
+    // A listing's paint index. A Doppler's or Gamma Doppler's is one of its phases' (the
+    // public paint index table: 415 Ruby ... 421 Phase 4, 568 Emerald ... 572 Phase 4),
+    // so that listings of one name differ by phase as on the real markets; the other
+    // finishes keep an arbitrary index.
+    std::int64_t paint_index_of(std::size_t type_idx, std::uint64_t r) const
+    {
+        static constexpr std::int64_t doppler[] = {415, 416, 417, 418, 419, 420, 421};
+        static constexpr std::int64_t gamma[] = {568, 569, 570, 571, 572};
+        const std::string& skin = types[type_idx].skin;
+        if (skin == "Doppler")
+            return doppler[r % std::size(doppler)];
+        if (skin == "Gamma Doppler")
+            return gamma[r % std::size(gamma)];
+        return 44 + static_cast<std::int64_t>(type_idx % 600);
+    }
+
     // The physical listings of one provider: 1-3 per type, ids from `id_base`.
     std::vector<listing> make_listings(std::uint64_t seed, std::int64_t id_base) const
     {
@@ -162,7 +179,7 @@ struct catalogue {
                 l.float_value = wear_lo[w] + (wear_hi[w] - wear_lo[w]) * u;
                 l.float_value = static_cast<double>(static_cast<std::int64_t>(l.float_value * 1e8)) / 1e8;
                 l.paint_seed = static_cast<std::int64_t>((r >> 20) % 1001);
-                l.paint_index = 44 + static_cast<std::int64_t>(i % 600);
+                l.paint_index = paint_index_of(i, r >> 8);
                 l.asset_id = 31247084400 + l.num_id % 1000000000;
                 int nst = static_cast<int>((r >> 32) % 9);
                 nst = nst > 4 ? 0 : nst;

@@ -169,7 +169,7 @@ public:
         const auto u = static_cast<double>(catalogue::mix(opts.seed + static_cast<std::uint64_t>(l.num_id)) % 1000000) / 1e6;
         l.float_value = static_cast<double>(static_cast<std::int64_t>((wear_lo[w] + (wear_hi[w] - wear_lo[w]) * u) * 1e8)) / 1e8;
         l.paint_seed = l.num_id % 1001;
-        l.paint_index = 44 + static_cast<std::int64_t>(type % 600);
+        l.paint_index = cat.paint_index_of(type, catalogue::mix(static_cast<std::uint64_t>(l.num_id)));
         l.asset_id = 31247084400 + l.num_id % 1000000000;
         l.price = price;
         b.listings.push_back(std::move(l));

@@ -9,6 +9,7 @@
 #include <cs2market/sandbox/router.hpp>
 
 #include <cs2market/csboard/generated/operations.hpp>
+#include <cs2market/item_key.hpp>
 #include <cs2market/csboard/models.hpp>
 #include <cs2market/json.hpp>
 
@@ -529,6 +530,8 @@ private:
         r.wear = static_cast<csboard::Wear>(t.wear);
         r.float_value = l.float_value;
         r.paint_seed = l.paint_seed;
+        if (auto ph = ::cs2market::doppler_phase_of(t.skin, l.paint_index)) // "Phase 2", "Ruby": Steam's names
+            r.doppler_phase = std::string(::cs2market::to_string(*ph));
         std::vector<csboard::Sticker> st;
         for (std::size_t i = 0; i < l.stickers.size(); ++i) {
             csboard::Sticker s;
