@@ -371,7 +371,7 @@ TEST_CASE("cs2dt callback: a key or value holding & or = (moved field boundaries
     CHECK(cs2dt::sign_callback(R"({"orderId":1,"outTradeNo":"a+b%20c"})", app_secret));
 }
 
-TEST_CASE("cs2dt callback: duplicate keys are refused at any encoding (orderId and order%49d, order\\u0049d)",
+TEST_CASE("cs2dt callback: duplicate keys are refused at any encoding (orderId, order%49d and a JSON unicode escape of it)",
           "[push][cs2dt]")
 {
     // The sign over what the verifier would otherwise sign: both keys, as written.
@@ -597,7 +597,7 @@ TEST_CASE("skinify ipn: token_md5 case, wrong tokens and bad bodies", "[push][sk
     CHECK(d.error().provider == skinify::id);
 }
 
-TEST_CASE("skinify ipn: duplicate keys are refused at any encoding (deposit_id and deposit%5Fid, deposit\\u005fid)",
+TEST_CASE("skinify ipn: duplicate keys are refused at any encoding (deposit_id, deposit%5Fid and a JSON unicode escape of it)",
           "[push][skinify]")
 {
     const std::string json = ipn_json(api_token_md5);

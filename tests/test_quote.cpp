@@ -227,7 +227,7 @@ private:
 
 } // namespace
 
-TEST_CASE("quote: async_quote asks every source at once; one failing loses none of the others' offers", "[quote]")
+TEST_CASE("quote: async_quote asks every source at once, one failing loses none of the others' offers", "[quote]")
 {
     boost::asio::thread_pool pool(3);
     const item_key want = *item_key::parse(redline);
