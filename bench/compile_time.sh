@@ -128,6 +128,7 @@ mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
     echo "- \`op, CS2MARKET_SEPARATE_COMPILATION\`: the same TU when the HTTPS engine is compiled once elsewhere (\`<cs2market/src.hpp>\`)."
     echo "- \`op\`: includes \`<cs2market/csboard.hpp>\` and calls \`list_listings\`; \`models\`: includes \`<cs2market/csboard/models.hpp>\` and calls \`from_json<ListingsPage>\`;"
     echo "  \`boost (op)\` / \`boost (op, separate)\` / \`boost (models)\`: only the $(grep -c '^#include' "$W/boost.cpp") / $(grep -c '^#include' "$W/boost_sep.cpp") / $(grep -c '^#include' "$W/boost_models.cpp") Boost headers that the cs2market headers reached by that TU include."
+    echo "- Where the time goes and what stands in the way of each goal not met: [compile_time_profile.md](compile_time_profile.md)."
     echo
     echo "| TU | CPU s | wall s | peak MB | CPU s before |"
     echo "|---|---:|---:|---:|---:|"
