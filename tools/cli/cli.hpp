@@ -7,6 +7,7 @@
 #include <cs2market/orders/journal.hpp>
 #include <cs2market/orders/order.hpp>
 
+#include <cstdint>
 #include <iosfwd>
 #include <memory>
 #include <string>
@@ -52,6 +53,7 @@ int call(const call_args& a);
 /// terminal (`fd` is one): elsewhere every call does nothing.
 class status_line {
 public:
+    /// On fd 1 (std::cout) or 2 (std::cerr), only when that fd is a terminal.
     explicit status_line(int fd);
     bool enabled() const noexcept { return on_; }
     /// Replaces the line (cut to the terminal's width).
@@ -63,9 +65,15 @@ public:
 private:
     bool on_;
     int fd_;
+    std::ostream& os_;
     bool shown_ = false;
     std::string text_;
 };
+
+/// "812 B", "64.0 KiB", "3.4 MiB": a byte count for a person.
+std::string byte_size(std::uint64_t n);
+/// A download's status: "received 1.2 MiB of 3.4 MiB" (of: when the total is known).
+std::string download_line(std::uint64_t bytes, std::uint64_t total);
 
 /// Whether provider_exposure says how much money's fate is unknown (`at_risk`).
 template <class E>
