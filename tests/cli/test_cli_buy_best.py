@@ -8,8 +8,9 @@
     sell_out / set_price faults, POST /_sandbox/faults): the next offer, never above
     --max-price, one purchase; the journal holds the refused attempt as failed;
   * nothing at or under --max-price: exit 1, nothing bought;
-  * an unclear answer on the first market (CS2DT 100000 after the purchase was made):
-    reconciled by its id before anything else; bought there, never on another market;
+  * an unclear answer on the first market (CS2DT 100000, CSBoard 409
+    idempotency_in_progress, after the purchase was made): reconciled by its id before
+    anything else; bought there, never on another market;
     when it stays unknown (its lookups fail too) the route stops (exit 3) with that
     order at risk, and `orders resume` finds the purchase;
   * --json: exactly the keys provider, listing_id, price, id, order_id;
@@ -218,6 +219,18 @@ def main():
             if got:
                 check(got["provider"] == "cs2dt", "unclear: bought on %s" % got["provider"])
                 expect_one(got["route"], rows[0], "unclear")
+
+        # ---- CSBoard "still processing" (409 idempotency_in_progress after the purchase was
+        # made): the same custom_id asked again gets the purchase; nothing bought elsewhere.
+        name, rows = pick("unfinished", lambda r: distinct(documented(r), 2) and documented(r)[0]["provider"] == "csboard")
+        if name:
+            fault(provider="csboard", path=BUY_PATH["csboard"], kind="commit_then_status", status=409,
+                  body=json.dumps({"code": "idempotency_in_progress", "detail": "still processing"}),
+                  headers={"Retry-After": "1"}, count=1)
+            got = parse_line(buy(name, documented(rows)[1]["price"], new_journal()), "unfinished")
+            if got:
+                check(got["id"] == got["route"] + "-1", "unfinished: id %s, want attempt 1" % got["id"])
+                expect_one(got["route"], documented(rows)[0], "unfinished")
 
         # ---- ... and when its lookups fail too: the route stops at risk (exit 3), nothing
         # bought elsewhere; `orders resume` then finds the purchase.
