@@ -261,6 +261,12 @@ def main():
             (("--trade-url", "https://steamcommunity.com/tradeoffer/new/?partner=12&token=" + TOKEN + "!"), "trade URL"),
             (("--trade-url", "https://evil.example/tradeoffer/new/?partner=1&token=" + TOKEN), "trade URL"),
             (("--trade-url", "https://steamcommunity.com/tradeoffer/new/?partner=99999999999&token=" + TOKEN), "32-bit"),
+            (("--trade-url", "https://steamcommunity.com/tradeoffer/new/?partner=12"), "token is missing"),
+            (("--trade-url", "https://steamcommunity.com/tradeoffer/new/?partner=1&partner=2&token=" + TOKEN), "twice"),
+            (("--trade-url", "https://steamcommunity.com/tradeoffer/new/?partner=1&token=" + TOKEN + "&x=1"), "unknown parameter"),
+            (("--trade-url", "https://steamcommunity.com/tradeoffer/new/?partner=1&" + TOKEN + "=token"), "trade URL"),
+            (("--trade-url", "https://steamcommunity.com/tradeoffer/new/?partner=1&token=" + TOKEN * 5), "1 to 32"),
+            (("--trade-url", "http://steamcommunity.com/tradeoffer/new/?partner=1&token=" + TOKEN), "trade URL"),
             (("--max-price", "-1"), "--max-price"),
             (("--max-price", "ten"), "--max-price"),
         ]:
@@ -273,6 +279,10 @@ def main():
                   "bad input %r: exit %d, %r" % (bad, p.returncode, p.stderr))
         p = run("buy", "AK-47 | Redline (Field-Tested)", "--max-price", "50", "--trade-url", TRADE_URL, "--journal", new_journal())
         check(p.returncode == 2 and "--best" in p.stderr, "no --best: exit %d" % p.returncode)
+        # The parameters in the other order are the same URL: read, then nothing under 0.
+        p = buy("AK-47 | Redline (Field-Tested)", "0", new_journal(), "--trade-url",
+                "https://steamcommunity.com/tradeoffer/new/?token=%s&partner=447383002" % TOKEN)
+        check(p.returncode == 1 and "no offer" in p.stderr, "token first: exit %d, %r" % (p.returncode, p.stderr))
         check(purchase_count() == before, "bad input: the sandbox made a purchase")
         p = run("buy", "--help")
         check(p.returncode == 0 and "provider listing_id price id" in p.stdout, "buy --help: %r" % p.stdout[:200])

@@ -63,11 +63,8 @@ CS2MARKET_DECL result<trade_url> trade_url::parse(std::string_view url)
                     return trade_url_error("the token has a character other than A-Z, a-z, 0-9, '_', '-'");
             token = std::string(value);
         } else {
-            // The name only: whatever follows may be a token put in the wrong place.
-            bool plain = !name.empty() && name.size() <= 32;
-            for (char c : name)
-                plain = plain && trade_url_token_char(c);
-            return trade_url_error(plain ? "unknown parameter '" + std::string(name) + "'" : "a malformed parameter");
+            // Not named: a misplaced token could be the name ("...&T=token").
+            return trade_url_error("an unknown parameter (only partner and token)");
         }
     }
     if (!partner)
