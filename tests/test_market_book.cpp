@@ -194,7 +194,7 @@ TEST_CASE("market_book: best and offers answer the cheapest admitted offers, a f
                                                                           r.cheapest_first.begin() + (r.cheapest_first.empty() ? 0 : 1)));
 }
 
-TEST_CASE("market_book: a key with a phase asks for that phase; ages come from observed_at", "[book]")
+TEST_CASE("market_book: a key with a phase asks for that phase, and ages come from observed_at", "[book]")
 {
     market_book b;
     fill(b);
