@@ -19,6 +19,7 @@
 #include <array>
 #include <charconv>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -41,9 +42,14 @@ public:
 
     provider_id provider() const override { return cs2dt::id; }
 
+    /// Called with each item type (itemId, market hash name) market_search finds,
+    /// on the client's executor: what a market push names only by itemId
+    /// (cs2dt::book_feed::learner()). Set it before the first call.
+    std::function<void(std::int64_t item_id, const std::string& market_hash_name)> on_item_type;
+
     void async_quotes(const item_key& item, const quote_constraints& c, handler done) override
     {
-        auto st = std::make_shared<state>(state{client_, item.to_string(), c, std::move(done), {}, 0});
+        auto st = std::make_shared<state>(state{client_, item.to_string(), c, std::move(done), {}, 0, this});
         search(st, 1);
     }
 
@@ -55,6 +61,7 @@ private:
         handler done;
         std::vector<quote> offers;
         std::int64_t item_id;
+        quote_source* self; // alive while the call runs (async_quote holds it)
     };
 
     static void search(std::shared_ptr<state> st, std::int64_t page)
@@ -69,6 +76,8 @@ private:
             for (const auto& m : r->list.value_or(std::vector<MarketSearchItem>{}))
                 if (m.marketHashName == st->name && m.itemId) {
                     st->item_id = *m.itemId;
+                    if (st->self->on_item_type)
+                        st->self->on_item_type(*m.itemId, *m.marketHashName);
                     return listings(st, 1);
                 }
             if (page < r->pages.value_or(1) && page < max_search_pages)
@@ -93,6 +102,8 @@ private:
             const unix_ms arrived = now_unix_ms();
             for (const auto& l : r->list.value_or(std::vector<ProductSellListDTO>{})) {
                 auto key = item_key_of(l);
+                if (!key)
+                    st->self->count_unkeyed();
                 if (!key || !l.id || !l.price)
                     continue; // a listing the key or the price cannot be read of is not offered
                 quote q{cs2dt::id, std::to_string(*l.id), {}, {}, true, {}, std::move(*key), arrived};

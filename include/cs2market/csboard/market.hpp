@@ -53,7 +53,7 @@ public:
             p.max_float = ::cs2market::detail::float_decimal(*c.float_max);
         if (c.max_price) // the ask is at most the price with fees
             p.max_price = c.max_price;
-        page(std::make_shared<state>(state{client_, item.to_string(), std::move(p), std::move(done), {}, 1}));
+        page(std::make_shared<state>(state{client_, item.to_string(), std::move(p), std::move(done), {}, 1, this}));
     }
 
 private:
@@ -64,6 +64,7 @@ private:
         handler done;
         std::vector<quote> offers;
         int page;
+        quote_source* self; // alive while the call runs (async_quote holds it)
     };
 
     static void page(std::shared_ptr<state> st)
@@ -76,8 +77,10 @@ private:
                 if (l.market_hash_name != st->name)
                     continue; // search is a full-text match: "StatTrak™ ..." and others come too
                 auto key = item_key_of(l);
-                if (!key)
+                if (!key) {
+                    st->self->count_unkeyed();
                     continue; // a listing whose facts cannot be read is not offered
+                }
                 quote q{csboard::id, l.id, {}, {}, true, {}, std::move(*key), arrived};
                 const bool held = (l.delivery && l.delivery->known() == DeliveryMode::hold) ||
                                   (l.tradable && !*l.tradable);

@@ -39,7 +39,7 @@ public:
         p.extended = 1;
         p.include_hold = 1;
         client_.template async_call<ops::withdraw_prices>(
-            std::move(p), [name = item.to_string(), done = std::move(done)](result<WithdrawPricesResponse> r) {
+            std::move(p), [this, name = item.to_string(), done = std::move(done)](result<WithdrawPricesResponse> r) {
                 if (!r)
                     return done(r.error());
                 const unix_ms arrived = now_unix_ms();
@@ -48,8 +48,10 @@ public:
                     if (s.name != name || !s.id)
                         continue;
                     auto key = item_key_of(s);
-                    if (!key)
+                    if (!key) {
+                        count_unkeyed(); // `this` is alive while the call runs (async_quote holds it)
                         continue; // a skin whose float cannot be read is not offered
+                    }
                     quote q{skinify::id, *s.id, {}, {}, true, {}, std::move(*key), arrived};
                     if (s.properties.unhold_at) {
                         q.available.what = availability::kind::hold;
