@@ -560,10 +560,7 @@ TEST_CASE("a large body reports its progress to the hook as it arrives, a small 
         r.stall_body = std::chrono::milliseconds(50);
         return r;
     });
-    client_options o;
-    o.credential = "csb_pub_secret_abc";
-    o.base_url = server.base_url();
-    o.ca_file = server.ca_file();
+    auto o = options_for(server, "csb_pub_secret_abc");
     std::vector<call_event::type> kinds;
     std::vector<std::pair<std::uint64_t, std::uint64_t>> progress;
     o.hook = [&](const call_event& e) {

@@ -314,7 +314,10 @@ def main():
     sc = os.path.join(tmp, "scenario.json")
     with open(sc, "w") as f:
         json.dump({"outcomes": scenario("tty") + scenario("pipe")}, f)
-    sb = Sandbox(args.sandbox, tmp, sc)
+    # Sandbox steps of 1 s: an order is reversible (accepted, trade protection running) for two
+    # steps; at 100 ms steps that window could close before `orders resume` drew its first
+    # status line on a loaded machine (1 run in 16 under load missed it).
+    sb = Sandbox(args.sandbox, tmp, sc, step_ms="1000")
     env = dict(os.environ, **KEYS)
     try:
         market = Market(args.cli, sb, env)
