@@ -77,3 +77,28 @@ using frontends = boost::mp11::mp_list<${_sb_types}>;
 ")
 add_library(cs2market-registry INTERFACE)
 target_include_directories(cs2market-registry INTERFACE ${CMAKE_BINARY_DIR}/cs2market_registry/include)
+
+# Opt-in (CS2MARKET_SEPARATE_PROVIDERS, with CS2MARKET_SEPARATE_COMPILATION):
+# each provider's client and blocking calls compiled once (<p>/generated/
+# instances.hpp), in one TU per provider so that they build in parallel.
+# cs2market_compile_providers(<target> [provider...]): every provider when none
+# is named. Not used by the engine libraries: CI's build time does not pay for
+# three more heavy TUs per library (measured: bench/results/compile_time.md).
+set(_src_dir ${CMAKE_BINARY_DIR}/cs2market_registry/src)
+foreach(n IN LISTS cs2market_provider_names)
+  string(TOUPPER ${n} _up)
+  file(CONFIGURE OUTPUT ${_src_dir}/cs2market_${n}_src.cpp CONTENT "// Written by CMake (cmake/provider_registry.cmake).
+#define CS2MARKET_${_up}_SOURCE
+#include <cs2market/${n}.hpp>
+")
+endforeach()
+function(cs2market_compile_providers target)
+  set(names ${ARGN})
+  if(NOT names)
+    set(names ${cs2market_provider_names})
+  endif()
+  foreach(n IN LISTS names)
+    target_sources(${target} PRIVATE ${CMAKE_BINARY_DIR}/cs2market_registry/src/cs2market_${n}_src.cpp)
+  endforeach()
+  target_compile_definitions(${target} PUBLIC CS2MARKET_SEPARATE_PROVIDERS)
+endfunction()

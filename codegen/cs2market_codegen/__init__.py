@@ -4,6 +4,7 @@ import os
 from .client import gen_client
 from .coverage import coverage_page
 from .help import gen_help
+from .instances import gen_instances
 from .models import gen_models
 from .operations import gen_operations
 from .schema import ROOT, Provider, SchemaError
@@ -21,6 +22,7 @@ def provider_files(p):
         f"{base}/operations.hpp": gen_operations(p),
         f"{base}/client.hpp": gen_client(p),
         f"{base}/help.hpp": gen_help(p),
+        f"{base}/instances.hpp": gen_instances(p),
     }
 
 

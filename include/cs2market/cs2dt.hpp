@@ -6,5 +6,6 @@
 
 #include <cs2market/cs2dt/generated/client.hpp>
 #include <cs2market/cs2dt/orders.hpp> // what a journal records of its buys (record_binding)
+#include <cs2market/cs2dt/generated/instances.hpp> // separate compilation: calls compiled once (extern template)
 
 #endif

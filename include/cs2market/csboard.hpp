@@ -6,5 +6,6 @@
 
 #include <cs2market/csboard/generated/client.hpp>
 #include <cs2market/csboard/orders.hpp> // what a journal records of its buys (record_binding)
+#include <cs2market/csboard/generated/instances.hpp> // separate compilation: calls compiled once (extern template)
 
 #endif

@@ -9,7 +9,10 @@
 //
 // That TU compiles every non-template body (the impl/*.ipp files: the HTTPS
 // engine, the WebSocket client, the codec's and the policies' functions); the
-// other TUs see only declarations (see bench/results/compile_time.md).
+// other TUs see only declarations (see bench/results/compile_time.md). Each
+// provider's client and blocking calls are compiled in a TU of their own: one
+// per provider, `#define CS2MARKET_<P>_SOURCE` then `#include <cs2market/<p>.hpp>`
+// (<p>/generated/instances.hpp).
 #ifndef CS2MARKET_SRC_HPP
 #define CS2MARKET_SRC_HPP
 
