@@ -6,20 +6,21 @@
 
 namespace cs2market::detail {
 
-CS2MARKET_DECL serial_worker::serial_worker()
-    : s_(std::make_shared<state>()), thread_([s = s_] {
-          for (;;) {
-              std::unique_lock<std::mutex> lk(s->m);
-              s->cv.wait(lk, [&] { return s->stopping || !s->jobs.empty(); });
-              if (s->jobs.empty())
-                  return; // stopping, and every queued job is done
-              auto job = std::move(s->jobs.front());
-              s->jobs.pop_front();
-              lk.unlock();
-              job(); // (and its captures released, maybe the owner's last reference, before the next)
-          }
-      })
+CS2MARKET_DECL serial_worker::serial_worker(std::size_t threads) : s_(std::make_shared<state>())
 {
+    for (std::size_t i = 0; i < (threads == 0 ? 1 : threads); ++i)
+        threads_.emplace_back([s = s_] {
+            for (;;) {
+                std::unique_lock<std::mutex> lk(s->m);
+                s->cv.wait(lk, [&] { return s->stopping || !s->jobs.empty(); });
+                if (s->jobs.empty())
+                    return; // stopping, and every queued job is done
+                auto job = std::move(s->jobs.front());
+                s->jobs.pop_front();
+                lk.unlock();
+                job(); // (and its captures released, maybe the owner's last reference, before the next)
+            }
+        });
 }
 
 CS2MARKET_DECL serial_worker::~serial_worker()
@@ -43,12 +44,14 @@ CS2MARKET_DECL void serial_worker::stop() noexcept
         s_->stopping = true;
     }
     s_->cv.notify_all();
-    if (!thread_.joinable())
-        return;
-    if (thread_.get_id() == std::this_thread::get_id())
-        thread_.detach(); // destroyed from one of its own jobs: the loop ends on its own
-    else
-        thread_.join();
+    for (auto& t : threads_) {
+        if (!t.joinable())
+            continue;
+        if (t.get_id() == std::this_thread::get_id())
+            t.detach(); // destroyed from one of its own jobs: the loop ends on its own
+        else
+            t.join();
+    }
 }
 
 } // namespace cs2market::detail
