@@ -270,6 +270,17 @@ int main(int argc, char** argv)
     for (const auto& r : buy_rows)
         md << "| " << r.inflight << " | " << r.journal << " | " << fixed(r.r.buys_per_s) << " | " << fixed(r.r.latency_ms.p50, 2)
            << " | " << fixed(r.r.latency_ms.p99, 2) << " | " << r.r.failed << " |\n";
+    {
+        double one = 0, many = 0;
+        for (const auto& r : buy_rows)
+            if (r.inflight == inflight && r.journal == "PostgreSQL, 1 connection")
+                one = r.r.buys_per_s;
+            else if (r.inflight == inflight && r.journal == pool_name)
+                many = r.r.buys_per_s;
+        md << "\nIssue 20's goal, PostgreSQL-journaled buys/s with " << inflight << " in flight from one process, >= 750: "
+           << fixed(one) << " with 1 connection, " << fixed(many) << " with the pool of " << pool << " ("
+           << fixed(one > 0 ? many / one : 0, 1) << "x): " << (many >= 750 ? "met" : "not met") << ".\n";
+    }
     md << "\n## Rate-budget draws per second\n\n"
        << "Draws of CSBoard's `read` budget (30 per 60 s; the slots soon lie in the future, so this measures the cost of a "
        << "draw, not the budget). PostgreSQL: one short transaction per draw (lock the budget row, compute the slot, store "
