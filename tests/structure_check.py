@@ -17,7 +17,7 @@
    of its own generated/ folder), and reaches no header of orders/ or store/.
    What providers add by hand attaches through traits instead: a program that
    sends a buy with the generated client but without <p>/orders.hpp (which
-   defines the buy's order_binding) does not compile (asked of the compiler, for
+   defines the buy's record_binding) does not compile (asked of the compiler, for
    UNBOUND_BUY).
 7. Layers: core (include/cs2market/*.hpp and its detail/, impl/) < executor (net/)
    < orders (orders/) < stores (store/) < markets (market/) < providers. A file includes only its own
@@ -37,7 +37,7 @@ import sys
 EXECUTOR_HEADERS = ["cs2market/net/client.hpp", "cs2market/net/client_options.hpp", "cs2market/net/detail/call_engine.hpp"]
 # ORDER_LAYER_HEADERS: every header under orders/ and store/ (computed below).
 
-# A buy sent through the generated client alone: must not compile (order_binding undefined).
+# A buy sent through the generated client alone: must not compile (record_binding undefined).
 UNBOUND_BUY = ("cs2market/csboard/generated/client.hpp",
                "void buy(cs2market::csboard::client& c) { (void)c.market_buy({}); }")
 
@@ -149,9 +149,9 @@ header, call = UNBOUND_BUY
 r = subprocess.run([cxx, "-std=c++20", "-fsyntax-only", "-x", "c++", "-I", INC, "-"],
                    input=f"#include <{header}>\n{call}\n", capture_output=True, text=True)
 if r.returncode == 0:
-    fail(f"a buy sent with <{header}> alone compiles: its order_binding is not required")
-elif "order_binding" not in r.stderr:
-    fail(f"a buy sent with <{header}> alone fails for another reason than its order_binding: {r.stderr[:2000]}")
+    fail(f"a buy sent with <{header}> alone compiles: its record_binding is not required")
+elif "record_binding" not in r.stderr:
+    fail(f"a buy sent with <{header}> alone fails for another reason than its record_binding: {r.stderr[:2000]}")
 
 # 3 and 4. Generated files apart; hand-written files small.
 tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()

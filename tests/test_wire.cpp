@@ -543,3 +543,52 @@ TEST_CASE("request bytes: request line, default headers unless set, the last of 
     detail::serialize_request(out, get, "h", "ua");
     CHECK(out == "DELETE /v1/ping HTTP/1.1\r\nHost: h\r\nUser-Agent: ua\r\nAccept: application/json\r\nContent-Length: 0\r\n\r\n");
 }
+
+TEST_CASE("a large body reports its progress to the hook as it arrives, a small one does not", "[wire][progress]")
+{
+    // The headers first, the body after a pause: the body is read on its own, piece by piece.
+    const auto [size, expect_progress] = GENERATE(table<std::size_t, bool>({
+        {std::size_t{1} << 20, true},               // 1 MiB: every body_progress_step bytes, then once at its end
+        {body_progress_step - 1, false},           // under one step: nothing to report
+    }));
+    CAPTURE(size);
+    const std::string bytes(size, 'x');
+    https_server server([&](const recorded_request&) {
+        canned_response r;
+        r.headers = {{"Content-Type", "application/x-ndjson"}};
+        r.body = bytes;
+        r.stall_body = std::chrono::milliseconds(50);
+        return r;
+    });
+    auto o = options_for(server, "csb_pub_secret_abc");
+    std::vector<call_event::type> kinds;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> progress;
+    o.hook = [&](const call_event& e) {
+        kinds.push_back(e.kind);
+        if (e.kind == call_event::type::body_progress) {
+            progress.emplace_back(e.bytes, e.total);
+            CHECK(e.operation == "get_price_snapshot");
+        }
+    };
+    csboard::client c(o);
+    auto r = c.get_price_snapshot();
+    REQUIRE(r);
+    CHECK(r->bytes == bytes);
+    if (!expect_progress) {
+        CHECK(progress.empty());
+        return;
+    }
+    REQUIRE(progress.size() >= 2);
+    for (std::size_t i = 0; i < progress.size(); ++i) {
+        CHECK(progress[i].second == size); // the Content-Length
+        if (i > 0)
+            CHECK(progress[i].first > progress[i - 1].first);
+        if (i + 1 < progress.size()) // each report at least one step after the one before
+            CHECK(progress[i].first - (i > 0 ? progress[i - 1].first : 0) >= body_progress_step);
+    }
+    CHECK(progress.back().first == size);
+    // Between the attempt's start and its end.
+    REQUIRE(kinds.size() == progress.size() + 2);
+    CHECK(kinds.front() == call_event::type::request_start);
+    CHECK(kinds.back() == call_event::type::request_end);
+}

@@ -209,7 +209,7 @@ def gen_exactly_once(self, buys):
         out.append("")
         out.append(f"/// How `{name}` is recorded by a journal: defined in {self.name}/orders.hpp (a buy sent without it does not compile).")
         out.append("template <>")
-        out.append(f"struct order_binding<{op}>;")
+        out.append(f"struct record_binding<{op}>;")
         out.append("")
     return out
 

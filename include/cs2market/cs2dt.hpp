@@ -5,6 +5,6 @@
 #define CS2MARKET_CS2DT_HPP
 
 #include <cs2market/cs2dt/generated/client.hpp>
-#include <cs2market/cs2dt/orders.hpp> // what a journal records of its buys (order_binding)
+#include <cs2market/cs2dt/orders.hpp> // what a journal records of its buys (record_binding)
 
 #endif

@@ -5,6 +5,6 @@
 #define CS2MARKET_CSBOARD_HPP
 
 #include <cs2market/csboard/generated/client.hpp>
-#include <cs2market/csboard/orders.hpp> // what a journal records of its buys (order_binding)
+#include <cs2market/csboard/orders.hpp> // what a journal records of its buys (record_binding)
 
 #endif

@@ -22,7 +22,7 @@
 // replays, and looks the others up when their answer is lost. from_lookup is
 // the provider's hand-written function (in its <p>/orders.hpp) that the
 // schema's lookup `answer` names. What a journal needs of a buy comes through
-// order_binding (call_recorder.hpp), not through these traits.
+// record_binding (call_recorder.hpp), not through these traits.
 #ifndef CS2MARKET_EXACTLY_ONCE_HPP
 #define CS2MARKET_EXACTLY_ONCE_HPP
 

@@ -29,6 +29,9 @@
 #include <cs2market/impl/decimal.ipp>
 #include <cs2market/impl/item_key.ipp>
 #include <cs2market/market/impl/quote.ipp>
+#include <cs2market/market/impl/trade_url.ipp>
+#include <cs2market/market/impl/buy_best.ipp>
+#include <cs2market/market/impl/market_book.ipp>
 #include <cs2market/impl/time.ipp>
 #include <cs2market/impl/json_tape.ipp>
 #include <cs2market/impl/json.ipp>

@@ -61,6 +61,14 @@ class Sandbox:
         with urllib.request.urlopen(self.url.rstrip("/") + "/_sandbox/" + path, context=ctx, timeout=30) as r:
             return loads(r.read().decode())
 
+    def post(self, path, obj):
+        """POST /_sandbox/<path> with a JSON body (e.g. faults: one fault, as in a scenario)."""
+        ctx = ssl.create_default_context(cafile=self.ca)
+        req = urllib.request.Request(self.url.rstrip("/") + "/_sandbox/" + path, data=json.dumps(obj).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(req, context=ctx, timeout=30) as r:
+            return loads(r.read().decode())
+
     def stop(self):
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)

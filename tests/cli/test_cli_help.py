@@ -195,7 +195,7 @@ def check_completion(cli):
     cases = [  # (line, want exactly)
         ("cs2market call csb", ["csboard"]),
         ("cs2market call csboard market_buy it", ["item_ids="]),
-        ("cs2market ", ["list", "call", "orders", "quote", "help", "completion", "audit"]),
+        ("cs2market ", ["list", "call", "orders", "quote", "buy", "help", "completion", "audit"]),
         ("cs2market call csboard market_b", ["market_buy"]),
         ("cs2market help sk", ["skinify"]),
         ("cs2market call csboard list_listings sort=price_", ["price_asc", "price_desc"]),
@@ -204,6 +204,8 @@ def check_completion(cli):
         ("cs2market orders re", ["resume", "report"]),
         ("cs2market completion z", ["zsh"]),
         ("cs2market quote 'AK-47 | Redline (Field-Tested)' --float-m", ["--float-min", "--float-max"]),
+        ("cs2market buy 'AK-47 | Redline (Field-Tested)' --best --max-p", ["--max-price"]),
+        ("cs2market buy 'AK-47 | Redline (Field-Tested)' --tr", ["--trade-url"]),
     ]
     for line, want in cases:
         got = complete(script, line)

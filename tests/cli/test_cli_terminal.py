@@ -15,6 +15,7 @@
 """
 import argparse
 import fcntl
+import gzip
 import html.parser
 import json
 import os
@@ -76,9 +77,19 @@ class Market:
 
 def resume_on_pty(cli, args, env, timeout=90):
     """Runs `cs2market orders resume ...` with stdout on a pseudo-terminal; (exit code, bytes written)."""
+    return on_pty([cli, "orders", "resume", *args], env, timeout=timeout)
+
+
+def on_pty(argv, env, timeout=90, stderr_only=None):
+    """Runs argv with stdout on a pseudo-terminal, or with stdout to the file `stderr_only`
+    and stderr on it; (exit code, what the terminal got)."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))  # wide: the whole line fits
-    p = subprocess.Popen([cli, "orders", "resume", *args], env=env, stdout=slave, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    if stderr_only:
+        with open(stderr_only, "wb") as out_file:
+            p = subprocess.Popen(argv, env=env, stdout=out_file, stderr=slave, stdin=subprocess.DEVNULL)
+    else:
+        p = subprocess.Popen(argv, env=env, stdout=slave, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
     os.close(slave)
     out = b""
     end = time.time() + timeout
@@ -241,6 +252,58 @@ def check_report(cli, journal, out_dir, tmp, env):
     check(not dom.external and dom.scripts == 0, "report DOM: external references %r, %d scripts" % (dom.external, dom.scripts))
 
 
+def check_bulk(cli, sb, tmp, env):
+    """A bulk download: on a terminal (stderr) its bytes as they stream, then its rows; in a pipe
+    exactly the lines of before (the ETag)."""
+    snap = os.path.join(tmp, "snap.ndjson.gz")
+    call = [cli, "call", "csboard", "get_price_snapshot", "--base-url", sb.url, "--ca-file", sb.ca]
+    rc, out = on_pty(call, env, stderr_only=snap)
+    with open(snap, "rb") as f:
+        raw = f.read()
+    rows = gzip.decompress(raw).decode().splitlines()
+    check(rc == 0 and len(rows) > 10, "snapshot on a terminal: exit %d, %d rows" % (rc, len(rows)))
+    text = ESC_RE.sub("", out).replace("\r", "")
+    check(re.search(r"^received [\d.]+ (B|KiB|MiB), %d rows$" % len(rows), text, re.M) is not None,
+          "snapshot on a terminal: the rows counted on stderr: %r" % text)
+    # Another key: the snapshot's documented limit (one a minute per key) would hold this call back.
+    p = subprocess.run(call, env=dict(env, CSBOARD_API_KEY=env["CSBOARD_API_KEY"] + "_pipe"), capture_output=True, timeout=60)
+    check(p.returncode == 0 and p.stdout == raw, "snapshot in a pipe: the same bytes on stdout")
+    check(re.fullmatch(rb'etag: "[^"]+"\n', p.stderr) is not None, "snapshot in a pipe: only the ETag on stderr: %r" % p.stderr)
+
+    # A body large enough to arrive in pieces (an independent server): the status line moves.
+    big = "\n".join(rows[i % len(rows)] for i in range(20000)) + "\n"
+    tmp = os.path.join(tmp, "fake")  # its own certificates: the sandbox's CA stays as it is
+    os.makedirs(tmp)
+    subprocess.run(["bash", os.path.join(os.path.dirname(os.path.abspath(__file__)), "make_certs.sh"), tmp], check=True,
+                   stdout=subprocess.DEVNULL)
+    routes, log, portfile = (os.path.join(tmp, n) for n in ("routes.json", "log.jsonl", "port"))
+    with open(routes, "w") as f:
+        json.dump([{"method": "GET", "path": "/v1/prices/snapshot.ndjson.gz", "body": big,
+                    "headers": {"Content-Type": "application/x-ndjson", "ETag": '"big"'}}], f)
+    server = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_provider.py"),
+                               "--routes", routes, "--log", log, "--port-file", portfile,
+                               "--cert", os.path.join(tmp, "server.pem"), "--key", os.path.join(tmp, "server.key")])
+    try:
+        for _ in range(200):
+            if os.path.exists(portfile):
+                break
+            time.sleep(0.05)
+        url = "https://127.0.0.1:%s" % open(portfile).read().strip()
+        got = os.path.join(tmp, "big.ndjson")
+        rc, out = on_pty([cli, "call", "csboard", "get_price_snapshot", "--base-url", url,
+                          "--ca-file", os.path.join(tmp, "ca.pem")], env, stderr_only=got)
+        with open(got, "rb") as f:
+            check(rc == 0 and f.read() == big.encode(), "a large snapshot on a terminal: exit %d, every byte on stdout" % rc)
+        statuses = re.findall(r"\x1b\[7m(.*?)\x1b\[0m", out)
+        moving = [s for s in statuses if re.fullmatch(r"received [\d.]+ (KiB|MiB) of [\d.]+ MiB \(\d+ %\)", s)]
+        check(len(moving) >= 2 and moving[0] != moving[-1], "a large snapshot on a terminal: the status line moves: %r" % statuses)
+        check(re.search(r"received [\d.]+ MiB, 20000 rows", ESC_RE.sub("", out)) is not None,
+              "a large snapshot on a terminal: its rows counted: %r" % out[-200:])
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cli", required=True)
@@ -251,10 +314,14 @@ def main():
     sc = os.path.join(tmp, "scenario.json")
     with open(sc, "w") as f:
         json.dump({"outcomes": scenario("tty") + scenario("pipe")}, f)
-    sb = Sandbox(args.sandbox, tmp, sc)
+    # Sandbox steps of 1 s: an order is reversible (accepted, trade protection running) for two
+    # steps; at 100 ms steps that window could close before `orders resume` drew its first
+    # status line on a loaded machine (1 run in 16 under load missed it).
+    sb = Sandbox(args.sandbox, tmp, sc, step_ms="1000")
     env = dict(os.environ, **KEYS)
     try:
         market = Market(args.cli, sb, env)
+        check_bulk(args.cli, sb, tmp, env)
         journal = check_tty(args.cli, market, tmp, env)
         check_pipe(args.cli, market, tmp, env)
         os.makedirs(args.out_dir, exist_ok=True)

@@ -26,8 +26,8 @@ inline canned_response json(unsigned status, std::string_view body, std::vector<
     return r;
 }
 
-template <class Client>
-Client make_client(const https_server& s, std::string credential)
+/// Options of a client of `s`, for tests that add to them (a hook, limits).
+inline client_options options_for(const https_server& s, std::string credential)
 {
     client_options o;
     o.credential = std::move(credential);
@@ -39,7 +39,13 @@ Client make_client(const https_server& s, std::string credential)
     o.retry = retry_policy::none();
     o.idempotency.generate_ids = false;
     o.idempotency.reconcile = false;
-    return Client(o);
+    return o;
+}
+
+template <class Client>
+Client make_client(const https_server& s, std::string credential)
+{
+    return Client(options_for(s, std::move(credential)));
 }
 
 /// Splits "a=1&b=2" into decoded pairs.

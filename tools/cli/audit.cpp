@@ -3,7 +3,7 @@
 // PROVIDER.OPERATION.json) the way a call would, and tables the drift.
 #include "cli.hpp"
 
-#include <cs2market/net/bulk.hpp>
+#include "bulk_rows.hpp"
 #include <cs2market/request.hpp>
 #include <cs2market_registry/help.hpp>
 
@@ -62,21 +62,11 @@ std::string decode_as(const std::string& body, cs2market::drift_report& report)
     using H = cs2market::operation_help<Op>;
     if constexpr (std::is_same_v<typename Op::response_type, cs2market::raw_body>) {
         // A bulk file: its rows, decoded one by one as the bulk readers do.
-        if constexpr (H::bulk.is_bulk && !H::bulk.via_link) {
-            using Row = typename H::bulk_row;
+        if constexpr (cli::has_bulk_rows<Op>) {
             cs2market::bulk_options o;
-            o.codec = cs2market::default_codec_options<Row>();
+            o.codec = cs2market::default_codec_options<typename H::bulk_row>();
             o.codec->drift = &heard;
-            auto n = H::bulk.ndjson ? cs2market::decode_ndjson<Row>(body, [](Row&&) {}, o)
-                                    : [&]() -> cs2market::result<std::size_t> {
-                std::size_t rows = 0;
-                cs2market::json_array_reader<Row> rd([&](Row&&) { ++rows; }, o);
-                if (auto r = rd.feed(body); !r)
-                    return r.error();
-                if (auto r = rd.finish(); !r)
-                    return r.error();
-                return rows;
-            }();
+            auto n = cli::bulk_rows<Op>(body, o);
             return n ? std::string() : n.error().message();
         } else {
             return "a bulk file the schema does not describe";

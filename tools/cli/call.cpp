@@ -2,7 +2,11 @@
 // every provider with a schema (no per-operation code).
 #include "cli.hpp"
 
+#include "bulk_rows.hpp"
+
 #include <cs2market_registry/providers.hpp> // every provider with a schema
+
+#include <unistd.h>
 
 #include <iostream>
 #include <map>
@@ -128,8 +132,20 @@ int run_call(const cli::call_args& a)
         std::cerr << "\n";
         return 2;
     }
-    cs2market::basic_client<typename Op::provider> client(a.options);
+    // A bulk download on a terminal: its bytes as they arrive, on stderr (stdout is the file).
+    auto options = a.options;
+    cli::status_line progress(STDERR_FILENO);
+    constexpr bool bulk = std::is_same_v<typename Op::response_type, cs2market::raw_body>;
+    if (bulk && progress.enabled())
+        options.hook = [&progress, user = options.hook](const cs2market::call_event& e) {
+            if (user)
+                user(e);
+            if (e.kind == cs2market::call_event::type::body_progress)
+                progress.show(cli::download_line(e.bytes, e.total));
+        };
+    cs2market::basic_client<typename Op::provider> client(options);
     auto r = client.template call<Op>(params);
+    progress.clear();
     if (a.options.drift) // --drift: what the decoder tolerated, before the outcome
         cli::print_drift(std::cerr, *a.options.drift, false);
     if (!r) {
@@ -142,6 +158,13 @@ int run_call(const cli::call_args& a)
             std::cerr << "etag: " << r->etag << "\n";
         if (r->not_modified)
             std::cerr << "not modified\n";
+        // The rows too, decoded as the bulk readers would: a person sees what came and whether it reads.
+        if constexpr (cli::has_bulk_rows<Op>)
+            if (progress.enabled() && !r->not_modified) {
+                auto rows = cli::bulk_rows<Op>(r->bytes, {});
+                std::cerr << "received " << cli::byte_size(r->bytes.size()) << ", "
+                          << (rows ? std::to_string(*rows) + " rows" : "rows unreadable: " + rows.error().message()) << "\n";
+            }
         std::cout.write(r->bytes.data(), static_cast<std::streamsize>(r->bytes.size()));
     } else {
         std::cout << cs2market::to_json(*r) << "\n";

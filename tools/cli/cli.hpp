@@ -4,11 +4,15 @@
 
 #include <cs2market/net/client_options.hpp>
 #include <cs2market/decimal.hpp>
+#include <cs2market/item_key.hpp>
+#include <cs2market/market/quote.hpp>
 #include <cs2market/orders/journal.hpp>
 #include <cs2market/orders/order.hpp>
 
+#include <cstdint>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -52,6 +56,7 @@ int call(const call_args& a);
 /// terminal (`fd` is one): elsewhere every call does nothing.
 class status_line {
 public:
+    /// On fd 1 (std::cout) or 2 (std::cerr), only when that fd is a terminal.
     explicit status_line(int fd);
     bool enabled() const noexcept { return on_; }
     /// Replaces the line (cut to the terminal's width).
@@ -63,9 +68,15 @@ public:
 private:
     bool on_;
     int fd_;
+    std::ostream& os_;
     bool shown_ = false;
     std::string text_;
 };
+
+/// "812 B", "64.0 KiB", "3.4 MiB": a byte count for a person.
+std::string byte_size(std::uint64_t n);
+/// A download's status: "received 1.2 MiB of 3.4 MiB" (of: when the total is known).
+std::string download_line(std::uint64_t bytes, std::uint64_t total);
 
 /// Whether provider_exposure says how much money's fate is unknown (`at_risk`).
 template <class E>
@@ -92,6 +103,28 @@ int report(const std::vector<cs2market::order>& all, const std::string& file);
 int quote(const std::vector<std::string_view>& args);
 /// `cs2market quote --help`.
 void quote_help(std::ostream& os);
+/// A phase as the core spells it ("Phase 2", "Black Pearl"), in any case.
+std::optional<cs2market::doppler_phase> phase_named(std::string_view s);
+/// A whole-string number (from_chars), or nothing.
+std::optional<double> float_arg(std::string_view v);
+
+/// The options `quote` and `buy` share (--phase, --float-min, --float-max, --base-url,
+/// --ca-file, --rate-window) at args[i] (i moves past a value): nothing when args[i] is
+/// none of them, 0 when taken, 2 for a bad value (said on stderr).
+std::optional<int> market_option(const std::vector<std::string_view>& args, std::size_t& i, cs2market::quote_constraints& c,
+                                 cs2market::client_options& opts);
+
+/// A word of `command` that is not an option value: the item name (once), else
+/// false after saying why on stderr.
+bool item_word(std::string_view command, std::string_view s, std::optional<std::string>& name);
+/// The item NAME names, with `c` checked against it; nothing after saying why on stderr.
+std::optional<cs2market::item_key> item_arg(std::string_view command, const std::optional<std::string>& name,
+                                            const cs2market::quote_constraints& c);
+
+/// `cs2market buy NAME --best --max-price X --trade-url URL --journal PATH [--json] ...`.
+int buy(const std::vector<std::string_view>& args);
+/// `cs2market buy --help`.
+void buy_help(std::ostream& os);
 
 /// `cs2market orders list|resume|exposure|report ...`.
 int orders(const std::vector<std::string_view>& args);

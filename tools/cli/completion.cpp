@@ -98,11 +98,13 @@ void assoc(std::ostream& os, std::string_view name, const std::vector<std::pair<
     os << ")\n";
 }
 
-constexpr std::string_view commands = "list\ncall\norders\nquote\nhelp\ncompletion\naudit";
+constexpr std::string_view commands = "list\ncall\norders\nquote\nbuy\nhelp\ncompletion\naudit";
 constexpr std::string_view call_options = "--base-url\n--ca-file\n--journal\n--rate-window\n--no-retry\n--drift\n--help";
 constexpr std::string_view orders_commands = "list\nresume\nexposure\nreport";
 constexpr std::string_view quote_options =
     "--phase\n--float-min\n--float-max\n--json\n--base-url\n--ca-file\n--rate-window\n--no-retry\n--help";
+constexpr std::string_view buy_options = "--best\n--max-price\n--trade-url\n--journal\n--json\n--phase\n--float-min\n--float-max\n"
+                                         "--accept-undocumented-fee\n--base-url\n--ca-file\n--rate-window\n--no-retry\n--help";
 constexpr std::string_view orders_options =
     "--journal\n--json\n--timeout\n--base-url\n--ca-file\n--poll-ms\n--owner\n--lease\n--max-orders\n--html\n--help";
 
@@ -157,6 +159,10 @@ void bash(const tables& t)
                  "        case ${w[n-2]} in --ca-file) COMPREPLY=($(compgen -f -- \"$cur\")); return ;; --phase | --float-* | --base-url | --rate-window) return ;; esac\n"
                  "        [[ $cur == -* ]] && COMPREPLY=($(compgen -W " << quoted(quote_options) << " -- \"$cur\"))\n"
                  "        ;;\n"
+                 "    buy)\n"
+                 "        case ${w[n-2]} in --ca-file | --journal) COMPREPLY=($(compgen -f -- \"$cur\")); return ;; --phase | --float-* | --base-url | --rate-window | --max-price | --trade-url) return ;; esac\n"
+                 "        [[ $cur == -* ]] && COMPREPLY=($(compgen -W " << quoted(buy_options) << " -- \"$cur\"))\n"
+                 "        ;;\n"
                  "    completion) ((n == 3)) && COMPREPLY=($(compgen -W $'bash\\nzsh' -- \"$cur\")) ;;\n"
                  "    audit) COMPREPLY=($(compgen -f -- \"$cur\")) ;;\n"
                  "    esac\n"
@@ -208,6 +214,10 @@ void zsh(const tables& t)
                  "    quote)\n"
                  "        case ${words[CURRENT-1]} in --ca-file) _files; return ;; --phase | --float-* | --base-url | --rate-window) return ;; esac\n"
                  "        [[ $cur == -* ]] && { list=(\"${(@f)$(print -r -- " << quoted(quote_options) << ")}\"); compadd -a list; }\n"
+                 "        ;;\n"
+                 "    buy)\n"
+                 "        case ${words[CURRENT-1]} in --ca-file | --journal) _files; return ;; --phase | --float-* | --base-url | --rate-window | --max-price | --trade-url) return ;; esac\n"
+                 "        [[ $cur == -* ]] && { list=(\"${(@f)$(print -r -- " << quoted(buy_options) << ")}\"); compadd -a list; }\n"
                  "        ;;\n"
                  "    completion) ((CURRENT == 3)) && compadd bash zsh ;;\n"
                  "    audit) _files ;;\n"

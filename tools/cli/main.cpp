@@ -13,6 +13,9 @@
 //   cs2market orders report --journal PATH|postgresql://... --html FILE
 //   cs2market quote NAME [--phase P] [--float-min X] [--float-max X] [--json] [--base-url URL] [--ca-file PEM]
 //                  [--rate-window MS] [--no-retry]
+//   cs2market buy NAME --best --max-price X --trade-url URL --journal PATH|postgresql://... [--json]
+//                 [--phase P] [--float-min X] [--float-max X] [--accept-undocumented-fee] [--base-url URL]
+//                 [--ca-file PEM] [--rate-window MS] [--no-retry]
 //   cs2market audit PROVIDER.OPERATION.json ...
 //   cs2market completion bash|zsh
 //
@@ -51,6 +54,9 @@ void usage_text(std::ostream& os)
           "       cs2market orders report --journal PATH|postgresql://... --html FILE\n"
           "       cs2market quote NAME [--phase P] [--float-min X] [--float-max X] [--json] [--base-url URL]\n"
           "                       [--ca-file PEM] [--rate-window MS] [--no-retry]\n"
+          "       cs2market buy NAME --best --max-price X --trade-url URL --journal PATH|postgresql://... [--json]\n"
+          "                     [--phase P] [--float-min X] [--float-max X] [--accept-undocumented-fee] [--base-url URL]\n"
+          "                     [--ca-file PEM] [--rate-window MS] [--no-retry]\n"
           "       cs2market audit PROVIDER.OPERATION.json ...\n"
           "       cs2market completion bash|zsh\n";
 }
@@ -80,6 +86,10 @@ int help_for(const std::vector<std::string_view>& args)
         return cli::help("", "");
     if (words[0] == "quote") {
         cli::quote_help(std::cout);
+        return 0;
+    }
+    if (words[0] == "buy") {
+        cli::buy_help(std::cout);
         return 0;
     }
     cli::usage_text(std::cout);
@@ -114,6 +124,8 @@ int main(int argc, char** argv)
         return cli::orders(args);
     if (args[0] == "quote")
         return cli::quote(args);
+    if (args[0] == "buy")
+        return cli::buy(args);
     if (args[0] != "call" || args.size() < 3)
         return cli::usage();
     cli::call_args a;

@@ -20,8 +20,6 @@
 
 namespace cli {
 
-namespace {
-
 /// A phase as the core spells it ("Phase 2", "Black Pearl"), in any case.
 std::optional<cs2market::doppler_phase> phase_named(std::string_view s)
 {
@@ -45,6 +43,85 @@ std::optional<double> float_arg(std::string_view v)
         return std::nullopt;
     return d;
 }
+
+std::optional<int> market_option(const std::vector<std::string_view>& args, std::size_t& i, cs2market::quote_constraints& c,
+                                 cs2market::client_options& opts)
+{
+    const auto s = args[i];
+    if (!(s == "--phase" || s == "--float-min" || s == "--float-max" || s == "--base-url" || s == "--ca-file" ||
+          s == "--rate-window"))
+        return std::nullopt;
+    if (i + 1 >= args.size()) {
+        std::cerr << "error: " << s << " needs a value\n";
+        return 2;
+    }
+    const std::string_view v = args[++i];
+    if (s == "--phase") {
+        c.phase = phase_named(v);
+        if (!c.phase) {
+            std::cerr << "error: --phase takes Phase 1, Phase 2, Phase 3, Phase 4, Ruby, Sapphire, Black Pearl "
+                         "or Emerald, not '"
+                      << v << "'\n";
+            return 2;
+        }
+    } else if (s == "--float-min" || s == "--float-max") {
+        auto f = float_arg(v);
+        if (!f) {
+            std::cerr << "error: " << s << " takes a number from 0 to 1, not '" << v << "'\n";
+            return 2;
+        }
+        (s == "--float-min" ? c.float_min : c.float_max) = f;
+    } else if (s == "--base-url") {
+        opts.base_url = std::string(v);
+    } else if (s == "--ca-file") {
+        opts.ca_file = std::string(v);
+    } else {
+        long long ms = 0;
+        auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), ms);
+        if (ec != std::errc() || p != v.data() + v.size() || ms <= 0) {
+            std::cerr << "error: --rate-window takes a positive number of milliseconds\n";
+            return 2;
+        }
+        opts.rate_window = std::chrono::milliseconds(ms);
+    }
+    return 0;
+}
+
+bool item_word(std::string_view command, std::string_view s, std::optional<std::string>& name)
+{
+    if (s.rfind("--", 0) == 0) {
+        std::cerr << "error: " << command << " has no option '" << s << "'\n";
+        return false;
+    }
+    if (name) {
+        std::cerr << "error: " << command << " takes one item name (quote it: \"AK-47 | Redline (Field-Tested)\")\n";
+        return false;
+    }
+    name = std::string(s);
+    return true;
+}
+
+std::optional<cs2market::item_key> item_arg(std::string_view command, const std::optional<std::string>& name,
+                                            const cs2market::quote_constraints& c)
+{
+    if (!name) {
+        std::cerr << "error: " << command << " needs an item name, e.g. cs2market " << command
+                  << " \"AK-47 | Redline (Field-Tested)\"\n";
+        return std::nullopt;
+    }
+    auto key = cs2market::item_key::parse(*name);
+    if (!key) {
+        std::cerr << "error: " << key.error().message() << "\n";
+        return std::nullopt;
+    }
+    if (auto ok = c.check(*key); !ok) {
+        std::cerr << "error: " << ok.error().message() << "\n";
+        return std::nullopt;
+    }
+    return std::move(*key);
+}
+
+namespace {
 
 template <class P>
 concept quoting = requires { typename cs2market::quote_source_for<P>::type; };
@@ -81,64 +158,16 @@ int quote(const std::vector<std::string_view>& args)
             json = true;
         } else if (s == "--no-retry") {
             opts.retry = cs2market::retry_policy::none();
-        } else if (s == "--phase" || s == "--float-min" || s == "--float-max" || s == "--base-url" ||
-                   s == "--ca-file" || s == "--rate-window") {
-            if (i + 1 >= args.size()) {
-                std::cerr << "error: " << s << " needs a value\n";
-                return 2;
-            }
-            const std::string_view v = args[++i];
-            if (s == "--phase") {
-                c.phase = phase_named(v);
-                if (!c.phase) {
-                    std::cerr << "error: --phase takes Phase 1, Phase 2, Phase 3, Phase 4, Ruby, Sapphire, Black Pearl "
-                                 "or Emerald, not '"
-                              << v << "'\n";
-                    return 2;
-                }
-            } else if (s == "--float-min" || s == "--float-max") {
-                auto f = float_arg(v);
-                if (!f) {
-                    std::cerr << "error: " << s << " takes a number from 0 to 1, not '" << v << "'\n";
-                    return 2;
-                }
-                (s == "--float-min" ? c.float_min : c.float_max) = f;
-            } else if (s == "--base-url") {
-                opts.base_url = std::string(v);
-            } else if (s == "--ca-file") {
-                opts.ca_file = std::string(v);
-            } else {
-                long long ms = 0;
-                auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), ms);
-                if (ec != std::errc() || p != v.data() + v.size() || ms <= 0) {
-                    std::cerr << "error: --rate-window takes a positive number of milliseconds\n";
-                    return 2;
-                }
-                opts.rate_window = std::chrono::milliseconds(ms);
-            }
-        } else if (s.rfind("--", 0) == 0) {
-            std::cerr << "error: quote has no option '" << s << "'\n";
-            return 2;
-        } else if (!name) {
-            name = std::string(s);
-        } else {
-            std::cerr << "error: quote takes one item name (quote it: \"AK-47 | Redline (Field-Tested)\")\n";
+        } else if (auto r = market_option(args, i, c, opts)) {
+            if (*r != 0)
+                return *r;
+        } else if (!item_word("quote", s, name)) {
             return 2;
         }
     }
-    if (!name) {
-        std::cerr << "error: quote needs an item name, e.g. cs2market quote \"AK-47 | Redline (Field-Tested)\"\n";
+    auto key = item_arg("quote", name, c);
+    if (!key)
         return 2;
-    }
-    auto key = cs2market::item_key::parse(*name);
-    if (!key) {
-        std::cerr << "error: " << key.error().message() << "\n";
-        return 2;
-    }
-    if (auto ok = c.check(*key); !ok) {
-        std::cerr << "error: " << ok.error().message() << "\n";
-        return 2;
-    }
 
     // One client and one source per provider; keys from the usual environment variables.
     boost::asio::io_context ioc;

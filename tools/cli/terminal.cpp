@@ -12,12 +12,13 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <string>
 
 namespace cli {
 
-status_line::status_line(int fd) : on_(::isatty(fd) == 1), fd_(fd) {}
+status_line::status_line(int fd) : on_(::isatty(fd) == 1), fd_(fd), os_(fd == STDERR_FILENO ? std::cerr : std::cout) {}
 
 void status_line::show(std::string text)
 {
@@ -34,7 +35,7 @@ void status_line::show(std::string text)
 void status_line::clear()
 {
     if (on_ && shown_) {
-        std::cout << "\r\x1b[2K" << std::flush;
+        os_ << "\r\x1b[2K" << std::flush;
         shown_ = false;
     }
 }
@@ -43,8 +44,30 @@ void status_line::redraw()
 {
     if (!on_ || text_.empty())
         return;
-    std::cout << "\r\x1b[2K\x1b[7m" << text_ << "\x1b[0m" << std::flush; // reverse video: not a line of output
+    os_ << "\r\x1b[2K\x1b[7m" << text_ << "\x1b[0m" << std::flush; // reverse video: not a line of output
     shown_ = true;
+}
+
+std::string byte_size(std::uint64_t n)
+{
+    if (n < 1024)
+        return std::to_string(n) + " B";
+    const char* unit[] = {"KiB", "MiB", "GiB", "TiB"};
+    double v = static_cast<double>(n) / 1024;
+    std::size_t u = 0;
+    for (; v >= 1024 && u + 1 < std::size(unit); ++u)
+        v /= 1024;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f %s", v, unit[u]);
+    return buf;
+}
+
+std::string download_line(std::uint64_t bytes, std::uint64_t total)
+{
+    std::string s = "received " + byte_size(bytes);
+    if (total > 0)
+        s += " of " + byte_size(total) + " (" + std::to_string(bytes * 100 / total) + " %)";
+    return s;
 }
 
 std::string money_line(const std::vector<cs2market::order>& orders)

@@ -13,9 +13,13 @@
 #include <cs2market/cs2dt.hpp>
 #include <cs2market/cs2dt/items.hpp>
 #include <cs2market/market/detail/float_text.hpp>
+#include <cs2market/market/buy_best.hpp>
 #include <cs2market/market/quote.hpp>
 
+#include <array>
+#include <charconv>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -38,9 +42,14 @@ public:
 
     provider_id provider() const override { return cs2dt::id; }
 
+    /// Called with each item type (itemId, market hash name) market_search finds,
+    /// on the client's executor: what a market push names only by itemId
+    /// (cs2dt::book_feed::learner()). Set it before the first call.
+    std::function<void(std::int64_t item_id, const std::string& market_hash_name)> on_item_type;
+
     void async_quotes(const item_key& item, const quote_constraints& c, handler done) override
     {
-        auto st = std::make_shared<state>(state{client_, item.to_string(), c, std::move(done), {}, 0});
+        auto st = std::make_shared<state>(state{client_, item.to_string(), c, std::move(done), {}, 0, this});
         search(st, 1);
     }
 
@@ -52,6 +61,7 @@ private:
         handler done;
         std::vector<quote> offers;
         std::int64_t item_id;
+        quote_source* self; // alive while the call runs (async_quote holds it)
     };
 
     static void search(std::shared_ptr<state> st, std::int64_t page)
@@ -66,6 +76,8 @@ private:
             for (const auto& m : r->list.value_or(std::vector<MarketSearchItem>{}))
                 if (m.marketHashName == st->name && m.itemId) {
                     st->item_id = *m.itemId;
+                    if (st->self->on_item_type)
+                        st->self->on_item_type(*m.itemId, *m.marketHashName);
                     return listings(st, 1);
                 }
             if (page < r->pages.value_or(1) && page < max_search_pages)
@@ -90,6 +102,8 @@ private:
             const unix_ms arrived = now_unix_ms();
             for (const auto& l : r->list.value_or(std::vector<ProductSellListDTO>{})) {
                 auto key = item_key_of(l);
+                if (!key)
+                    st->self->count_unkeyed();
                 if (!key || !l.id || !l.price)
                     continue; // a listing the key or the price cannot be read of is not offered
                 quote q{cs2dt::id, std::to_string(*l.id), {}, {}, true, {}, std::move(*key), arrived};
@@ -107,11 +121,57 @@ private:
     basic_client<cs2dt::provider>& client_;
 };
 
+/// CS2DT's buy_item refusals that say the listing is sold, gone or repriced
+/// (schema x-cs2market-errors of buy_item): 1207 "price changed by the seller or
+/// someone else bought it", 1317 "no listing on sale matches", 1403 "price
+/// changed", 1454 "price above maxPrice" (the route sends the quoted ask as maxPrice).
+inline constexpr std::array<std::string_view, 4> listing_gone_codes{"1207", "1317", "1403", "1454"};
+
+/// CS2DT as a place to buy a quoted listing: buy_item by productId, the whole
+/// trade URL as tradeUrl, the route's attempt id as outTradeNo (a lost answer is
+/// looked up by it), the quoted ask as maxPrice.
+class buy_venue final : public ::cs2market::buy_venue {
+public:
+    /// `c` must outlive the venue; its client_options::journal records the buys.
+    explicit buy_venue(basic_client<cs2dt::provider>& c) : client_(c), quotes_(c) {}
+
+    provider_id provider() const override { return cs2dt::id; }
+    ::cs2market::quote_source& quotes() override { return quotes_; }
+
+    void async_buy(const quote& offer, decimal ceiling, const trade_url& to, const std::string& id, handler done) override
+    {
+        std::int64_t product = 0;
+        const auto& s = offer.listing_id;
+        auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), product);
+        if (ec != std::errc() || end != s.data() + s.size())
+            return done(::cs2market::detail::make_error(error_kind::invalid_argument, "not a CS2DT product id: " + s, cs2dt::id));
+        buy_item_params p;
+        p.body.productId = product;
+        p.body.outTradeNo = id;
+        p.body.tradeUrl = to.to_string();
+        p.body.maxPrice = ceiling;
+        client_.template async_call<ops::buy_item>(std::move(p), [done = std::move(done)](result<BuyResultDTO> r) {
+            done(r ? result<void>{} : result<void>(r.error()));
+        });
+    }
+
+    bool listing_gone(const error& e) const override { return refused_with(e, listing_gone_codes); }
+
+private:
+    basic_client<cs2dt::provider>& client_;
+    quote_source quotes_;
+};
+
 } // namespace cs2market::cs2dt
 
 template <>
 struct cs2market::quote_source_for<cs2market::cs2dt::provider> {
     using type = cs2market::cs2dt::quote_source;
+};
+
+template <>
+struct cs2market::buy_venue_for<cs2market::cs2dt::provider> {
+    using type = cs2market::cs2dt::buy_venue;
 };
 
 #endif

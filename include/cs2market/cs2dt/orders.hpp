@@ -124,8 +124,8 @@ namespace cs2market {
 
 // The journal's hooks of cs2dt's buys (declared by the generated operations): order_intent_of and
 // order_observation_of above.
-template <> struct order_binding<cs2dt::ops::buy_item> : journaled_buy<cs2dt::ops::buy_item> {};
-template <> struct order_binding<cs2dt::ops::quick_buy_item> : journaled_buy<cs2dt::ops::quick_buy_item> {};
+template <> struct record_binding<cs2dt::ops::buy_item> : journaled_buy<cs2dt::ops::buy_item> {};
+template <> struct record_binding<cs2dt::ops::quick_buy_item> : journaled_buy<cs2dt::ops::quick_buy_item> {};
 
 } // namespace cs2market
 

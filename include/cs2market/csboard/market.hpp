@@ -13,8 +13,11 @@
 #include <cs2market/csboard.hpp>
 #include <cs2market/csboard/items.hpp>
 #include <cs2market/market/detail/float_text.hpp>
+#include <cs2market/market/buy_best.hpp>
 #include <cs2market/market/quote.hpp>
 
+#include <array>
+#include <charconv>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -50,7 +53,7 @@ public:
             p.max_float = ::cs2market::detail::float_decimal(*c.float_max);
         if (c.max_price) // the ask is at most the price with fees
             p.max_price = c.max_price;
-        page(std::make_shared<state>(state{client_, item.to_string(), std::move(p), std::move(done), {}, 1}));
+        page(std::make_shared<state>(state{client_, item.to_string(), std::move(p), std::move(done), {}, 1, this}));
     }
 
 private:
@@ -61,6 +64,7 @@ private:
         handler done;
         std::vector<quote> offers;
         int page;
+        quote_source* self; // alive while the call runs (async_quote holds it)
     };
 
     static void page(std::shared_ptr<state> st)
@@ -73,8 +77,10 @@ private:
                 if (l.market_hash_name != st->name)
                     continue; // search is a full-text match: "StatTrak™ ..." and others come too
                 auto key = item_key_of(l);
-                if (!key)
+                if (!key) {
+                    st->self->count_unkeyed();
                     continue; // a listing whose facts cannot be read is not offered
+                }
                 quote q{csboard::id, l.id, {}, {}, true, {}, std::move(*key), arrived};
                 const bool held = (l.delivery && l.delivery->known() == DeliveryMode::hold) ||
                                   (l.tradable && !*l.tradable);
@@ -98,11 +104,52 @@ private:
     basic_client<csboard::provider>& client_;
 };
 
+/// CSBoard's market_buy refusals that say the listing is gone or repriced (schema
+/// x-cs2market-errors of market_buy): 409 item_unavailable "no longer available",
+/// 409 price_moved "live total above the ceiling".
+inline constexpr std::array<std::string_view, 2> listing_gone_codes{"item_unavailable", "price_moved"};
+
+/// CSBoard as a place to buy a quoted listing: market_buy (delivers to any trade
+/// URL: partner + token) of the one item id, the route's attempt id as custom_id
+/// (CSBoard replays a repeated one), the quoted ask as max_price_usd.
+class buy_venue final : public ::cs2market::buy_venue {
+public:
+    /// `c` must outlive the venue; its client_options::journal records the buys.
+    explicit buy_venue(basic_client<csboard::provider>& c) : client_(c), quotes_(c) {}
+
+    provider_id provider() const override { return csboard::id; }
+    ::cs2market::quote_source& quotes() override { return quotes_; }
+
+    void async_buy(const quote& offer, decimal ceiling, const trade_url& to, const std::string& id, handler done) override
+    {
+        market_buy_params p;
+        p.body.item_ids = {offer.listing_id};
+        p.body.partner = to.partner;
+        p.body.token = to.token;
+        p.body.max_price_usd = ceiling;
+        p.body.custom_id = id;
+        client_.template async_call<ops::market_buy>(std::move(p), [done = std::move(done)](auto r) {
+            done(r ? result<void>{} : result<void>(r.error()));
+        });
+    }
+
+    bool listing_gone(const error& e) const override { return refused_with(e, listing_gone_codes); }
+
+private:
+    basic_client<csboard::provider>& client_;
+    quote_source quotes_;
+};
+
 } // namespace cs2market::csboard
 
 template <>
 struct cs2market::quote_source_for<cs2market::csboard::provider> {
     using type = cs2market::csboard::quote_source;
+};
+
+template <>
+struct cs2market::buy_venue_for<cs2market::csboard::provider> {
+    using type = cs2market::csboard::buy_venue;
 };
 
 #endif

@@ -177,8 +177,8 @@ namespace cs2market {
 
 // The journal's hooks of csboard's buys (declared by the generated operations): order_intent_of and
 // order_observation_of above.
-template <> struct order_binding<csboard::ops::create_order> : journaled_buy<csboard::ops::create_order> {};
-template <> struct order_binding<csboard::ops::market_buy> : journaled_buy<csboard::ops::market_buy> {};
+template <> struct record_binding<csboard::ops::create_order> : journaled_buy<csboard::ops::create_order> {};
+template <> struct record_binding<csboard::ops::market_buy> : journaled_buy<csboard::ops::market_buy> {};
 
 } // namespace cs2market
 

@@ -20,6 +20,7 @@
 #include <cs2market/item_key.hpp>
 #include <cs2market/orders/order.hpp> // unix_ms
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -132,6 +133,16 @@ public:
     /// the provider's rate budget (the client's limiter). `done` is called once,
     /// on the client's executor.
     virtual void async_quotes(const item_key& item, const quote_constraints& c, handler done) = 0;
+
+    /// Listings this source read whose item key could not be built (so not
+    /// offered), since it was made: none is dropped unseen.
+    std::uint64_t unkeyed() const noexcept { return unkeyed_.load(std::memory_order_relaxed); }
+
+protected:
+    void count_unkeyed() noexcept { unkeyed_.fetch_add(1, std::memory_order_relaxed); }
+
+private:
+    std::atomic<std::uint64_t> unkeyed_{0};
 };
 
 /// The quote_source of `Provider` (each provider's market.hpp specialises it).

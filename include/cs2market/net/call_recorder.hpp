@@ -4,7 +4,7 @@
 // only once its record says it is durable (before_send), and never names an
 // order, a journal or a store. The order journal (journal.hpp) is one recorder;
 // what it needs to know of each buy operation (what the buy intends, its answer
-// as an order) comes through order_binding, which the provider's hand-written
+// as an order) comes through record_binding, which the provider's hand-written
 // <p>/orders.hpp specialises for each buy its generated operations declare.
 #ifndef CS2MARKET_NET_CALL_RECORDER_HPP
 #define CS2MARKET_NET_CALL_RECORDER_HPP
@@ -57,7 +57,7 @@ public:
 
     /// A record of one buy from what the executor knows of it. A recorder that
     /// needs more (the order journal) gets it through the buy operation's
-    /// order_binding instead.
+    /// record_binding instead.
     virtual std::shared_ptr<call_record> record(const recorded_buy& buy) = 0;
 };
 
@@ -74,7 +74,7 @@ public:
 ///
 /// (`answer`: the decoded answer, valid once the call succeeded), never null.
 template <class Op>
-struct order_binding;
+struct record_binding;
 
 } // namespace cs2market
 

@@ -7,6 +7,7 @@
 #include <cs2market/error.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string_view>
 
@@ -21,6 +22,8 @@ struct call_event {
         reconcile,       ///< a buy's unknown outcome is being looked up by `id`
         journaled,       ///< a journaled buy: its intent is on disk (before the first request_start),
                          ///< then its answer (after the last request_end; `error` journal if that failed)
+        body_progress,   ///< a large response body is arriving: `bytes` of `total` so far (between
+                         ///< request_start and request_end; every body_progress_step bytes, and once at its end)
     } kind;
     provider_id provider;
     std::string_view operation;       ///< Op::name
@@ -32,7 +35,12 @@ struct call_event {
     std::chrono::microseconds elapsed{0};   ///< request_end: duration of the attempt
     std::chrono::milliseconds wait{0};      ///< retry / rate_limit_wait
     std::string_view id;              ///< caller/generated id of a buy, when any
+    std::uint64_t bytes = 0;          ///< body_progress: body bytes received so far
+    std::uint64_t total = 0;          ///< body_progress: the Content-Length, 0 when the provider sent none
 };
+
+/// How often body_progress is reported: a body shorter than this reports nothing.
+inline constexpr std::uint64_t body_progress_step = 64 * 1024;
 
 /// One callback for every event; invoked on the client's strand. Keep it short.
 using call_hook = std::function<void(const call_event&)>;

@@ -73,7 +73,7 @@ struct journal_options {
 /// are the journal's clock (journal_options::clock), never the caller's.
 ///
 /// As a client's recorder (client_options::journal) it journals each buy as an
-/// order through the buy's order_binding (journaled_buy.hpp).
+/// order through the buy's record_binding (journaled_buy.hpp).
 class journal : public call_recorder {
 public:
     CS2MARKET_DECL journal();
@@ -127,7 +127,7 @@ public:
     virtual result<unix_ms> now() = 0;
 
     /// A buy known only by what the executor knows of it is not sent: the journal
-    /// records orders, which it learns of through the buy's order_binding.
+    /// records orders, which it learns of through the buy's record_binding.
     CS2MARKET_DECL std::shared_ptr<call_record> record(const recorded_buy& buy) override;
 
     /// Runs `fn` on the journal's thread and completes `token` with its result

@@ -5,11 +5,11 @@
 // nor one whose id is journaled already. Its answer, or its failure as the
 // schema classifies it, is applied to the order after.
 //
-// Each provider's <p>/orders.hpp defines the order_binding of its buys from
+// Each provider's <p>/orders.hpp defines the record_binding of its buys from
 // journaled_buy<Op>, which finds the provider's order_intent_of(params) and
 // order_observation_of(answer) beside the operation's types:
 //
-//   template <> struct order_binding<cs2dt::ops::buy_item> : journaled_buy<cs2dt::ops::buy_item> {};
+//   template <> struct record_binding<cs2dt::ops::buy_item> : journaled_buy<cs2dt::ops::buy_item> {};
 #ifndef CS2MARKET_ORDERS_JOURNALED_BUY_HPP
 #define CS2MARKET_ORDERS_JOURNALED_BUY_HPP
 
@@ -55,7 +55,7 @@ private:
 
 } // namespace detail
 
-/// The order_binding of a buy `Op` for the order journal: what the buy intends
+/// The record_binding of a buy `Op` for the order journal: what the buy intends
 /// (order_intent_of(params)) and its answer as an order
 /// (order_observation_of(answer)), both the provider's, found beside Op's types.
 template <class Op>

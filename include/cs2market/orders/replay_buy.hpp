@@ -43,7 +43,7 @@ void async_replay_buy(Client& client, const order& o, std::function<void(result<
                                                          result<response<typename Op::response_type>> r) {
         order_observation obs;
         if (r) {
-            obs = order_binding<Op>::observe(r->value);
+            obs = record_binding<Op>::observe(r->value);
         } else if (r.error().kind == error_kind::duplicate_id || r.error().kind == error_kind::journal ||
                    r.error().kind == error_kind::invalid_argument) {
             return done(r.error()); // refused here, before the provider: nothing learned of the order

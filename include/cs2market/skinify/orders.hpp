@@ -102,7 +102,7 @@ namespace cs2market {
 
 // The journal's hooks of skinify's buys (declared by the generated operations): order_intent_of and
 // order_observation_of above.
-template <> struct order_binding<skinify::ops::withdraw_buy> : journaled_buy<skinify::ops::withdraw_buy> {};
+template <> struct record_binding<skinify::ops::withdraw_buy> : journaled_buy<skinify::ops::withdraw_buy> {};
 
 } // namespace cs2market
 

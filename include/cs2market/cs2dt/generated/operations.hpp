@@ -725,7 +725,7 @@ struct exactly_once_traits<cs2dt::ops::buy_item> {
 
 /// How `buy_item` is recorded by a journal: defined in cs2dt/orders.hpp (a buy sent without it does not compile).
 template <>
-struct order_binding<cs2dt::ops::buy_item>;
+struct record_binding<cs2dt::ops::buy_item>;
 
 /// `quick_buy_item`: the idempotency id is `outTradeNo`; the provider does not replay a repeated id.
 template <>
@@ -755,7 +755,7 @@ struct exactly_once_traits<cs2dt::ops::quick_buy_item> {
 
 /// How `quick_buy_item` is recorded by a journal: defined in cs2dt/orders.hpp (a buy sent without it does not compile).
 template <>
-struct order_binding<cs2dt::ops::quick_buy_item>;
+struct record_binding<cs2dt::ops::quick_buy_item>;
 
 } // namespace cs2market
 

@@ -498,7 +498,7 @@ struct exactly_once_traits<csboard::ops::create_order> {
 
 /// How `create_order` is recorded by a journal: defined in csboard/orders.hpp (a buy sent without it does not compile).
 template <>
-struct order_binding<csboard::ops::create_order>;
+struct record_binding<csboard::ops::create_order>;
 
 /// `market_buy`: the idempotency id is `custom_id`; the provider replays a repeated id with the original outcome.
 template <>
@@ -514,7 +514,7 @@ struct exactly_once_traits<csboard::ops::market_buy> {
 
 /// How `market_buy` is recorded by a journal: defined in csboard/orders.hpp (a buy sent without it does not compile).
 template <>
-struct order_binding<csboard::ops::market_buy>;
+struct record_binding<csboard::ops::market_buy>;
 
 } // namespace cs2market
 

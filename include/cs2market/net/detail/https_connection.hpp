@@ -12,6 +12,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -70,12 +71,24 @@ CS2MARKET_DECL boost::asio::awaitable<result<void>> async_open(https_connection&
                                                                const client_options& opt, provider_id prov,
                                                                steady_clock::time_point deadline);
 
+/// Hears a large body's progress (bytes so far, Content-Length or 0); empty: nobody listens.
+/// A pointer and a context, not a std::function: no allocation on the call's path.
+struct body_progress_fn {
+    void (*fn)(void* ctx, std::uint64_t bytes, std::uint64_t total) = nullptr;
+    void* ctx = nullptr;
+    explicit operator bool() const noexcept { return fn != nullptr; }
+    void operator()(std::uint64_t bytes, std::uint64_t total) const { fn(ctx, bytes, total); }
+};
+
 /// Writes one request and reads its final response (interim 1xx responses are
 /// skipped). Failures are reported with the facts the caller needs to decide
 /// (sent, got_bytes); turning a lost write into outcome_unknown is the caller's decision.
+/// `progress` hears the body every body_progress_step bytes and at its end (only a body
+/// that did not arrive with its header in one read).
 CS2MARKET_DECL boost::asio::awaitable<exchange_outcome> async_round_trip(https_connection& c, const endpoint_url& ep,
                                                                          const http_request& rq, const client_options& opt,
-                                                                         provider_id prov, steady_clock::time_point deadline);
+                                                                         provider_id prov, steady_clock::time_point deadline,
+                                                                         body_progress_fn progress = {});
 
 } // namespace cs2market::detail
 

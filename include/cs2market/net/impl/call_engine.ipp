@@ -306,6 +306,21 @@ CS2MARKET_DECL boost::asio::awaitable<exchange_outcome> client_state::attempt(co
         co_return out;
     }
     cs.conn = conn.get();
+    // A large body's progress goes to the hook (on this strand: the read resumes here).
+    struct progress_ctx {
+        client_state* self;
+        const erased_call* call;
+    } pctx{this, &c};
+    body_progress_fn progress;
+    if (opts.hook)
+        progress = {[](void* ctx, std::uint64_t bytes, std::uint64_t total) {
+                        auto* x = static_cast<progress_ctx*>(ctx);
+                        auto ev = event_of(call_event::type::body_progress, *x->call);
+                        ev.bytes = bytes;
+                        ev.total = total;
+                        x->self->emit(ev);
+                    },
+                    &pctx};
     for (int round = 0; round < 2; ++round) {
         const bool reused = conn->open;
         if (!conn->open) {
@@ -317,7 +332,7 @@ CS2MARKET_DECL boost::asio::awaitable<exchange_outcome> client_state::attempt(co
                 break;
             }
         }
-        out = co_await async_round_trip(*conn, *endpoint, rq, opts, p, deadline);
+        out = co_await async_round_trip(*conn, *endpoint, rq, opts, p, deadline, progress);
         // A kept-alive connection the peer closed while idle fails before any
         // answer: replaced once, for requests that may be resent.
         if (!out.res && reused && !out.got_bytes && rq.idempotent && !cs.cancelled && out.res.error().kind != error_kind::timeout) {

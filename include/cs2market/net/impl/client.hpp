@@ -233,9 +233,9 @@ basic_client<Provider>::prepare(const detail::client_state& st, typename Op::par
     c->request.replayed_header = X::replayed_header;
     if constexpr (X::enabled) {
         if (st.opts.journal && pol.journal && !c->id.empty()) {
-            // order_binding<Op>: defined by the provider's <p>/orders.hpp (the umbrella <p>.hpp includes it).
+            // record_binding<Op>: defined by the provider's <p>/orders.hpp (the umbrella <p>.hpp includes it).
             recorded_buy buy{Provider::info.id, Op::name, c->id, detail::redact(c->request.body, st.opts.credential), Op::errors};
-            c->record = order_binding<Op>::record(st.opts.journal, std::move(buy), params,
+            c->record = record_binding<Op>::record(st.opts.journal, std::move(buy), params,
                                                   [slot]() -> const typename Op::response_type& { return (*slot)->value; });
             if (!c->record) {
                 auto e = detail::make_error(error_kind::journal, "the buy was not sent: its recorder made no record", Provider::info.id);

@@ -131,7 +131,8 @@ CS2MARKET_DECL void serialize_request(std::string& out, const http_request& rq, 
 
 CS2MARKET_DECL boost::asio::awaitable<exchange_outcome> async_round_trip(https_connection& c, const endpoint_url& ep,
                                                                          const http_request& rq, const client_options& opt,
-                                                                         provider_id prov, steady_clock::time_point deadline)
+                                                                         provider_id prov, steady_clock::time_point deadline,
+                                                                         body_progress_fn progress)
 {
     namespace net = boost::asio;
     namespace http = boost::beast::http;
@@ -168,7 +169,20 @@ CS2MARKET_DECL boost::asio::awaitable<exchange_outcome> async_round_trip(https_c
         http::response_parser<http::string_body> parser;
         parser.body_limit(opt.max_response_size);
         parser.header_limit(static_cast<std::uint32_t>(header_limit));
-        std::size_t n = co_await http::async_read(c.stream, c.buffer, parser, net::redirect_error(net::use_awaitable, ec));
+        // The header, then the body piece by piece only when it did not come with it
+        // (what async_read does too), so that a large body can report its progress.
+        std::size_t n = co_await http::async_read_header(c.stream, c.buffer, parser, net::redirect_error(net::use_awaitable, ec));
+        std::uint64_t reported = 0;
+        while (!ec && !parser.is_done()) {
+            n += co_await http::async_read_some(c.stream, c.buffer, parser, net::redirect_error(net::use_awaitable, ec));
+            if (!progress || ec)
+                continue;
+            const std::uint64_t got = parser.get().body().size();
+            if (got - reported >= body_progress_step || (parser.is_done() && reported > 0)) {
+                reported = got;
+                progress(got, parser.content_length().value_or(0));
+            }
+        }
         out.got_bytes = out.got_bytes || n > 0 || parser.got_some();
         if (is_timeout(ec))
             co_return lost(error_kind::timeout, timeout_text(), ec);

@@ -38,7 +38,7 @@ public:
     boost::asio::awaitable<result<void>> before_send(std::chrono::milliseconds) override
     {
         error e = make_error(error_kind::journal,
-                             "the buy was not sent: the order journal records a buy only through its order_binding", provider_);
+                             "the buy was not sent: the order journal records a buy only through its record_binding", provider_);
         e.idempotency_id = id_;
         co_return e;
     }

@@ -499,7 +499,7 @@ struct exactly_once_traits<skinify::ops::withdraw_buy> {
 
 /// How `withdraw_buy` is recorded by a journal: defined in skinify/orders.hpp (a buy sent without it does not compile).
 template <>
-struct order_binding<skinify::ops::withdraw_buy>;
+struct record_binding<skinify::ops::withdraw_buy>;
 
 } // namespace cs2market
 

@@ -1,6 +1,7 @@
 // cs2market::sandbox — the sandbox's own records over HTTPS, for black-box tests
 // (the executable): GET /_sandbox/purchases, GET /_sandbox/ledger and
-// GET /_sandbox/listings on the
+// GET /_sandbox/listings, and POST /_sandbox/faults (one fault, as in a scenario,
+// added while the sandbox runs: e.g. a sell-out between a quote and a buy) on the
 // providers' port, under a path no provider uses, without a key. Amounts are
 // exact decimals as strings. Account keys are never shown (a purchase names
 // its account by user id); `?key=` filters by one.
@@ -8,6 +9,7 @@
 
 #include <cs2market/sandbox/http.hpp>
 #include <cs2market/sandbox/market.hpp>
+#include <cs2market/sandbox/scenario.hpp>
 
 #include <boost/json.hpp>
 
@@ -59,9 +61,31 @@ inline std::optional<response> admin_answer(market& m, const request& req)
         return std::nullopt;
     const query_t t = parse_target(req.target);
     const std::string_view what = std::string_view(t.path).substr(admin_prefix.size());
-    if (what != "purchases" && what != "ledger" && what != "listings")
+    if (what != "purchases" && what != "ledger" && what != "listings" && what != "faults")
         return detail::admin_error(404, "not_found",
-                                   "sandbox admin endpoints: GET /_sandbox/purchases, GET /_sandbox/ledger, GET /_sandbox/listings");
+                                   "sandbox admin endpoints: GET /_sandbox/purchases, GET /_sandbox/ledger, GET /_sandbox/listings, "
+                                   "POST /_sandbox/faults");
+    if (what == "faults") {
+        if (req.method != "POST") {
+            response r = detail::admin_error(405, "method_not_allowed", "POST only");
+            r.headers.emplace_back("Allow", "POST");
+            return r;
+        }
+        boost::system::error_code ec;
+        auto jv = boost::json::parse(req.body, ec);
+        if (ec || !jv.is_object())
+            return detail::admin_error(400, "invalid_fault", "the body must be one fault as a JSON object");
+        try {
+            std::string provider;
+            fault f = scenario_fault(jv.as_object(), provider);
+            std::lock_guard lk(m.mu);
+            f.provider = resolve_provider(m, provider);
+            m.faults.add(f);
+        } catch (const std::exception& e) {
+            return detail::admin_error(400, "invalid_fault", e.what());
+        }
+        return json_response(200, R"({"added":1})");
+    }
     if (req.method != "GET") {
         response r = detail::admin_error(405, "method_not_allowed", "GET only");
         r.headers.emplace_back("Allow", "GET");

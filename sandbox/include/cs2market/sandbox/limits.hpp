@@ -97,6 +97,7 @@ struct fault_action {
     std::int64_t delay_ms = 0;       ///< delay: the real answer, this late
     bool withhold = false;           ///< no_answer: the handler runs, and nothing is answered
     std::optional<fault> drift;      ///< drift: the real answer, changed after the handler (drift_answer)
+    std::optional<fault> move;       ///< sell_out / set_price: the market moves before the handler runs
 };
 
 /// Injected faults: the first live fault matching (provider, path prefix) is used up by a request.
@@ -129,6 +130,8 @@ public:
                 a.withhold = true;
             } else if (f.kind == "drift") {
                 a.drift = f;
+            } else if (f.kind == "sell_out" || f.kind == "set_price") {
+                a.move = f;
             } else if (f.kind == "close") {
                 response r;
                 r.close_without_response = true;

@@ -194,6 +194,23 @@ public:
         return true;
     }
 
+    /// A market move (the sell_out / set_price faults): listing `wire_id` of `p` is sold to
+    /// someone outside the sandbox's books (no purchase, no money moves), or repriced to
+    /// `price`. An unknown listing or price moves nothing.
+    void move_listing(::cs2market::provider_id p, const std::string& wire_id, bool sell_out, const std::string& price)
+    {
+        auto li = find_listing(p, wire_id);
+        if (!li)
+            return;
+        if (!sell_out) {
+            if (auto d = dec::parse(price))
+                reprice(p, *li, *d);
+            return;
+        }
+        at(p).listings[*li].sold = true;
+        ++catalogue_version;
+    }
+
     // ------------------------------------------------------------ orders
     order* find_order(::cs2market::provider_id p, const std::string& key, const std::string& id)
     {

@@ -192,6 +192,8 @@ public:
         auto fault = m_.faults.take(best ? best->info.provider : ::cs2market::provider_id{}, c.t.path);
         if (fault.instead)
             return *fault.instead;
+        if (fault.move && best) // a move between a quote and a buy: then the request as usual
+            m_.move_listing(best->info.provider, fault.move->listing_id, fault.move->kind == "sell_out", fault.move->price);
         response r;
         try {
             if (best) {

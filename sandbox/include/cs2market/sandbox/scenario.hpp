@@ -82,6 +82,48 @@ inline const boost::json::array* scenario_array(const boost::json::object& o, co
 
 } // namespace detail
 
+/// One fault of a scenario's "faults" (and of POST /_sandbox/faults); `provider` gets
+/// its provider's name ("" = any).
+inline fault scenario_fault(const boost::json::object& ro, std::string& provider)
+{
+    using namespace detail;
+    fault f;
+    provider = scenario_str(ro, "provider");
+    f.path = scenario_str(ro, "path");
+    if (auto k = scenario_str(ro, "kind"); !k.empty())
+        f.kind = k;
+    if (!is_fault_kind(f.kind))
+        throw std::invalid_argument("sandbox scenario: unknown fault kind '" + f.kind + "'");
+    f.status = static_cast<unsigned>(scenario_int(ro, "status", 500));
+    if (auto b = scenario_str(ro, "body"); !b.empty())
+        f.body = b;
+    if (auto h = ro.find("headers"); h != ro.end()) {
+        if (!h->value().is_object())
+            throw std::invalid_argument("sandbox scenario: fault headers must be an object of strings");
+        for (const auto& [name, value] : h->value().as_object()) {
+            if (!value.is_string())
+                throw std::invalid_argument("sandbox scenario: fault header '" + std::string(name) + "' is not a string");
+            f.headers.emplace_back(std::string(name), std::string(value.as_string()));
+        }
+    }
+    f.delay_ms = scenario_int(ro, "delay_ms", 0);
+    f.field = scenario_str(ro, "field");
+    if (auto it = ro.find("value"); it != ro.end()) // any JSON value: "teleported", 99
+        f.value = boost::json::serialize(it->value());
+    if (!f.field.empty() && f.value.empty())
+        throw std::invalid_argument("sandbox scenario: a drift fault's field needs a value");
+    if (auto u = scenario_str(ro, "unknown_field"); !u.empty())
+        f.unknown_field = u;
+    f.remaining = static_cast<int>(scenario_int(ro, "count", 1));
+    f.listing_id = scenario_str(ro, "listing_id");
+    f.price = scenario_str(ro, "price");
+    if ((f.kind == "sell_out" || f.kind == "set_price") && f.listing_id.empty())
+        throw std::invalid_argument("sandbox scenario: a " + f.kind + " fault needs a listing_id");
+    if (f.kind == "set_price" && !::cs2market::decimal::parse(f.price))
+        throw std::invalid_argument("sandbox scenario: a set_price fault needs a price (a decimal string)");
+    return f;
+}
+
 /// Parses a scenario; its option overrides are applied to `opts` right away.
 inline scenario parse_scenario(const std::string& text, options& opts)
 {
@@ -155,35 +197,8 @@ inline scenario parse_scenario(const std::string& text, options& opts)
         }
     if (auto* a = scenario_array(o, "faults"))
         for (const auto& v : *a) {
-            const auto& ro = v.as_object();
             scenario::fault_entry e;
-            e.provider = scenario_str(ro, "provider");
-            e.f.path = scenario_str(ro, "path");
-            if (auto k = scenario_str(ro, "kind"); !k.empty())
-                e.f.kind = k;
-            if (!is_fault_kind(e.f.kind))
-                throw std::invalid_argument("sandbox scenario: unknown fault kind '" + e.f.kind + "'");
-            e.f.status = static_cast<unsigned>(scenario_int(ro, "status", 500));
-            if (auto b = scenario_str(ro, "body"); !b.empty())
-                e.f.body = b;
-            if (auto h = ro.find("headers"); h != ro.end()) {
-                if (!h->value().is_object())
-                    throw std::invalid_argument("sandbox scenario: fault headers must be an object of strings");
-                for (const auto& [name, value] : h->value().as_object()) {
-                    if (!value.is_string())
-                        throw std::invalid_argument("sandbox scenario: fault header '" + std::string(name) + "' is not a string");
-                    e.f.headers.emplace_back(std::string(name), std::string(value.as_string()));
-                }
-            }
-            e.f.delay_ms = scenario_int(ro, "delay_ms", 0);
-            e.f.field = scenario_str(ro, "field");
-            if (auto it = ro.find("value"); it != ro.end()) // any JSON value: "teleported", 99
-                e.f.value = boost::json::serialize(it->value());
-            if (!e.f.field.empty() && e.f.value.empty())
-                throw std::invalid_argument("sandbox scenario: a drift fault's field needs a value");
-            if (auto u = scenario_str(ro, "unknown_field"); !u.empty())
-                e.f.unknown_field = u;
-            e.f.remaining = static_cast<int>(scenario_int(ro, "count", 1));
+            e.f = scenario_fault(v.as_object(), e.provider);
             sc.faults.push_back(std::move(e));
         }
     return sc;

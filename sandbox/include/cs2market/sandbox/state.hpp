@@ -160,7 +160,8 @@ struct money_audit {
 };
 
 /// The fault kinds (README: Rate limits and faults).
-inline constexpr std::string_view fault_kinds[] = {"status", "close", "delay", "no_answer", "commit_then_status", "drift"};
+inline constexpr std::string_view fault_kinds[] = {"status",    "close",    "delay",    "no_answer", "commit_then_status",
+                                                   "drift",     "sell_out", "set_price"};
 inline bool is_fault_kind(std::string_view k)
 {
     return std::find(std::begin(fault_kinds), std::end(fault_kinds), k) != std::end(fault_kinds);
@@ -184,6 +185,12 @@ struct fault {
     std::string field;
     std::string value;
     std::string unknown_field = "sandbox_drift";
+    // sell_out / set_price: a market move between a quote and a buy. Before the
+    // matching request's handler runs, listing `listing_id` of the fault's provider
+    // is sold to someone else (sell_out) or its asking price becomes `price`
+    // (set_price); then the request is handled as usual.
+    std::string listing_id;
+    std::string price;
 };
 
 struct outcome_rule {
