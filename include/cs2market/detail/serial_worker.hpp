@@ -1,7 +1,9 @@
 // cs2market internal: one thread running queued jobs in order — a store's own
 // thread (the journal's, the shared rate budgets'), so that no database round
 // trip runs on a caller's io_context. With more threads (a store with several
-// connections), jobs start in the order posted and run side by side.
+// connections), jobs start in the order posted and run side by side; a thread
+// beyond the first starts only when a job finds every running one busy, so a
+// process with one job at a time (a CLI call) runs one thread.
 #ifndef CS2MARKET_DETAIL_SERIAL_WORKER_HPP
 #define CS2MARKET_DETAIL_SERIAL_WORKER_HPP
 
@@ -38,9 +40,13 @@ private:
         std::condition_variable cv;
         std::deque<unique_function<void()>> jobs;
         bool stopping = false;
+        std::size_t idle = 0; ///< threads waiting for a job
     };
+    CS2MARKET_DECL void start_thread(); // with s_->m held
+
     std::shared_ptr<state> s_;
-    std::vector<std::thread> threads_;
+    std::size_t max_threads_;
+    std::vector<std::thread> threads_; ///< guarded by s_->m
 };
 
 } // namespace cs2market::detail
