@@ -130,6 +130,18 @@ CS2MARKET_DECL result<intent_record> sql_journal::record_intent(const order& o, 
     if (!ins)
         return fail(db, "cannot record a buy", ins.error());
     const bool created = ins->affected == 1;
+    if (created) {
+        // The row is the one just inserted and has no transitions yet: read it
+        // back from its own columns instead of two more round trips.
+        order back;
+        if (!from_journal_row(row, back)) {
+            db.rollback();
+            return db.failure("a recorded buy cannot be read back");
+        }
+        if (auto r = db.commit(); !r)
+            return fail(db, "cannot record a buy (the commit did not complete)", r.error());
+        return intent_record{std::move(back), true};
+    }
     auto found = find_locked(db, o.provider.name(), o.id, journal_statements().select_one);
     if (!found) {
         db.rollback();
