@@ -19,7 +19,11 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/io_context.hpp>
+
 #include <algorithm>
+#include <functional>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -117,6 +121,83 @@ struct private_server {
     std::string url() const { return read_file(state + "/url"); }
 };
 
+
+/// A connection of the test's own holding the journal's orders table locked:
+/// every journal statement on it waits until release().
+struct table_lock {
+    PGconn* c;
+    explicit table_lock(const std::string& url) : c(PQconnectdb(url.c_str()))
+    {
+        REQUIRE(PQstatus(c) == CONNECTION_OK);
+        exec("BEGIN; LOCK TABLE cs2market_orders IN ACCESS EXCLUSIVE MODE");
+    }
+    table_lock(const table_lock&) = delete;
+    table_lock& operator=(const table_lock&) = delete;
+    ~table_lock()
+    {
+        if (c)
+            PQfinish(c);
+    }
+    void exec(const std::string& sql)
+    {
+        PGresult* r = PQexec(c, sql.c_str());
+        const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        INFO(PQresultErrorMessage(r));
+        PQclear(r);
+        REQUIRE(ok);
+    }
+    void release()
+    {
+        exec("COMMIT");
+        PQfinish(c);
+        c = nullptr;
+    }
+};
+
+/// The store's URL naming its connections `app` (pg_stat_activity tells them apart).
+std::string named(const std::string& url, const std::string& app)
+{
+    return url + "&application_name=" + app;
+}
+
+/// How many connections named `app` the server has (only those waiting for a lock: `waiting`).
+int backends(const std::string& url, const std::string& app, bool waiting)
+{
+    // (The asking connection has the name too: not counted.)
+    return std::stoi(query_one(url, "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND application_name = '" +
+                                        app + "'" + (waiting ? " AND wait_event_type = 'Lock'" : "")));
+}
+
+/// Waits (up to 20 s) until `n` connections named `app` wait for a lock.
+bool until_waiting(const std::string& url, const std::string& app, int n)
+{
+    const auto give_up = std::chrono::steady_clock::now() + 20s;
+    while (backends(url, app, true) != n) {
+        if (std::chrono::steady_clock::now() > give_up)
+            return false;
+        std::this_thread::sleep_for(20ms);
+    }
+    return true;
+}
+
+/// `n` buys' intents through async_run_unordered (the client's path), all at once;
+/// answers each one's result once all are done.
+std::vector<result<intent_record>> intents_in_flight(const std::shared_ptr<postgres_journal>& j, const std::string& prefix, int n,
+                                                     const std::function<void()>& while_in_flight = {})
+{
+    boost::asio::io_context ioc;
+    std::vector<result<intent_record>> out(static_cast<std::size_t>(n), result<intent_record>(detail::make_error(error_kind::journal, "no answer")));
+    for (int i = 0; i < n; ++i)
+        j->async_run_unordered<result<intent_record>>([j, id = prefix + std::to_string(i)] { return j->record_intent(intent(id), "{}"); },
+                                                      boost::asio::bind_executor(ioc, [&out, i](result<intent_record> r) {
+                                                          out[static_cast<std::size_t>(i)] = std::move(r);
+                                                      }));
+    std::thread t([&] { ioc.run(); });
+    if (while_in_flight)
+        while_in_flight();
+    t.join();
+    return out;
+}
 } // namespace
 
 TEST_CASE("postgres journal: an intent is recorded once, another connection finds it and records nothing", "[postgres][journal]")
@@ -302,7 +383,10 @@ TEST_CASE("postgres budgets: a 429 pauses everyone sharing the budget, and an un
     CHECK(s <= now + 400ms);
 
     const std::array one{budget("k2", "read", rate_limit{1, 10s})};
-    CHECK(a->try_reserve(one, clk::now()).value() <= clk::now() + 5ms);
+    // (Read before the draw: as one expression, the right-hand clock could be
+    // read first, and a draw slower than 5 ms on a loaded machine failed it.)
+    const auto first = clk::now();
+    CHECK(a->try_reserve(one, first).value() <= first + 5ms);
     auto later = a->try_reserve(one, clk::now()).value();
     CHECK(later >= clk::now() + 9s);
     a->release(one, later); // queued on a's thread, before its next draw
@@ -394,6 +478,118 @@ TEST_CASE("postgres store: a client journals buys and draws every call from the 
     REQUIRE(buy("x-after").has_value());
     CHECK(provider.request_count() == 3);
     CHECK_FALSE(store.journal->find(csboard::id, "x-during").value().has_value());
+}
+
+TEST_CASE("postgres journal pool: buys in flight together run side by side, on no more connections than the pool has",
+          "[postgres][journal][pool]")
+{
+    const std::string app = "cs2m_side_" + std::to_string(::getpid());
+    const auto url = named(fresh_store("side"), app);
+    auto j = postgres_journal::open(url, {}, postgres_pool_options{4, 30s}).value();
+    CHECK(j->connections() == 4);
+    table_lock lock(url + "_holder");
+    bool all_four = false;
+    int most = 0;
+    auto done = intents_in_flight(j, "side-", 6, [&] {
+        // One connection made them wait one behind the other: 1 at the server.
+        all_four = until_waiting(url, app, 4);
+        std::this_thread::sleep_for(300ms);
+        most = backends(url, app, false);
+        lock.release();
+    });
+    CHECK(all_four);
+    CHECK(most == 4); // the other two wait for a free connection in the process
+    for (const auto& r : done) {
+        REQUIRE(r.has_value());
+        CHECK(r->created);
+    }
+    CHECK(j->load(false).value().size() == 6);
+    CHECK(backends(url, app, false) == 4); // kept open for the next
+}
+
+TEST_CASE("postgres journal pool: a call finding every connection busy fails after the bound, typed and without secrets",
+          "[postgres][journal][pool]")
+{
+    const std::string app = "cs2m_busy_" + std::to_string(::getpid());
+    auto base = server_url();
+    base.replace(base.find("postgres@"), 9, "postgres:s3cret-pw@"); // ignored by trust authentication
+    const auto url = named(fresh_store("busy", base), app);
+    auto j = postgres_journal::open(url, {}, postgres_pool_options{1, 300ms}).value();
+    table_lock lock(url + "_holder");
+    result<intent_record> held = detail::make_error(error_kind::journal, "no answer");
+    std::thread a([&] { held = j->record_intent(intent("held"), "{}"); });
+    const bool waiting = until_waiting(url, app, 1);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto busy = j->record_intent(intent("busy"), "{}");
+    const auto waited = std::chrono::steady_clock::now() - t0;
+    lock.release();
+    a.join();
+    REQUIRE(waiting);
+    REQUIRE(busy.has_error());
+    CHECK(busy.error().kind == error_kind::journal);
+    CHECK(busy.error().message().find("no connection free") != std::string::npos);
+    CHECK(busy.error().message().find("s3cret") == std::string::npos);
+    CHECK(waited >= 300ms);
+    CHECK(waited < 10s);
+    REQUIRE(held.has_value());
+    CHECK(held->created);
+    // Nothing of the refused call was written; the pool goes on.
+    CHECK_FALSE(j->find(provider_id{"csboard"}, "busy").value().has_value());
+    CHECK(j->record_intent(intent("busy"), "{}").value().created);
+}
+
+TEST_CASE("postgres journal pool: a server restart breaks every connection, each reconnects and no call is lost",
+          "[postgres][journal][pool][outage]")
+{
+    private_server pg("pool");
+    const std::string app = "cs2m_restart_" + std::to_string(::getpid());
+    const auto url = named(fresh_store("poolrestart", pg.url()), app);
+    auto j = postgres_journal::open(url, {}, postgres_pool_options{3, 30s}).value();
+    { // every connection opened, by three calls held at once
+        table_lock lock(url + "_holder");
+        bool three = false;
+        auto first = intents_in_flight(j, "first-", 3, [&] {
+            three = until_waiting(url, app, 3);
+            lock.release();
+        });
+        REQUIRE(three);
+        for (const auto& r : first)
+            REQUIRE(r.has_value());
+    }
+    REQUIRE(pg.run("halt") == 0);
+    REQUIRE(pg.run("restart") == 0);
+    // More writers than connections, each connection found lost at its next BEGIN.
+    constexpr int threads = 8, each = 4;
+    std::atomic<int> failed{0}, moved{0};
+    std::vector<std::thread> ts;
+    for (int t = 0; t < threads; ++t)
+        ts.emplace_back([&, t] {
+            for (int i = 0; i < each; ++i) {
+                auto r = j->record_intent(intent("again-" + std::to_string(t) + "-" + std::to_string(i)), "{}");
+                if (!r || !r->created) {
+                    ++failed;
+                    continue;
+                }
+                order o = r->journaled;
+                phase_change c{order_phase::submitted, order_phase::pending, o.created_at + 1, "processing", observation_source::buy, 1};
+                o.phase = order_phase::pending;
+                o.history.push_back(c);
+                auto s = j->save(o, &c);
+                if (s && *s)
+                    ++moved;
+                else
+                    ++failed;
+            }
+        });
+    for (auto& t : ts)
+        t.join();
+    CHECK(failed == 0);
+    CHECK(moved == threads * each);
+    auto last = intents_in_flight(j, "async-", 6);
+    for (const auto& r : last)
+        CHECK(r.has_value());
+    CHECK(j->load(false).value().size() == 3 + threads * each + 6);
+    CHECK(backends(url, app, false) <= 3);
 }
 
 TEST_CASE("postgres store: a malformed connection string is a typed error without its secrets", "[postgres]")

@@ -62,6 +62,7 @@
 #include <cs2market/orders/impl/journal.ipp>
 #include <cs2market/orders/impl/journaled_buy.ipp>
 #include <cs2market/store/impl/journal_schema.ipp>
+#include <cs2market/store/impl/session_pool.ipp>
 #include <cs2market/store/impl/sql_journal.ipp>
 #include <cs2market/orders/impl/order_tracker.ipp>
 #include <cs2market/orders/impl/exposure.ipp>

@@ -60,7 +60,8 @@ struct journal_options {
     /// (intents' created_at and send deadlines, leases). Empty, the default: the
     /// database's own (the server's for PostgreSQL, the machine's for an SQLite
     /// file), so that every process sharing the journal compares times on one
-    /// clock whatever its own says. Set it only to control time in tests.
+    /// clock whatever its own says. Set it only to control time in tests (a
+    /// store with several connections calls it from several threads).
     std::function<unix_ms()> clock;
 };
 
@@ -134,6 +135,13 @@ public:
     template <class R, class Fn, class Token>
     auto async_run(Fn fn, Token&& token);
 
+    /// async_run for a job that needs no order with the others (one buy's intent
+    /// or answer: the buy awaits each of its own steps): a store with several
+    /// connections (postgres_journal) runs it beside the others, so that buys in
+    /// flight together do not wait for each other's commits; otherwise as async_run.
+    template <class R, class Fn, class Token>
+    auto async_run_unordered(Fn fn, Token&& token);
+
     /// Runs `fn` on the journal's thread; nobody waits for it and no executor is
     /// touched afterwards (the thread may finish it after main returned, so
     /// nothing of a caller's io_context, nor a system executor, may be involved).
@@ -142,9 +150,13 @@ public:
 protected:
     /// Stops the journal's thread; derived destructors call it before closing their database.
     CS2MARKET_DECL void stop_worker() noexcept;
+    /// Where async_run_unordered's jobs run: the journal's thread unless a store has more.
+    CS2MARKET_DECL virtual void post_unordered(detail::journal_job job);
 
 private:
     CS2MARKET_DECL void post_work(detail::journal_job job);
+    template <class R, class Fn, class Token>
+    auto initiate(bool unordered, Fn fn, Token&& token);
 
     detail::serial_worker worker_;
 };
@@ -156,15 +168,31 @@ CS2MARKET_DECL provider_id intern_provider_id(std::string_view name);
 template <class R, class Fn, class Token>
 auto journal::async_run(Fn fn, Token&& token)
 {
+    return initiate<R>(false, std::move(fn), std::forward<Token>(token));
+}
+
+template <class R, class Fn, class Token>
+auto journal::async_run_unordered(Fn fn, Token&& token)
+{
+    return initiate<R>(true, std::move(fn), std::forward<Token>(token));
+}
+
+template <class R, class Fn, class Token>
+auto journal::initiate(bool unordered, Fn fn, Token&& token)
+{
     return boost::asio::async_initiate<Token, void(R)>(
-        [this](auto handler, Fn f) {
+        [this, unordered](auto handler, Fn f) {
             auto work = detail::keep_busy(handler);
-            post_work(detail::journal_job([h = std::move(handler), f = std::move(f), w = std::move(work)]() mutable {
+            detail::journal_job job([h = std::move(handler), f = std::move(f), w = std::move(work)]() mutable {
                 // The job's captures (often the journal itself) go before the
                 // caller hears back: the caller may then drop the last reference.
                 R r = [fn = std::move(f)]() mutable { return fn(); }();
                 detail::complete_from_thread(std::move(h), std::move(w), std::move(r));
-            }));
+            });
+            if (unordered)
+                post_unordered(std::move(job));
+            else
+                post_work(std::move(job));
         },
         token, std::move(fn));
 }

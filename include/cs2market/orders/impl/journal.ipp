@@ -25,6 +25,11 @@ CS2MARKET_DECL void journal::post_work(detail::journal_job job)
     worker_.post(std::move(job));
 }
 
+CS2MARKET_DECL void journal::post_unordered(detail::journal_job job)
+{
+    worker_.post(std::move(job));
+}
+
 namespace detail {
 /// A buy the journal was not told what it intends: refused before it is sent.
 class unbound_record final : public call_record {

@@ -58,7 +58,7 @@ CS2MARKET_DECL boost::asio::awaitable<result<void>> journal_record::before_send(
     auto store = store_;
     // Named first: g++ 12 miscompiles non-trivial temporaries in a co_await expression.
     auto record = [store, o = std::move(intent), req = request_] { return store->record_intent(o, req); };
-    auto recorded = co_await store->async_run<result<intent_record>>(std::move(record), boost::asio::use_awaitable);
+    auto recorded = co_await store->async_run_unordered<result<intent_record>>(std::move(record), boost::asio::use_awaitable);
     if (!recorded) {
         error e = recorded.error();
         e.provider = intent_.provider;
@@ -94,7 +94,7 @@ CS2MARKET_DECL boost::asio::awaitable<std::optional<result<void>>> journal_recor
     // submitted and resume() reconciles it by its id.
     auto store = store_;
     auto save = [store, o, change = *ch] { return store->save(o, &change); };
-    auto saved = co_await store->async_run<result<bool>>(std::move(save), boost::asio::use_awaitable);
+    auto saved = co_await store->async_run_unordered<result<bool>>(std::move(save), boost::asio::use_awaitable);
     if (!saved)
         co_return std::optional<result<void>>(saved.error());
     co_return std::optional<result<void>>(result<void>{});

@@ -1,16 +1,21 @@
 // cs2market internal: the journal's transactions, written once over an
 // sql_session (SQLite or PostgreSQL): sqlite_journal and postgres_journal are
 // this with their database's session. Statements come from one definition
-// (detail/journal_schema.hpp); one connection, used by one call at a time.
+// (detail/journal_schema.hpp). Each call takes a session of the store's pool
+// for its transaction (detail/session_pool.hpp); with more than one, the
+// journal runs async_run_unordered's jobs on as many threads.
 #ifndef CS2MARKET_STORE_DETAIL_SQL_JOURNAL_HPP
 #define CS2MARKET_STORE_DETAIL_SQL_JOURNAL_HPP
 
 #include <cs2market/detail/config.hpp>
+#include <cs2market/store/detail/session_pool.hpp>
 #include <cs2market/store/detail/sql_session.hpp>
+#include <cs2market/detail/serial_worker.hpp>
 #include <cs2market/orders/journal.hpp>
 
+#include <chrono>
 #include <memory>
-#include <mutex>
+#include <vector>
 
 namespace cs2market::detail {
 
@@ -32,30 +37,29 @@ public:
     CS2MARKET_DECL result<unix_ms> now() override;
 
 protected:
-    CS2MARKET_DECL sql_journal(std::unique_ptr<sql_session> db, journal_options opts);
-    /// Runs `fn` with the session, one call at a time.
-    template <class Fn>
-    auto with_session(Fn fn) const
-    {
-        std::lock_guard<std::mutex> lk(m_);
-        return fn(*db_);
-    }
+    /// `sessions`: the store's connections (one for an SQLite file); a call
+    /// waits up to `wait` for a free one.
+    CS2MARKET_DECL sql_journal(std::vector<std::unique_ptr<sql_session>> sessions, journal_options opts, std::chrono::milliseconds wait);
+    CS2MARKET_DECL void post_unordered(journal_job job) override;
+    const session_pool& sessions() const noexcept { return pool_; }
 
 private:
-    CS2MARKET_DECL result<unix_ms> now_locked();
-    CS2MARKET_DECL error fail(std::string_view what, const error& why);
-    CS2MARKET_DECL result<std::vector<order>> to_orders(const std::vector<sql_row>& rows);
-    CS2MARKET_DECL result<std::optional<order>> find_locked(std::string_view provider, std::string_view key, const std::string& sql);
-    CS2MARKET_DECL result<std::vector<order>> read(const std::string& sql, std::span<const sql_param> params = {});
+    CS2MARKET_DECL result<unix_ms> now_locked(sql_session& db);
+    CS2MARKET_DECL error fail(sql_session& db, std::string_view what, const error& why);
+    CS2MARKET_DECL result<std::vector<order>> to_orders(sql_session& db, const std::vector<sql_row>& rows);
+    CS2MARKET_DECL result<std::optional<order>> find_locked(sql_session& db, std::string_view provider, std::string_view key,
+                                                            const std::string& sql);
+    CS2MARKET_DECL result<std::vector<order>> read(sql_session& db, const std::string& sql, std::span<const sql_param> params = {});
 
-    std::unique_ptr<sql_session> db_;
+    session_pool pool_;
     journal_options opts_;
-    mutable std::mutex m_;
+    std::unique_ptr<serial_worker> lanes_; ///< async_run_unordered's threads, one per session (none with one session)
 };
 
 } // namespace cs2market::detail
 
 #ifdef CS2MARKET_HEADER_ONLY
+#include <cs2market/store/impl/session_pool.ipp>
 #include <cs2market/store/impl/sql_journal.ipp>
 #endif
 

@@ -29,8 +29,10 @@ struct postgres_store {
     std::shared_ptr<postgres_journal> journal;
     std::shared_ptr<postgres_rate_limiter> limiter;
 
-    /// Opens both on `conninfo` (two connections, each with its own thread).
-    CS2MARKET_DECL static result<postgres_store> open(const std::string& conninfo, shared_budget_options budgets = {});
+    /// Opens both on `conninfo` (the journal's pool of connections, each with
+    /// its own thread, and the budgets' one).
+    CS2MARKET_DECL static result<postgres_store> open(const std::string& conninfo, shared_budget_options budgets = {},
+                                                      postgres_pool_options pool = {});
 
     /// Journals `opts`' buys here and draws its rate budget from here.
     void apply(client_options& opts) const

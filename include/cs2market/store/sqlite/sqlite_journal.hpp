@@ -12,8 +12,10 @@
 #include <cs2market/store/detail/sql_journal.hpp>
 #include <cs2market/orders/journal.hpp>
 
+#include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace cs2market {
 
@@ -26,8 +28,10 @@ public:
     const std::string& path() const noexcept { return path_; }
 
 private:
-    sqlite_journal(std::unique_ptr<detail::sql_session> db, journal_options opts, std::string path)
-        : detail::sql_journal(std::move(db), std::move(opts)), path_(std::move(path))
+    sqlite_journal(std::vector<std::unique_ptr<detail::sql_session>> db, journal_options opts, std::string path)
+        // One session: a file takes one writer at a time. The wait is for the
+        // call before (each statement waits up to 15 s for another process).
+        : detail::sql_journal(std::move(db), std::move(opts), std::chrono::minutes(2)), path_(std::move(path))
     {
     }
 

@@ -6,21 +6,28 @@
 
 namespace cs2market {
 
-CS2MARKET_DECL result<std::shared_ptr<postgres_journal>> postgres_journal::open(const std::string& conninfo, journal_options opts)
+CS2MARKET_DECL result<std::shared_ptr<postgres_journal>> postgres_journal::open(const std::string& conninfo, journal_options opts,
+                                                                                postgres_pool_options pool)
 {
     auto db = detail::pg_connection::make(conninfo, "journal");
     if (!db)
         return db.error();
+    if (pool.connections == 0)
+        return (*db)->failure("cannot open", "a pool of 0 connections");
     if (auto r = (*db)->ensure(); !r)
         return (*db)->failure("cannot open", r.error().detail);
     if (auto r = detail::migrate_journal(**db); !r)
         return r.error();
-    return std::shared_ptr<postgres_journal>(new postgres_journal(std::move(*db), std::move(opts)));
-}
-
-CS2MARKET_DECL std::string postgres_journal::where() const
-{
-    return with_session([](detail::sql_session& s) { return static_cast<detail::pg_connection&>(s).where(); });
+    std::string where = (*db)->where();
+    std::vector<std::unique_ptr<detail::sql_session>> sessions;
+    sessions.push_back(std::move(*db));
+    while (sessions.size() < pool.connections) {
+        auto more = detail::pg_connection::make(conninfo, "journal"); // connects on its first transaction
+        if (!more)
+            return more.error();
+        sessions.push_back(std::move(*more));
+    }
+    return std::shared_ptr<postgres_journal>(new postgres_journal(std::move(sessions), std::move(opts), pool.wait, std::move(where)));
 }
 
 } // namespace cs2market

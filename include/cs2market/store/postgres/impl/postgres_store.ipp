@@ -6,10 +6,11 @@
 
 namespace cs2market {
 
-CS2MARKET_DECL result<postgres_store> postgres_store::open(const std::string& conninfo, shared_budget_options budgets)
+CS2MARKET_DECL result<postgres_store> postgres_store::open(const std::string& conninfo, shared_budget_options budgets,
+                                                          postgres_pool_options pool)
 {
     postgres_store s;
-    auto j = postgres_journal::open(conninfo);
+    auto j = postgres_journal::open(conninfo, {}, pool);
     if (!j)
         return j.error();
     s.journal = std::move(*j);

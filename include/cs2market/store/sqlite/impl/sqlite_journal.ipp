@@ -14,7 +14,9 @@ CS2MARKET_DECL result<std::shared_ptr<sqlite_journal>> sqlite_journal::open(cons
         return db.error();
     if (auto r = detail::migrate_journal(**db); !r)
         return r.error();
-    return std::shared_ptr<sqlite_journal>(new sqlite_journal(std::move(*db), std::move(opts), path));
+    std::vector<std::unique_ptr<detail::sql_session>> sessions;
+    sessions.push_back(std::move(*db));
+    return std::shared_ptr<sqlite_journal>(new sqlite_journal(std::move(sessions), std::move(opts), path));
 }
 
 } // namespace cs2market
