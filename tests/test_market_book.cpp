@@ -4,6 +4,8 @@
 // providers' documented push messages applied, and both feeds over loopback WSS.
 // The speed of best() and of updates: bench/book_bench.cpp.
 #include <cs2market/cs2dt/book.hpp>
+#include <cs2market/cs2dt/market.hpp>
+#include <cs2market/csboard/market.hpp>
 #include <cs2market/cs2dt/market_feed.hpp>
 #include <cs2market/market/market_book.hpp>
 #include <cs2market/skinify/book.hpp>
@@ -585,3 +587,54 @@ TEST_CASE("book feeds over loopback WSS: CS2DT pushes and Skinify events keep a 
     CHECK(s.removed == 2);
     CHECK(s.entries == 2);
 }
+
+namespace listing_gone_test {
+
+// Which buy refusals send a best-price route to the next offer: the schema's
+// `means: listing_gone` rows, nothing else (not another refusal, not an unclear
+// answer that happens to carry the code).
+struct row {
+    std::string provider;
+    cs2market::error_kind kind;
+    unsigned status;
+    std::string code;
+    bool gone;
+};
+
+bool gone(const row& r)
+{
+    cs2market::error e;
+    e.kind = r.kind;
+    e.http_status = r.status;
+    e.provider_code = r.code;
+    if (r.provider == "cs2dt")
+        return cs2market::listing_gone_refusal<cs2market::cs2dt::ops::buy_item>(e);
+    if (r.provider == "csboard")
+        return cs2market::listing_gone_refusal<cs2market::csboard::ops::market_buy>(e);
+    return cs2market::listing_gone_refusal<cs2market::skinify::ops::withdraw_buy>(e);
+}
+
+TEST_CASE("a buy refusal is listing-gone only where the schema says so", "[market][route]")
+{
+    using k = cs2market::error_kind;
+    const auto r = GENERATE(values<row>({
+        {"cs2dt", k::provider, 200, "1207", true},   // sold or repriced
+        {"cs2dt", k::provider, 200, "1317", true},   // no listing matches
+        {"cs2dt", k::provider, 200, "1403", true},   // price changed
+        {"cs2dt", k::provider, 200, "1454", true},   // above maxPrice
+        {"cs2dt", k::provider, 200, "1367", false},  // another refusal
+        {"cs2dt", k::provider, 200, "100000", false}, // outcome unknown
+        {"cs2dt", k::timeout, 0, "1207", false},     // no answer: never "gone"
+        {"csboard", k::provider, 409, "item_unavailable", true},
+        {"csboard", k::provider, 409, "price_moved", true},
+        {"csboard", k::provider, 402, "insufficient_balance", false},
+        {"csboard", k::provider, 500, "item_unavailable", false}, // not the documented status
+        {"csboard", k::transport, 0, "price_moved", false},
+        {"skinify", k::provider, 200, "request_limit_exceeded", false}, // Skinify documents none
+        {"skinify", k::provider, 200, "missing_skin_parameters", false},
+    }));
+    INFO(r.provider << " " << r.status << " " << r.code);
+    CHECK(gone(r) == r.gone);
+}
+
+} // namespace listing_gone_test

@@ -128,12 +128,15 @@ def gen_operations(self):
             if is_buy and e.get("outcome") is None:
                 raise SchemaError(f"{self.rel}: {where}: buy error {e['code']} needs an outcome ({', '.join(outcomes)})")
         for e in errs:
-            if e.get("means") not in (None, "not_found"):
-                raise SchemaError(f"{self.rel}: {where}: error {e['code']}: means must be not_found")
+            if e.get("means") not in (None, "not_found", "listing_gone"):
+                raise SchemaError(f"{self.rel}: {where}: error {e['code']}: means must be not_found or listing_gone")
+            if e.get("means") == "listing_gone" and e.get("outcome") != "refused":
+                # A route tries another market only after a proven refusal.
+                raise SchemaError(f"{self.rel}: {where}: error {e['code']}: listing_gone needs outcome refused")
         err_items = ", ".join(
             f"{{{int(e.get('status', 0))}, {cpp_str(str(e['code']))}, {cpp_str(e.get('description', ''))}, "
             f"::cs2market::error_fault::{e.get('fault', 'unclassified')}, {'true' if e.get('means') == 'not_found' else 'false'}, "
-            f"::cs2market::buy_outcome::{e.get('outcome', 'unclassified')}}}"
+            f"::cs2market::buy_outcome::{e.get('outcome', 'unclassified')}, {'true' if e.get('means') == 'listing_gone' else 'false'}}}"
             for e in errs)
         d.append(f"    static constexpr std::array<::cs2market::documented_error, {len(errs)}> errors{{{{{err_items}}}}};")
         bucket_items = ", ".join(f"{{{cpp_str(b)}, {n}, std::chrono::milliseconds({w})}}" for b, n, w in buckets)

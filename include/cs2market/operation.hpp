@@ -114,6 +114,10 @@ struct documented_error {
     error_fault fault = error_fault::unclassified;
     bool not_found = false; ///< means "nothing under this id" (x-cs2market-errors `means: not_found`)
     buy_outcome outcome = buy_outcome::unclassified;
+    /// A buy's refusal that says the listing is sold, gone or repriced
+    /// (x-cs2market-errors `means: listing_gone`): a best-price route may try the
+    /// next offer. Always with outcome refused.
+    bool listing_gone = false;
 };
 
 /// The documented error `e` is among `errors`, or nullptr.

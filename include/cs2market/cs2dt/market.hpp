@@ -121,12 +121,6 @@ private:
     basic_client<cs2dt::provider>& client_;
 };
 
-/// CS2DT's buy_item refusals that say the listing is sold, gone or repriced
-/// (schema x-cs2market-errors of buy_item): 1207 "price changed by the seller or
-/// someone else bought it", 1317 "no listing on sale matches", 1403 "price
-/// changed", 1454 "price above maxPrice" (the route sends the quoted ask as maxPrice).
-inline constexpr std::array<std::string_view, 4> listing_gone_codes{"1207", "1317", "1403", "1454"};
-
 /// CS2DT as a place to buy a quoted listing: buy_item by productId, the whole
 /// trade URL as tradeUrl, the route's attempt id as outTradeNo (a lost answer is
 /// looked up by it), the quoted ask as maxPrice.
@@ -155,7 +149,7 @@ public:
         });
     }
 
-    bool listing_gone(const error& e) const override { return refused_with(e, listing_gone_codes); }
+    bool listing_gone(const error& e) const override { return listing_gone_refusal<ops::buy_item>(e); }
 
 private:
     basic_client<cs2dt::provider>& client_;

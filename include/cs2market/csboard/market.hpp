@@ -104,11 +104,6 @@ private:
     basic_client<csboard::provider>& client_;
 };
 
-/// CSBoard's market_buy refusals that say the listing is gone or repriced (schema
-/// x-cs2market-errors of market_buy): 409 item_unavailable "no longer available",
-/// 409 price_moved "live total above the ceiling".
-inline constexpr std::array<std::string_view, 2> listing_gone_codes{"item_unavailable", "price_moved"};
-
 /// CSBoard as a place to buy a quoted listing: market_buy (delivers to any trade
 /// URL: partner + token) of the one item id, the route's attempt id as custom_id
 /// (CSBoard replays a repeated one), the quoted ask as max_price_usd.
@@ -133,7 +128,7 @@ public:
         });
     }
 
-    bool listing_gone(const error& e) const override { return refused_with(e, listing_gone_codes); }
+    bool listing_gone(const error& e) const override { return listing_gone_refusal<ops::market_buy>(e); }
 
 private:
     basic_client<csboard::provider>& client_;

@@ -22,6 +22,7 @@
 #include <cs2market/detail/config.hpp>
 #include <cs2market/error.hpp>
 #include <cs2market/item_key.hpp>
+#include <cs2market/operation.hpp>
 #include <cs2market/market/quote.hpp>
 #include <cs2market/market/trade_url.hpp>
 #include <cs2market/orders/journal.hpp>
@@ -63,10 +64,14 @@ public:
     virtual bool listing_gone(const error& refusal) const = 0;
 };
 
-/// Whether `e` is a provider's refusal with one of `codes` (a provider's listing_gone).
-inline bool refused_with(const error& e, std::span<const std::string_view> codes)
+/// Whether `e` is `Op`'s documented refusal saying the listing is sold, gone or
+/// repriced: an error row of its schema marked `means: listing_gone` (always
+/// outcome refused). A provider's buy_venue::listing_gone asks this of its buy.
+template <class Op>
+bool listing_gone_refusal(const error& e)
 {
-    return e.kind == error_kind::provider && std::find(codes.begin(), codes.end(), e.provider_code) != codes.end();
+    const documented_error* d = documented(e, Op::errors);
+    return e.kind == error_kind::provider && d != nullptr && d->listing_gone;
 }
 
 /// The buy_venue of `Provider` (each provider's market.hpp specialises it).

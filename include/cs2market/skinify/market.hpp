@@ -68,11 +68,6 @@ private:
     basic_client<skinify::provider>& client_;
 };
 
-/// Skinify documents no withdraw_buy error for a sold or repriced skin (its full
-/// error list was not retrievable: /work/shared/reference "unknown"), so no
-/// refusal of Skinify's sends a route to the next offer: it stops there.
-inline constexpr std::array<std::string_view, 0> listing_gone_codes{};
-
 /// Skinify as a place to buy a quoted skin: withdraw_buy by skin id, the trade
 /// URL's partner + token, the route's attempt id as custom_id (a lost answer is
 /// looked up by it), the quoted ask as max_price.
@@ -97,7 +92,9 @@ public:
         });
     }
 
-    bool listing_gone(const error& e) const override { return refused_with(e, listing_gone_codes); }
+    /// Skinify documents no withdraw_buy error for a sold or repriced skin (its full
+    /// error list was not retrievable), so its schema marks none: a route stops here.
+    bool listing_gone(const error& e) const override { return listing_gone_refusal<ops::withdraw_buy>(e); }
 
 private:
     basic_client<skinify::provider>& client_;

@@ -204,13 +204,13 @@ inline constexpr std::array<::cs2market::field_help, 5> fields_buy_item{{
     {"maxPrice", ::cs2market::param_in::body, "decimal", false, true, {}, "", "Refuse the purchase when the current price is higher (error 1454), USD."},
     {"buyPrice", ::cs2market::param_in::body, "decimal", false, true, {}, "", "Expected price; the purchase fails when the price changed (1207 / 1403), USD."},
 }};
-inline constexpr ::cs2market::help_pair error_buy_item_0[] = {{"fault", "provider"}, {"outcome", "refused"}};
-inline constexpr ::cs2market::help_pair error_buy_item_1[] = {{"fault", "provider"}, {"outcome", "refused"}};
+inline constexpr ::cs2market::help_pair error_buy_item_0[] = {{"fault", "provider"}, {"outcome", "refused"}, {"means", "listing_gone"}};
+inline constexpr ::cs2market::help_pair error_buy_item_1[] = {{"fault", "provider"}, {"outcome", "refused"}, {"means", "listing_gone"}};
 inline constexpr ::cs2market::help_pair error_buy_item_2[] = {{"fault", "provider"}, {"outcome", "unknown"}};
 inline constexpr ::cs2market::help_pair error_buy_item_3[] = {{"fault", "recipient"}, {"outcome", "refused"}};
 inline constexpr ::cs2market::help_pair error_buy_item_4[] = {{"fault", "recipient"}, {"outcome", "refused"}};
-inline constexpr ::cs2market::help_pair error_buy_item_5[] = {{"fault", "retryable"}, {"outcome", "refused"}};
-inline constexpr ::cs2market::help_pair error_buy_item_6[] = {{"fault", "caller"}, {"outcome", "refused"}};
+inline constexpr ::cs2market::help_pair error_buy_item_5[] = {{"fault", "retryable"}, {"outcome", "refused"}, {"means", "listing_gone"}};
+inline constexpr ::cs2market::help_pair error_buy_item_6[] = {{"fault", "caller"}, {"outcome", "refused"}, {"means", "listing_gone"}};
 inline constexpr ::cs2market::help_pair error_buy_item_7[] = {{"fault", "caller"}, {"outcome", "refused"}};
 inline constexpr ::cs2market::help_pair error_buy_item_8[] = {{"fault", "retryable"}, {"outcome", "unknown"}};
 inline constexpr ::cs2market::help_pair error_buy_item_9[] = {{"fault", "retryable"}, {"outcome", "unknown"}};
@@ -246,13 +246,13 @@ inline constexpr std::array<::cs2market::field_help, 8> fields_quick_buy_item{{
     {"delivery", ::cs2market::param_in::body, "DeliverType (enum)", false, true, enum_DeliverType, "", "Only buy listings with this delivery method: 1 manual, 2 automatic."},
     {"lowPrice", ::cs2market::param_in::body, "integer", false, true, {}, "", "1 = take the lowest price (meaning not documented)."},
 }};
-inline constexpr ::cs2market::help_pair error_quick_buy_item_0[] = {{"fault", "provider"}, {"outcome", "refused"}};
-inline constexpr ::cs2market::help_pair error_quick_buy_item_1[] = {{"fault", "provider"}, {"outcome", "refused"}};
+inline constexpr ::cs2market::help_pair error_quick_buy_item_0[] = {{"fault", "provider"}, {"outcome", "refused"}, {"means", "listing_gone"}};
+inline constexpr ::cs2market::help_pair error_quick_buy_item_1[] = {{"fault", "provider"}, {"outcome", "refused"}, {"means", "listing_gone"}};
 inline constexpr ::cs2market::help_pair error_quick_buy_item_2[] = {{"fault", "provider"}, {"outcome", "unknown"}};
 inline constexpr ::cs2market::help_pair error_quick_buy_item_3[] = {{"fault", "recipient"}, {"outcome", "refused"}};
 inline constexpr ::cs2market::help_pair error_quick_buy_item_4[] = {{"fault", "recipient"}, {"outcome", "refused"}};
-inline constexpr ::cs2market::help_pair error_quick_buy_item_5[] = {{"fault", "retryable"}, {"outcome", "refused"}};
-inline constexpr ::cs2market::help_pair error_quick_buy_item_6[] = {{"fault", "caller"}, {"outcome", "refused"}};
+inline constexpr ::cs2market::help_pair error_quick_buy_item_5[] = {{"fault", "retryable"}, {"outcome", "refused"}, {"means", "listing_gone"}};
+inline constexpr ::cs2market::help_pair error_quick_buy_item_6[] = {{"fault", "caller"}, {"outcome", "refused"}, {"means", "listing_gone"}};
 inline constexpr ::cs2market::help_pair error_quick_buy_item_7[] = {{"fault", "caller"}, {"outcome", "refused"}};
 inline constexpr ::cs2market::help_pair error_quick_buy_item_8[] = {{"fault", "retryable"}, {"outcome", "unknown"}};
 inline constexpr ::cs2market::help_pair error_quick_buy_item_9[] = {{"fault", "retryable"}, {"outcome", "unknown"}};

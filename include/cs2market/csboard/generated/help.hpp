@@ -119,8 +119,8 @@ inline constexpr std::array<::cs2market::field_help, 4> fields_create_order{{
     {"max_price_usd", ::cs2market::param_in::body, "decimal", false, true, {}, "", "Ceiling on the total, USD, enforced atomically inside the locked debit; if the live total is higher the order is rejected with price_moved and nothing is charged. Strongly recommended."},
     {"idempotency_key", ::cs2market::param_in::body, "string", false, true, {}, "", "Alternative to the Idempotency-Key header (the header wins if both are sent; send one): a retry with the same key replays the original order."},
 }};
-inline constexpr ::cs2market::help_pair error_create_order_0[] = {{"status", "409"}, {"fault", "caller"}, {"outcome", "refused"}};
-inline constexpr ::cs2market::help_pair error_create_order_1[] = {{"status", "400"}, {"fault", "caller"}, {"outcome", "refused"}};
+inline constexpr ::cs2market::help_pair error_create_order_0[] = {{"status", "409"}, {"fault", "caller"}, {"outcome", "refused"}, {"means", "listing_gone"}};
+inline constexpr ::cs2market::help_pair error_create_order_1[] = {{"status", "400"}, {"fault", "caller"}, {"outcome", "refused"}, {"means", "listing_gone"}};
 inline constexpr ::cs2market::help_pair error_create_order_2[] = {{"status", "402"}, {"fault", "caller"}, {"outcome", "refused"}};
 inline constexpr ::cs2market::help_pair error_create_order_3[] = {{"status", "400"}, {"fault", "caller"}, {"outcome", "refused"}};
 inline constexpr ::cs2market::help_pair error_create_order_4[] = {{"status", "403"}, {"fault", "caller"}, {"outcome", "refused"}};
@@ -182,8 +182,8 @@ inline constexpr ::cs2market::help_pair error_market_buy_6[] = {{"status", "402"
 inline constexpr ::cs2market::help_pair error_market_buy_7[] = {{"status", "403"}, {"fault", "provider"}, {"outcome", "refused"}};
 inline constexpr ::cs2market::help_pair error_market_buy_8[] = {{"status", "403"}, {"fault", "caller"}, {"outcome", "refused"}};
 inline constexpr ::cs2market::help_pair error_market_buy_9[] = {{"status", "403"}, {"fault", "caller"}, {"outcome", "refused"}};
-inline constexpr ::cs2market::help_pair error_market_buy_10[] = {{"status", "409"}, {"fault", "provider"}, {"outcome", "refused"}};
-inline constexpr ::cs2market::help_pair error_market_buy_11[] = {{"status", "409"}, {"fault", "caller"}, {"outcome", "refused"}};
+inline constexpr ::cs2market::help_pair error_market_buy_10[] = {{"status", "409"}, {"fault", "provider"}, {"outcome", "refused"}, {"means", "listing_gone"}};
+inline constexpr ::cs2market::help_pair error_market_buy_11[] = {{"status", "409"}, {"fault", "caller"}, {"outcome", "refused"}, {"means", "listing_gone"}};
 inline constexpr ::cs2market::help_pair error_market_buy_12[] = {{"status", "409"}, {"fault", "retryable"}, {"outcome", "unfinished"}};
 inline constexpr ::cs2market::help_pair error_market_buy_13[] = {{"status", "409"}, {"fault", "retryable"}, {"outcome", "refused"}};
 inline constexpr ::cs2market::help_pair error_market_buy_14[] = {{"status", "429"}, {"fault", "retryable"}, {"outcome", "refused"}};
