@@ -196,7 +196,7 @@ int main(int argc, char** argv)
     struct row {
         int inflight;
         std::vector<double> cs, bst, ratio;
-        double cs_allocs = 0, bst_allocs = 0;
+        double cs_allocs = 0, bst_allocs = 0, cs_client_allocs = 0, bst_client_allocs = 0;
     };
     std::vector<row> rows;
     for (int inflight : {1, 4, 16, 64})
@@ -219,6 +219,8 @@ int main(int argc, char** argv)
             w.ratio.push_back(a.per_s / b.per_s);
             w.cs_allocs = a.allocs_per_call;
             w.bst_allocs = b.allocs_per_call;
+            w.cs_client_allocs = a.client_allocs_per_call;
+            w.bst_client_allocs = b.client_allocs_per_call;
         }
     const double overhead = overhead_us();
     auto median = [](std::vector<double> v) {
@@ -239,14 +241,16 @@ int main(int argc, char** argv)
        << "- Load average (1/5/15 min): " << load_before << " before, " << bench::load_average()
        << " after (other processes share the machine)\n"
        << "- Allocations per call: every operator new in the process during the measured pass, divided by the calls;"
-          " the server's share is in both columns alike\n\n"
-       << "| in flight | cs2market req/s | hand-written Beast req/s | ratio (median) | range | goal >= 0.9 | allocations/call cs2market | Beast |\n"
+          " the server's share is in both columns alike (goal, issue 20: <= 45); in brackets those on the client's"
+          " thread alone. `--sites N` names each by its call stack.\n\n"
+       << "| in flight | cs2market req/s | hand-written Beast req/s | ratio (median) | range | goal >= 0.95 | allocations/call cs2market | Beast |\n"
           "|---:|---:|---:|---:|---|---|---:|---:|\n";
     for (auto& w : rows) {
         const double rt = median(w.ratio);
         md << "| " << w.inflight << " | " << bench::fixed(median(w.cs)) << " | " << bench::fixed(median(w.bst)) << " | "
-           << bench::fixed(rt, 2) << " | " << range(w.ratio) << " | " << (rt >= 0.9 ? "met" : "NOT met") << " | "
-           << bench::fixed(w.cs_allocs, 1) << " | " << bench::fixed(w.bst_allocs, 1) << " |\n";
+           << bench::fixed(rt, 2) << " | " << range(w.ratio) << " | " << (rt >= 0.95 ? "met" : "NOT met") << " | "
+           << bench::fixed(w.cs_allocs, 1) << " (" << bench::fixed(w.cs_client_allocs, 1) << ") | " << bench::fixed(w.bst_allocs, 1)
+           << " (" << bench::fixed(w.bst_client_allocs, 1) << ") |\n";
     }
     md << "\nPer-call executor overhead (build_request + decode_response, small response): " << bench::fixed(overhead, 2)
        << " µs (goal <= 1.6 µs: " << (overhead <= 1.6 ? "met" : "NOT met") << ")\n";

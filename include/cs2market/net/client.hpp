@@ -92,9 +92,8 @@ public:
 private:
     void init(boost::asio::any_io_executor ex, client_options opts);
 
-    template <class Op>
-    static result<void> prepare(detail::erased_call& c, const detail::client_state& st, typename Op::params params,
-                                const detail::call_policies& pol, std::optional<response<typename Op::response_type>>* slot);
+    template <class Op, class Block>
+    static result<void> prepare(Block& b, typename Op::params params, const detail::call_policies& pol);
 
     std::unique_ptr<boost::asio::io_context> ioc_; // declared first: destroyed last
     std::shared_ptr<detail::client_state> st_;

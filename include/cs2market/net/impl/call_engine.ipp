@@ -380,6 +380,9 @@ CS2MARKET_DECL rate_draws draws_of(const client_state& st, const erased_call& c)
 CS2MARKET_DECL void client_state::keep_warm(std::size_t at_least, std::function<void(result<void>)> done)
 {
     const std::size_t want = std::max(at_least, opts.min_idle_connections);
+    // After every call: nothing to open most of the time, and then nothing to allocate.
+    if (!done && endpoint && pool.idle_or_warming() >= want)
+        return;
     auto ok = std::make_shared<std::optional<error>>();
     auto pending = std::make_shared<std::size_t>(0);
     auto finish = std::make_shared<std::function<void(result<void>)>>(std::move(done));

@@ -26,8 +26,9 @@ namespace detail {
 /// decoded into, and the caller's handler, which gets that answer as the typed
 /// result on its own executor. Shared (aliasing shared_ptrs) by the retry loop,
 /// the cancellation slot and the completion. Nothing in it holds a shared_ptr
-/// to it (that would be a cycle): the closures in `call` point at `slot` and at
-/// the client_state, both alive while the loop runs (run_call holds both).
+/// to it (that would be a cycle): the closures in `call` hold a plain pointer to
+/// the block (one pointer: std::function keeps it in place, no allocation),
+/// which outlives them (they are members of it).
 template <class Handler, class T>
 struct call_block final : call_completion::base {
     using work_t = std::decay_t<decltype(boost::asio::prefer(
@@ -165,7 +166,7 @@ auto basic_client<Provider>::async_send(typename Op::params params, call_options
             const auto pol = st->policies(c);
             auto cancel_slot = net::get_associated_cancellation_slot(handler);
             auto block = std::make_shared<block_t>(std::move(handler), st);
-            auto ok = prepare<Op>(block->call, *st, std::move(p), pol, &block->slot);
+            auto ok = prepare<Op>(*block, std::move(p), pol);
             std::shared_ptr<detail::call_state> cs(block, &block->cs);
             if (cancel_slot.is_connected())
                 cancel_slot.assign([cs, ex = st->strand](net::cancellation_type t) {
@@ -207,18 +208,18 @@ auto basic_client<Provider>::async_call(typename Op::params params, call_options
         token, std::move(params), std::move(co));
 }
 
-/// Binds a typed call to an erased one (`c`, in the call's block): the caller's
-/// or a generated id for buys, the request, a decoder into `slot`, and the
-/// lookup by id. The closures point at `slot` and `st` (raw: both outlive every
-/// use, see detail::call_block), so that the decoder fits std::function's
-/// in-place storage and costs no allocation.
+/// Binds a typed call to an erased one (`b.call`, in the call's block): the
+/// caller's or a generated id for buys, the request, a decoder into `b.slot`,
+/// and the lookup by id. The closures hold a plain pointer to the block (see
+/// detail::call_block).
 template <class Provider>
-template <class Op>
-result<void> basic_client<Provider>::prepare(detail::erased_call& c_, const detail::client_state& st, typename Op::params params,
-                                             const detail::call_policies& pol, std::optional<response<typename Op::response_type>>* slot)
+template <class Op, class Block>
+result<void> basic_client<Provider>::prepare(Block& b, typename Op::params params, const detail::call_policies& pol)
 {
     using X = exactly_once_traits<Op>;
-    auto* c = &c_;
+    Block* blk = &b;
+    detail::erased_call* c = &b.call;
+    const detail::client_state& st = *b.state;
     c->provider = Provider::info.id;
     c->operation = Op::name;
     c->method = Op::method;
@@ -230,9 +231,7 @@ result<void> basic_client<Provider>::prepare(detail::erased_call& c_, const deta
         auto& id = X::id(params);
         if (!id && pol.idempotency.generate_ids)
             id = detail::generate_id();
-        if (id)
-            c->id = *id;
-        facts.has_id = !c->id.empty();
+        facts.has_id = id && !id->empty();
     }
     auto req = build_request<Op>(params, st.opts.credential);
     if (!req)
@@ -241,27 +240,30 @@ result<void> basic_client<Provider>::prepare(detail::erased_call& c_, const deta
     c->request.idempotent = pol.idempotency.resendable(facts);
     c->request.replayed_header = X::replayed_header;
     if constexpr (X::enabled) {
-        if (st.opts.journal && pol.journal && !c->id.empty()) {
+        auto& id = X::id(params);
+        if (st.opts.journal && pol.journal && facts.has_id) {
             // record_binding<Op>: defined by the provider's <p>/orders.hpp (the umbrella <p>.hpp includes it).
-            recorded_buy buy{Provider::info.id, Op::name, c->id, detail::redact(c->request.body, st.opts.credential), Op::errors};
+            recorded_buy buy{Provider::info.id, Op::name, *id, detail::redact(c->request.body, st.opts.credential), Op::errors};
             c->record = record_binding<Op>::record(st.opts.journal, std::move(buy), params,
-                                                  [slot]() -> const typename Op::response_type& { return (*slot)->value; });
+                                                  [blk]() -> const typename Op::response_type& { return blk->slot->value; });
             if (!c->record) {
                 auto e = detail::make_error(error_kind::journal, "the buy was not sent: its recorder made no record", Provider::info.id);
-                e.idempotency_id = c->id;
+                e.idempotency_id = *id;
                 return e;
             }
         }
+        if (id) // moved: params are not used after this
+            c->id = std::move(*id);
     }
-    const detail::client_state* stp = &st;
-    c->decode = [slot, stp](const http_response& r) -> result<void> {
+    c->decode = [blk](const http_response& r) -> result<void> {
+        const auto& o = blk->state->opts;
         std::optional<drift_report::binding> heard;
-        if (stp->opts.drift)
-            heard.emplace(*stp->opts.drift, Provider::info.id, Op::name);
-        auto d = decode_response<Op>(r, stp->opts.credential, heard ? &*heard : nullptr);
+        if (o.drift)
+            heard.emplace(*o.drift, Provider::info.id, Op::name);
+        auto d = decode_response<Op>(r, o.credential, heard ? &*heard : nullptr);
         if (!d)
             return d.error();
-        *slot = std::move(*d);
+        blk->slot = std::move(*d);
         return {};
     };
     if constexpr (X::enabled && X::has_lookup) {
@@ -269,23 +271,25 @@ result<void> basic_client<Provider>::prepare(detail::erased_call& c_, const deta
         static_assert(std::is_same_v<decltype(X::from_lookup(std::declval<const typename L::response_type&>(), std::string())),
                                      std::optional<result<response<typename Op::response_type>>>>,
                       "exactly_once_traits::from_lookup must tell the lookup's answer as the buy's answer");
-        c->lookup = [slot, stp, c]() -> std::shared_ptr<detail::erased_call> {
+        c->lookup = [blk]() -> std::shared_ptr<detail::erased_call> {
             auto l = std::make_shared<detail::erased_call>();
             l->provider = Provider::info.id;
             l->operation = L::name;
             l->method = L::method;
             l->rate_limits = L::rate_limits;
-            l->id = c->id;
-            auto req = build_request<L>(X::lookup_params(c->id), stp->opts.credential);
+            l->id = blk->call.id;
+            auto req = build_request<L>(X::lookup_params(l->id), blk->state->opts.credential);
             if (req) {
                 l->request = std::move(*req);
                 l->request.idempotent = true;
             }
-            l->decode = [slot, stp, id = c->id](const http_response& r) -> result<void> {
+            l->decode = [blk](const http_response& r) -> result<void> {
+                const auto& o = blk->state->opts;
+                const std::string& id = blk->call.id;
                 std::optional<drift_report::binding> heard;
-                if (stp->opts.drift)
-                    heard.emplace(*stp->opts.drift, Provider::info.id, L::name);
-                auto d = decode_response<L>(r, stp->opts.credential, heard ? &*heard : nullptr);
+                if (o.drift)
+                    heard.emplace(*o.drift, Provider::info.id, L::name);
+                auto d = decode_response<L>(r, o.credential, heard ? &*heard : nullptr);
                 if (!d && is_not_found(d.error(), L::errors))
                     return detail::make_error(error_kind::outcome_unknown, "no order under this id", Provider::info.id);
                 if (!d)
@@ -295,7 +299,7 @@ result<void> basic_client<Provider>::prepare(detail::erased_call& c_, const deta
                     return detail::make_error(error_kind::outcome_unknown, "no order under this id", Provider::info.id);
                 if (!*mapped)
                     return mapped->error();
-                *slot = std::move(**mapped);
+                blk->slot = std::move(**mapped);
                 return {};
             };
             return l;
