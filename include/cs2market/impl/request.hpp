@@ -38,22 +38,23 @@ result<http_request> build_request(const typename Op::params& params, std::strin
     http_request req;
     req.method = Op::method;
     req.idempotent = Op::method == http_method::get;
+    // Sized once: a buy's request is on the tick-to-trade path (no regrowth).
+    req.headers.reserve(4 + prov.default_headers.size());
 
-    std::string path;
+    std::string& path = req.target;
     std::string query;
     std::string redacted_query;
     std::optional<error> failure;
 
     auto add_query = [&](std::string_view name, std::string_view encoded_value, bool secret) {
-        std::string pair;
-        detail::percent_encode(pair, name);
-        pair += '=';
-        std::string& q = query;
-        q += q.empty() ? "" : "&";
-        q += pair;
-        q += encoded_value;
+        query += query.empty() ? "" : "&";
+        const auto at = query.size();
+        detail::percent_encode(query, name);
+        query += '=';
+        const std::string_view pair = std::string_view(query).substr(at);
         redacted_query += redacted_query.empty() ? "" : "&";
         redacted_query += pair;
+        query += encoded_value;
         redacted_query += secret ? std::string_view("<redacted>") : encoded_value;
     };
 
@@ -73,6 +74,7 @@ result<http_request> build_request(const typename Op::params& params, std::strin
             detail::encode_param(v, enc);
             path_values.emplace_back(info.name, std::move(enc));
         } else if constexpr (info.in == param_in::body) {
+            req.body.reserve(256);
             detail::encode_value(req.body, v);
             req.headers.emplace_back("Content-Type", "application/json");
         } else if constexpr (info.in == param_in::query) {
@@ -129,17 +131,23 @@ result<http_request> build_request(const typename Op::params& params, std::strin
             detail::percent_encode(enc, credential);
             add_query(a.name, enc, true);
         } else {
-            req.headers.emplace_back(std::string(a.name), std::string(a.prefix) + std::string(credential));
+            std::string value;
+            value.reserve(a.prefix.size() + credential.size());
+            value += a.prefix;
+            value += credential;
+            req.headers.emplace_back(std::string(a.name), std::move(value));
         }
     }
     for (const auto& [name, value] : prov.default_headers)
         req.headers.emplace_back(std::string(name), std::string(value));
 
-    req.target = path;
+    req.redacted_target.reserve(path.size() + 1 + redacted_query.size());
     req.redacted_target = path;
     if (!query.empty()) {
-        req.target += '?' + query;
-        req.redacted_target += '?' + redacted_query;
+        path += '?';
+        path += query;
+        req.redacted_target += '?';
+        req.redacted_target += redacted_query;
     }
     return req;
 }

@@ -37,7 +37,8 @@ template <class Provider>
 class basic_client {
 public:
     using provider_type = Provider;
-    using executor_type = boost::asio::strand<boost::asio::any_io_executor>;
+    /// The client's strand (see detail::client_state::strand).
+    using executor_type = boost::asio::any_io_executor;
 
     explicit basic_client(client_options opts = {});
     explicit basic_client(boost::asio::any_io_executor ex, client_options opts = {});
@@ -91,10 +92,8 @@ public:
 private:
     void init(boost::asio::any_io_executor ex, client_options opts);
 
-    template <class Op>
-    static result<std::shared_ptr<detail::erased_call>>
-    prepare(const detail::client_state& st, typename Op::params params, const detail::call_policies& pol,
-            std::shared_ptr<std::optional<response<typename Op::response_type>>> slot);
+    template <class Op, class Block>
+    static result<void> prepare(Block& b, typename Op::params params, const detail::call_policies& pol);
 
     std::unique_ptr<boost::asio::io_context> ioc_; // declared first: destroyed last
     std::shared_ptr<detail::client_state> st_;

@@ -28,6 +28,9 @@
 
 namespace cs2market::detail {
 
+/// A new strand on `ex` (see client_state::strand).
+CS2MARKET_DECL boost::asio::any_io_executor make_client_strand(const boost::asio::any_io_executor& ex);
+
 /// 32 lowercase hex digits (128 random bits), for buys without a caller id.
 CS2MARKET_DECL std::string generate_id();
 
@@ -110,7 +113,12 @@ public:
     CS2MARKET_DECL client_state(boost::asio::any_io_executor ex, client_options o, provider_id p);
 
     client_options opts;
-    boost::asio::strand<boost::asio::any_io_executor> strand;
+    /// The client's strand. Over an io_context's executor (the common case) it is
+    /// a strand<io_context::executor_type>: small enough for any_io_executor's
+    /// in-place storage, so copying it (every handler's work guard does) does not
+    /// allocate, and its inner executor is queried without boxing the answer.
+    /// Over any other executor, a strand<any_io_executor>.
+    boost::asio::any_io_executor strand;
     connection_pool pool;
     result<endpoint_url> endpoint = endpoint_url{};
     provider_id provider;
@@ -140,13 +148,15 @@ private:
 };
 
 /// The completion of an erased call: one handler type for every operation, so
-/// co_spawn's entry coroutine is instantiated once too.
+/// co_spawn's entry coroutine is instantiated once too. `impl` is shared: it
+/// is the typed call's one allocation (basic_client's call_block), which also
+/// holds the erased_call and its call_state.
 struct call_completion {
     struct base {
         virtual ~base() = default;
         virtual void complete(result<void> r) = 0;
     };
-    std::unique_ptr<base> impl;
+    std::shared_ptr<base> impl;
 
     CS2MARKET_DECL void operator()(std::exception_ptr ep, result<void> r);
 };

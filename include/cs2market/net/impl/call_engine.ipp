@@ -9,6 +9,7 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -20,6 +21,16 @@
 #include <array>
 
 namespace cs2market::detail {
+
+CS2MARKET_DECL boost::asio::any_io_executor make_client_strand(const boost::asio::any_io_executor& ex)
+{
+    using io_strand = boost::asio::strand<boost::asio::io_context::executor_type>;
+    static_assert(sizeof(io_strand) <= sizeof(std::shared_ptr<void>) + sizeof(void*),
+                  "fits any_io_executor's in-place storage (asio 1.81: a shared_ptr and a pointer)");
+    if (const auto* io = ex.target<boost::asio::io_context::executor_type>())
+        return io_strand(*io);
+    return boost::asio::make_strand(ex);
+}
 
 CS2MARKET_DECL std::string generate_id()
 {
@@ -251,7 +262,7 @@ CS2MARKET_DECL boost::asio::awaitable<result<void>> run_call(std::shared_ptr<cal
 // ---- client_state: the real world of the loop --------------------------------
 
 CS2MARKET_DECL client_state::client_state(boost::asio::any_io_executor ex, client_options o, provider_id p)
-    : opts(std::move(o)), strand(boost::asio::make_strand(ex)), pool(strand, opts, p), provider(p), rng_(std::random_device{}())
+    : opts(std::move(o)), strand(make_client_strand(ex)), pool(strand, opts, p), provider(p), rng_(std::random_device{}())
 {
     if (!opts.limiter)
         opts.limiter = std::make_shared<rate_limiter>();
@@ -369,6 +380,9 @@ CS2MARKET_DECL rate_draws draws_of(const client_state& st, const erased_call& c)
 CS2MARKET_DECL void client_state::keep_warm(std::size_t at_least, std::function<void(result<void>)> done)
 {
     const std::size_t want = std::max(at_least, opts.min_idle_connections);
+    // After every call: nothing to open most of the time, and then nothing to allocate.
+    if (!done && endpoint && pool.idle_or_warming() >= want)
+        return;
     auto ok = std::make_shared<std::optional<error>>();
     auto pending = std::make_shared<std::size_t>(0);
     auto finish = std::make_shared<std::function<void(result<void>)>>(std::move(done));

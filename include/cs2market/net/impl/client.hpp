@@ -21,16 +21,22 @@
 namespace cs2market {
 namespace detail {
 
-/// Hands an erased call's outcome to the caller's handler as the typed result,
-/// on the handler's executor.
+/// One typed call's state in one allocation: the erased call (request, decoder,
+/// lookup, record), its call_state (cancellation), the typed answer it is
+/// decoded into, and the caller's handler, which gets that answer as the typed
+/// result on its own executor. Shared (aliasing shared_ptrs) by the retry loop,
+/// the cancellation slot and the completion. Nothing in it holds a shared_ptr
+/// to it (that would be a cycle): the closures in `call` hold a plain pointer to
+/// the block (one pointer: std::function keeps it in place, no allocation),
+/// which outlives them (they are members of it).
 template <class Handler, class T>
-struct typed_completion final : call_completion::base {
+struct call_block final : call_completion::base {
     using work_t = std::decay_t<decltype(boost::asio::prefer(
-        boost::asio::get_associated_executor(std::declval<Handler&>(), std::declval<boost::asio::strand<boost::asio::any_io_executor>&>()),
+        boost::asio::get_associated_executor(std::declval<Handler&>(), std::declval<boost::asio::any_io_executor&>()),
         boost::asio::execution::outstanding_work.tracked))>;
 
-    typed_completion(Handler h, std::shared_ptr<std::optional<response<T>>> slot, std::shared_ptr<client_state> st)
-        : handler(std::move(h)), slot(std::move(slot)), state(std::move(st)),
+    call_block(Handler h, std::shared_ptr<client_state> st)
+        : handler(std::move(h)), state(std::move(st)),
           work(boost::asio::prefer(boost::asio::get_associated_executor(handler, state->strand),
                                    boost::asio::execution::outstanding_work.tracked))
     {
@@ -45,7 +51,7 @@ struct typed_completion final : call_completion::base {
             cs.clear();
         std::optional<R> out;
         if (r) {
-            out.emplace(std::move(**slot));
+            out.emplace(std::move(*slot));
         } else {
             error e = r.error();
             if (e.provider.empty())
@@ -58,8 +64,10 @@ struct typed_completion final : call_completion::base {
         net::post(ex, [h = std::move(handler), out = std::move(*out), w = std::move(work)]() mutable { std::move(h)(std::move(out)); });
     }
 
+    erased_call call;
+    call_state cs;
+    std::optional<response<T>> slot;
     Handler handler;
-    std::shared_ptr<std::optional<response<T>>> slot;
     std::shared_ptr<client_state> state;
     work_t work;
 };
@@ -154,24 +162,24 @@ auto basic_client<Provider>::async_send(typename Op::params params, call_options
     return boost::asio::async_initiate<Token, void(R)>(
         [st = st_](auto handler, typename Op::params p, call_options c) {
             namespace net = boost::asio;
-            using handler_t = decltype(handler);
-            auto slot = std::make_shared<std::optional<response<typename Op::response_type>>>();
+            using block_t = detail::call_block<decltype(handler), typename Op::response_type>;
             const auto pol = st->policies(c);
-            auto call = prepare<Op>(*st, std::move(p), pol, slot);
-            auto cs = std::make_shared<detail::call_state>();
             auto cancel_slot = net::get_associated_cancellation_slot(handler);
+            auto block = std::make_shared<block_t>(std::move(handler), st);
+            auto ok = prepare<Op>(*block, std::move(p), pol);
+            std::shared_ptr<detail::call_state> cs(block, &block->cs);
             if (cancel_slot.is_connected())
                 cancel_slot.assign([cs, ex = st->strand](net::cancellation_type t) {
                     if (t != net::cancellation_type::none)
                         net::post(ex, [cs] { cs->cancel(); });
                 });
-            detail::call_completion completion{
-                std::make_unique<detail::typed_completion<handler_t, typename Op::response_type>>(std::move(handler), slot, st)};
-            if (!call) {
-                net::post(st->strand, [e = call.error(), completion = std::move(completion)]() mutable { completion(nullptr, e); });
+            std::shared_ptr<detail::erased_call> call(block, &block->call);
+            detail::call_completion completion{std::move(block)};
+            if (!ok) {
+                net::post(st->strand, [e = ok.error(), completion = std::move(completion)]() mutable { completion(nullptr, e); });
                 return;
             }
-            detail::spawn_call(st, std::move(*call), pol, std::move(cs), std::move(completion));
+            detail::spawn_call(st, std::move(call), pol, std::move(cs), std::move(completion));
         },
         token, std::move(params), std::move(co));
 }
@@ -200,16 +208,18 @@ auto basic_client<Provider>::async_call(typename Op::params params, call_options
         token, std::move(params), std::move(co));
 }
 
-/// Binds a typed call to an erased one: the caller's or a generated id for
-/// buys, the request, a decoder into `slot`, and the lookup by id.
+/// Binds a typed call to an erased one (`b.call`, in the call's block): the
+/// caller's or a generated id for buys, the request, a decoder into `b.slot`,
+/// and the lookup by id. The closures hold a plain pointer to the block (see
+/// detail::call_block).
 template <class Provider>
-template <class Op>
-result<std::shared_ptr<detail::erased_call>>
-basic_client<Provider>::prepare(const detail::client_state& st, typename Op::params params, const detail::call_policies& pol,
-                                std::shared_ptr<std::optional<response<typename Op::response_type>>> slot)
+template <class Op, class Block>
+result<void> basic_client<Provider>::prepare(Block& b, typename Op::params params, const detail::call_policies& pol)
 {
     using X = exactly_once_traits<Op>;
-    auto c = std::make_shared<detail::erased_call>();
+    Block* blk = &b;
+    detail::erased_call* c = &b.call;
+    const detail::client_state& st = *b.state;
     c->provider = Provider::info.id;
     c->operation = Op::name;
     c->method = Op::method;
@@ -221,9 +231,7 @@ basic_client<Provider>::prepare(const detail::client_state& st, typename Op::par
         auto& id = X::id(params);
         if (!id && pol.idempotency.generate_ids)
             id = detail::generate_id();
-        if (id)
-            c->id = *id;
-        facts.has_id = !c->id.empty();
+        facts.has_id = id && !id->empty();
     }
     auto req = build_request<Op>(params, st.opts.credential);
     if (!req)
@@ -232,26 +240,30 @@ basic_client<Provider>::prepare(const detail::client_state& st, typename Op::par
     c->request.idempotent = pol.idempotency.resendable(facts);
     c->request.replayed_header = X::replayed_header;
     if constexpr (X::enabled) {
-        if (st.opts.journal && pol.journal && !c->id.empty()) {
+        auto& id = X::id(params);
+        if (st.opts.journal && pol.journal && facts.has_id) {
             // record_binding<Op>: defined by the provider's <p>/orders.hpp (the umbrella <p>.hpp includes it).
-            recorded_buy buy{Provider::info.id, Op::name, c->id, detail::redact(c->request.body, st.opts.credential), Op::errors};
+            recorded_buy buy{Provider::info.id, Op::name, *id, detail::redact(c->request.body, st.opts.credential), Op::errors};
             c->record = record_binding<Op>::record(st.opts.journal, std::move(buy), params,
-                                                  [slot]() -> const typename Op::response_type& { return (*slot)->value; });
+                                                  [blk]() -> const typename Op::response_type& { return blk->slot->value; });
             if (!c->record) {
                 auto e = detail::make_error(error_kind::journal, "the buy was not sent: its recorder made no record", Provider::info.id);
-                e.idempotency_id = c->id;
+                e.idempotency_id = *id;
                 return e;
             }
         }
+        if (id) // moved: params are not used after this
+            c->id = std::move(*id);
     }
-    c->decode = [slot, cred = st.opts.credential, drift = st.opts.drift](const http_response& r) -> result<void> {
+    c->decode = [blk](const http_response& r) -> result<void> {
+        const auto& o = blk->state->opts;
         std::optional<drift_report::binding> heard;
-        if (drift)
-            heard.emplace(*drift, Provider::info.id, Op::name);
-        auto d = decode_response<Op>(r, cred, heard ? &*heard : nullptr);
+        if (o.drift)
+            heard.emplace(*o.drift, Provider::info.id, Op::name);
+        auto d = decode_response<Op>(r, o.credential, heard ? &*heard : nullptr);
         if (!d)
             return d.error();
-        *slot = std::move(*d);
+        blk->slot = std::move(*d);
         return {};
     };
     if constexpr (X::enabled && X::has_lookup) {
@@ -259,23 +271,25 @@ basic_client<Provider>::prepare(const detail::client_state& st, typename Op::par
         static_assert(std::is_same_v<decltype(X::from_lookup(std::declval<const typename L::response_type&>(), std::string())),
                                      std::optional<result<response<typename Op::response_type>>>>,
                       "exactly_once_traits::from_lookup must tell the lookup's answer as the buy's answer");
-        c->lookup = [slot, id = c->id, cred = st.opts.credential, drift = st.opts.drift]() -> std::shared_ptr<detail::erased_call> {
+        c->lookup = [blk]() -> std::shared_ptr<detail::erased_call> {
             auto l = std::make_shared<detail::erased_call>();
             l->provider = Provider::info.id;
             l->operation = L::name;
             l->method = L::method;
             l->rate_limits = L::rate_limits;
-            l->id = id;
-            auto req = build_request<L>(X::lookup_params(id), cred);
+            l->id = blk->call.id;
+            auto req = build_request<L>(X::lookup_params(l->id), blk->state->opts.credential);
             if (req) {
                 l->request = std::move(*req);
                 l->request.idempotent = true;
             }
-            l->decode = [slot, id, cred, drift](const http_response& r) -> result<void> {
+            l->decode = [blk](const http_response& r) -> result<void> {
+                const auto& o = blk->state->opts;
+                const std::string& id = blk->call.id;
                 std::optional<drift_report::binding> heard;
-                if (drift)
-                    heard.emplace(*drift, Provider::info.id, L::name);
-                auto d = decode_response<L>(r, cred, heard ? &*heard : nullptr);
+                if (o.drift)
+                    heard.emplace(*o.drift, Provider::info.id, L::name);
+                auto d = decode_response<L>(r, o.credential, heard ? &*heard : nullptr);
                 if (!d && is_not_found(d.error(), L::errors))
                     return detail::make_error(error_kind::outcome_unknown, "no order under this id", Provider::info.id);
                 if (!d)
@@ -285,13 +299,13 @@ basic_client<Provider>::prepare(const detail::client_state& st, typename Op::par
                     return detail::make_error(error_kind::outcome_unknown, "no order under this id", Provider::info.id);
                 if (!*mapped)
                     return mapped->error();
-                *slot = std::move(**mapped);
+                blk->slot = std::move(**mapped);
                 return {};
             };
             return l;
         };
     }
-    return c;
+    return {};
 }
 
 } // namespace cs2market
