@@ -638,3 +638,68 @@ TEST_CASE("a buy refusal is listing-gone only where the schema says so", "[marke
 }
 
 } // namespace listing_gone_test
+
+namespace trade_url_test {
+
+constexpr std::string_view steam = "https://steamcommunity.com/tradeoffer/new/?";
+constexpr std::string_view secret = "Xy_9-ab"; // never in an error
+
+struct url_row {
+    std::string url;
+    bool ok;
+    std::string partner; // when ok
+};
+
+TEST_CASE("trade URLs: exactly partner and token on Steam's trade offer page", "[market][trade_url]")
+{
+    const std::string q(steam), t(secret);
+    const auto r = GENERATE_COPY(values<url_row>({
+        {q + "partner=123&token=" + t, true, "123"},
+        {q + "token=" + t + "&partner=4294967295", true, "4294967295"}, // either order; the largest 32-bit id
+        {q + "partner=4294967296&token=" + t, false, ""},               // 33 bits
+        {q + "partner=12a&token=" + t, false, ""},
+        {q + "partner=&token=" + t, false, ""},
+        {q + "partner=1&partner=1&token=" + t, false, ""},
+        {q + "partner=1&token=" + t + "&token=" + t, false, ""},
+        {q + "partner=1", false, ""},                                    // no token
+        {q + "token=" + t, false, ""},                                   // no partner
+        {q + "partner=1&token=" + t + "&", false, ""},                   // a trailing '&'
+        {q + "partner=1&token=" + t + "&" + t + "=x", false, ""},        // unknown parameter named like the token
+        {q + "partner=1&token=" + t + "!", false, ""},                   // a character outside the set
+        {q + "partner=1&token=" + std::string(33, 'a'), false, ""},      // too long
+        {"http://steamcommunity.com/tradeoffer/new/?partner=1&token=" + t, false, ""},
+        {"https://steamcommunity.com.evil/tradeoffer/new/?partner=1&token=" + t, false, ""},
+        {"", false, ""},
+    }));
+    INFO(r.url.substr(0, 60));
+    auto parsed = cs2market::trade_url::parse(r.url);
+    REQUIRE(static_cast<bool>(parsed) == r.ok);
+    if (r.ok) {
+        CHECK(parsed->partner == r.partner);
+        CHECK(parsed->token == t);
+        CHECK(cs2market::trade_url::parse(parsed->to_string()).value() == *parsed); // canonical form parses back
+    } else {
+        CHECK(parsed.error().kind == cs2market::error_kind::invalid_argument);
+        CHECK(parsed.error().message().find(secret) == std::string::npos);
+    }
+}
+
+TEST_CASE("route attempt ids: <route>-<n> and back", "[market][route]")
+{
+    const auto [id, route] = GENERATE(table<std::string, std::optional<std::string>>({
+        {"r1-1", "r1"},
+        {"route_A-12", "route_A"},
+        {"a-b-3", "a-b"},   // the last dash splits
+        {"r1", std::nullopt},
+        {"r1-", std::nullopt},
+        {"-1", std::nullopt},
+        {"r1-1x", std::nullopt},
+        {"0123456789abcdef0123456789abcdef", std::nullopt}, // a generated id is no route's
+    }));
+    INFO(id);
+    CHECK(cs2market::route_of(id) == route);
+    if (route)
+        CHECK(cs2market::route_of(cs2market::route_attempt_id(*route, 7)) == route);
+}
+
+} // namespace trade_url_test
